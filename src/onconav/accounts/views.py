@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp import user_has_device
+
+from onconav.accounts import services
+from onconav.accounts.forms import EmailAuthenticationForm, OTPTokenForm
+from onconav.foundation.ratelimit import ratelimit
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+def _safe_next(request: HttpRequest, default: str = "accounts:dashboard") -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return nxt
+    from django.urls import reverse
+
+    return reverse(default)
+
+
+@login_required
+@ratelimit("otp", limit=10, window_seconds=300)
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    if not user_has_device(request.user, confirmed=True):
+        return redirect("accounts:otp_setup")
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.otp_verify(request=request, token=form.cleaned_data["token"]):
+            return redirect(_safe_next(request))
+        form.add_error("token", _("That code is not right or has expired. Try the current code."))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+@ratelimit("otp", limit=10, window_seconds=300)
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    if user_has_device(request.user, confirmed=True):
+        return redirect("accounts:otp_verify")
+    device = services.totp_device_for_setup(user=request.user)
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_confirm(request=request, device=device, token=form.cleaned_data["token"]):
+            messages.success(request, _("Two-factor authentication is now on for your account."))
+            return redirect(_safe_next(request))
+        form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
+    img = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buf = io.BytesIO()
+    img.save(buf)
+    import base64
+
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {"form": form, "qr_svg": buf.getvalue().decode(), "secret": secret},
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/dashboard.html", {"role_label": request.user.get_role_display()})

@@ -1,0 +1,367 @@
+"""Pydantic schemas of the curated knowledge base (``knowledge/*.yaml``).
+
+This module is pure Python (no Django): the options engine, the ``kb-check`` validator
+and the Django loader all read the knowledge base through these models.
+
+Conventions (see docs/knowledge-base.md):
+
+* every record carries ``sources`` (at least one reference), a ``reviewed`` date and
+  ``verified`` (false where a fact could not be checked against a source);
+* user-facing text is bilingual: ``Text(en=..., zh=...)``, both required;
+* references are prefixed strings: ``PMID:29151359``, ``DOI:10.1056/...``,
+  ``URL:https://...``, ``LABEL:FDA Tagrisso 2024``, ``GUIDELINE:CSCO NSCLC 2024``,
+  ``NOTICE:NMPA 2021-06-22 savolitinib``, ``NOTICE:NHSA NRDL 2023``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+REFERENCE_RE = re.compile(
+    r"^(PMID:\d{6,9}|DOI:10\.\d{4,9}/\S+|URL:https?://\S+|LABEL:.+|GUIDELINE:.+|NOTICE:.+|BOOK:.+)$"
+)
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Reference = Annotated[str, StringConstraints(strip_whitespace=True, pattern=REFERENCE_RE.pattern)]
+Inn = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9 \-]*[a-z0-9]$")]
+BiomarkerId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9\-]+:[A-Za-z0-9_\-\.>+]+$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A user-facing text in both languages."""
+
+    en: NonEmpty
+    zh: NonEmpty
+
+
+class Modality(StrEnum):
+    SURGERY = "surgery"
+    RADIOTHERAPY = "radiotherapy"
+    CHEMOTHERAPY = "chemotherapy"
+    TARGETED_THERAPY = "targeted_therapy"
+    IMMUNOTHERAPY = "immunotherapy"
+    CELL_THERAPY = "cell_therapy"
+    BISPECIFIC_ANTIBODY = "bispecific_antibody"
+    CANCER_VACCINE = "cancer_vaccine"
+    ABLATION = "ablation"
+    INTERVENTIONAL = "interventional"
+    SUPPORTIVE_CARE = "supportive_care"
+    PALLIATIVE_CARE = "palliative_care"
+    CLINICAL_TRIAL = "clinical_trial"
+
+
+class Level(StrEnum):
+    """OncoKB-style levels of evidence (see docs/knowledge-base.md for the mapping)."""
+
+    L1 = "1"
+    L2 = "2"
+    L3A = "3A"
+    L3B = "3B"
+    L4 = "4"
+    R1 = "R1"
+    R2 = "R2"
+
+
+class ChinaAccess(StrEnum):
+    APPROVED = "approved"  # NMPA-approved for this indication
+    APPROVED_OTHER = "approved_other_indication"
+    BOAO_ONLY = "boao_only"  # only in the Hainan Boao Lecheng pilot zone
+    TRIAL_ONLY = "trial_only"
+    NOT_AVAILABLE = "not_available"
+    UNKNOWN = "unknown"
+
+
+class Cited(Strict):
+    sources: list[Reference] = Field(min_length=1)
+    reviewed: dt.date
+    verified: bool = True
+    notes: str | None = None
+
+
+# --- modalities -------------------------------------------------------------------------
+
+
+class Technique(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
+    name: Text
+    description: Text
+    proven: bool = True  # False: marketed without evidence of benefit (e.g. DC-CIK)
+
+
+class ModalityRecord(Cited):
+    id: Modality
+    name: Text
+    description: Text
+    used_when: Text
+    risks: Text
+    evidence_status: Text
+    techniques: list[Technique] = []
+
+
+# --- cancers ----------------------------------------------------------------------------
+
+
+class Cancer(Cited):
+    oncotree_code: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")]
+    parent: str | None = None  # OncoTree parent code (LUAD -> NSCLC -> LUNG)
+    category: Literal["solid", "heme"]
+    name: Text
+    icd10: list[Annotated[str, StringConstraints(pattern=r"^[A-Z]\d{2}(\.\d{1,2})?$")]] = Field(min_length=1)
+    staging_system: NonEmpty  # "AJCC 8th", "BCLC", "Lugano", "R-ISS", "FIGO 2018" ...
+    # Stage strings (upper-case, as the profile may give them) -> disease setting group.
+    # Groups: early | locally_advanced | advanced. The engine falls back to AJCC rules.
+    stage_groups: dict[str, Literal["early", "locally_advanced", "advanced"]] = {}
+    modalities: list[Modality] = []
+    description: Text | None = None
+
+
+# --- biomarkers -------------------------------------------------------------------------
+
+
+class Biomarker(Cited):
+    id: BiomarkerId  # "EGFR:L858R", "EGFR:exon19del", "PD-L1:TPS", "MSI:high"
+    gene: str | None = None  # HGNC symbol (ERBB2 for HER2)
+    alteration: NonEmpty
+    kind: Literal["mutation", "fusion", "amplification", "deletion", "expression", "signature", "group"]
+    value_type: Literal["presence", "numeric", "category"] = "presence"
+    unit: str | None = None  # for numeric markers: "%", "mut/Mb", "score"
+    name: Text
+    aliases: list[str] = []  # free-text spellings normalised to this id (case-insensitive)
+    implies: list[BiomarkerId] = []  # group ids this one belongs to (EGFR:L858R -> EGFR:sensitizing)
+    resistance: bool = False  # a resistance biomarker (T790M, C797S, MET amplification)
+    resistance_to: list[str] = []  # drug class tags it confers resistance to
+    description: Text | None = None
+
+
+# --- drugs ------------------------------------------------------------------------------
+
+
+class Approval(Strict):
+    agency: Literal["NMPA", "FDA", "EMA"]
+    year: int | None = Field(default=None, ge=1950, le=2030)  # None: approval status unknown
+    date: dt.date | None = None
+    indication: NonEmpty
+    indication_zh: str | None = None
+    conditional: bool = False
+    sources: list[Reference] = Field(min_length=1)
+    verified: bool = True
+
+
+class Nrdl(Strict):
+    """China National Reimbursement Drug List status. listed=None means unknown."""
+
+    listed: bool | None
+    since: int | None = Field(default=None, ge=2000, le=2030)
+    indications: str | None = None
+    sources: list[Reference] = []
+    verified: bool = True
+
+    @model_validator(mode="after")
+    def _cited_when_known(self) -> Nrdl:
+        if self.listed is not None and not self.sources:
+            raise ValueError("an NRDL status (listed true/false) needs sources; use listed: null if unknown")
+        return self
+
+
+class CostBand(Strict):
+    usd_low: float = Field(ge=0)
+    usd_high: float = Field(ge=0)
+    per: Literal["month", "cycle", "course", "once"]
+    basis: NonEmpty  # what the figure is: "NRDL negotiated price, 2024", "list price"
+    sources: list[Reference] = Field(min_length=1)
+    verified: bool = True
+
+
+class Drug(Cited):
+    inn: Inn  # lowercase WHO INN: the key
+    name_zh: NonEmpty
+    brands: list[str] = []
+    company: NonEmpty
+    drug_class: NonEmpty  # human-readable: "EGFR TKI (third generation)"
+    class_tags: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]] = Field(min_length=1)
+    targets: list[str] = []
+    route: Literal["oral", "iv", "sc", "im", "intravesical", "intratumoral", "topical", "infusion"]
+    modality: Modality
+    aliases: list[str] = []  # other spellings, code names (AZD9291), seed misspellings
+    approvals: list[Approval] = []
+    nrdl: Nrdl
+    china_access: ChinaAccess  # best access for any indication
+    cost: CostBand | None = None
+    summary: Text | None = None
+
+
+# --- regimens ---------------------------------------------------------------------------
+
+
+class Regimen(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-+]*$")]
+    name: Text
+    drugs: list[Inn] = []  # empty for surgery / radiotherapy / ablation / supportive care
+    modality: Modality
+    # low: oral targeted or hormone therapy, best supportive care; moderate: single-agent
+    # chemo or immunotherapy, SBRT; high: combination chemo(-immunotherapy), major surgery,
+    # chemoradiation; very_high: CAR-T, stem-cell transplant
+    intensity: Literal["low", "moderate", "high", "very_high"]
+    description: Text | None = None
+
+
+# --- evidence ---------------------------------------------------------------------------
+
+
+class Outcome(Strict):
+    endpoint: NonEmpty  # "median PFS", "median OS", "ORR", "2-year OS", "pCR", "HR for OS"
+    value: NonEmpty  # "18.9 months", "58%", "not reached"
+    comparator: str | None = None  # "10.2 months with gefitinib or erlotinib"
+    hazard_ratio: float | None = Field(default=None, gt=0, lt=5)
+    reference: Reference
+
+
+class Threshold(Strict):
+    marker: BiomarkerId  # "PD-L1:TPS"
+    op: Literal[">=", ">", "<", "<=", "=="]
+    value: float
+
+
+Setting = Literal[
+    "neoadjuvant",
+    "perioperative",
+    "definitive",  # curative local treatment: resection, SBRT, definitive chemoradiation
+    "adjuvant",
+    "consolidation",
+    "first_line",  # first systemic treatment of advanced / metastatic disease
+    "later_line",  # after progression on earlier systemic treatment
+    "maintenance",
+    "supportive",
+    "any",
+]
+StageGroup = Literal["early", "locally_advanced", "advanced"]
+
+
+class Evidence(Cited):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
+    regimen: str  # Regimen.id
+    cancer: str  # OncoTree code; applies to the node and its descendants
+    setting: Setting
+    stage_groups: list[StageGroup] = Field(min_length=1)
+    line_min: int = Field(default=1, ge=1)  # first-line: 1; "after one line": 2
+    line_max: int | None = None
+    # Biomarker predicates (BiomarkerId, group ids allowed):
+    biomarkers: list[BiomarkerId] = []  # all must be present
+    biomarkers_any: list[BiomarkerId] = []  # at least one present
+    biomarkers_absent: list[BiomarkerId] = []  # must be known negative / wild-type
+    thresholds: list[Threshold] = []
+    # Prior-treatment predicates: drug INN or class tag, any-of. Failed = progression,
+    # relapse or refractory on it.
+    after_failure_of: list[str] = []
+    not_after: list[str] = []  # excluded when already received (any outcome)
+    requires_resected: bool | None = None
+    requires_inoperable: bool | None = None
+    ecog_max: int = Field(default=2, ge=0, le=4)
+    child_pugh: list[Literal["A", "B", "C"]] = []
+    max_tumor_size_cm: float | None = None
+    max_tumor_count: int | None = None
+    level: Level
+    resists: list[str] = []  # for R1/R2: regimen ids or class tags the biomarker works against
+    guideline: str | None = None  # "NCCN category 1; CSCO class I"
+    trial: str | None = None
+    nct_id: Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")] | None = None
+    outcomes: list[Outcome] = []
+    references: list[Reference] = Field(min_length=1)
+    summary: Text
+    cautions: list[Text] = []
+    nmpa_indication: bool | None = None  # NMPA-approved for exactly this indication
+    nrdl_indication: bool | None = None  # reimbursed for this indication
+
+    @model_validator(mode="after")
+    def _resistance_targets(self) -> Evidence:
+        if self.level in (Level.R1, Level.R2) and not self.resists:
+            raise ValueError("resistance evidence (R1/R2) must say what it resists")
+        return self
+
+
+# --- trials (pivotal studies referenced by evidence) -------------------------------------
+
+
+class Trial(Cited):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
+    name: NonEmpty  # "FLAURA"
+    nct_id: Annotated[str, StringConstraints(pattern=r"^NCT\d{8}$")] | None = None
+    phase: Literal["1", "1/2", "2", "2/3", "3", "4"]
+    design: NonEmpty
+    population: Text
+    status: str | None = None
+
+
+# --- hospitals --------------------------------------------------------------------------
+
+
+class Accreditation(Strict):
+    body: Literal["JCI", "CHIA", "ACHS", "other"]
+    year: int | None = None
+    verified: bool = False
+    sources: list[Reference] = []
+    note: str | None = None
+
+
+class Fact(Strict):
+    """A value with its own provenance (used where per-fact verification matters)."""
+
+    value: bool | str | None
+    verified: bool = False
+    sources: list[Reference] = []
+
+
+class Hospital(Cited):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
+    name: NonEmpty
+    name_zh: str | None = None
+    aliases: list[str] = []
+    city: Literal["Beijing", "Shanghai", "Guangzhou", "Shenzhen", "Chengdu", "Hangzhou", "Hainan"]
+    district: str | None = None
+    type: Literal[
+        "public_tertiary",
+        "public_general",
+        "public_specialist",
+        "cancer_centre",
+        "private",
+        "international",
+        "tcm",
+        "clinic",
+        "other",
+    ]
+    grade_3a: bool | None = None
+    oncology_relevant: bool | None = None
+    specialties: list[str] = []
+    capabilities: list[
+        Literal[
+            "medical_oncology",
+            "thoracic_surgery",
+            "robotic_surgery",
+            "radiotherapy",
+            "sbrt",
+            "proton",
+            "heavy_ion",
+            "car_t",
+            "bmt",
+            "interventional_oncology",
+            "tcm_oncology",
+            "pediatric_oncology",
+            "nuclear_medicine",
+            "clinical_trials",
+        ]
+    ] = []
+    international_department: bool | None = None
+    languages: list[str] = []
+    accreditations: list[Accreditation] = []
+    boao_pilot_zone: bool = False
+    website: str | None = None
+    description: Text | None = None

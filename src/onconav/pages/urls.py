@@ -1,0 +1,9 @@
+from django.urls import path
+
+from onconav.pages import views
+
+app_name = "pages"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+]

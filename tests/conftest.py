@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from onconav.accounts.models import Role
+from tests.factories import PASSWORD, TOTPDeviceFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def current_totp(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):0{device.digits}d}"
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def make_user(db):
+    def _make(role: str = Role.PATIENT, **kwargs):  # type: ignore[no-untyped-def]
+        user = UserFactory(role=role, **kwargs)
+        if role != Role.PATIENT:
+            TOTPDeviceFactory(user=user)
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def patient(make_user):
+    return make_user(Role.PATIENT)
+
+
+@pytest.fixture
+def coordinator(make_user):
+    return make_user(Role.COORDINATOR)
+
+
+@pytest.fixture
+def login_as(client):
+    """Log a user in through the real sign-in form (and the 2FA step for staff)."""
+
+    def _login(user, c=None):  # type: ignore[no-untyped-def]
+        c = c or client
+        resp = c.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+        assert resp.status_code == 302, resp.content[:500]
+        if user.is_staff_role:
+            device = TOTPDevice.objects.get(user=user, confirmed=True)
+            resp = c.post("/accounts/2fa/verify/", {"token": current_totp(device)})
+            assert resp.status_code == 302
+        return c
+
+    return _login
