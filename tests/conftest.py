@@ -61,3 +61,23 @@ def login_as(client):
         return c
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Load the real knowledge base once into the test database."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("kb", "load", verbosity=0)
+
+
+@pytest.fixture
+def kb_loaded(db):  # type: ignore[no-untyped-def]
+    """The knowledge base in the database (reloaded after a transactional test flushed it)."""
+    from onconav.kb.models import KBRecord
+    from onconav.kb.services import kb_load
+
+    if not KBRecord.objects.exists():
+        kb_load()
+    return True

@@ -18,8 +18,11 @@ from pydantic import BaseModel, ValidationError
 from onconav.kbdata.schema import (
     Biomarker,
     Cancer,
+    CostItem,
     Drug,
     Evidence,
+    ExchangeRate,
+    Faq,
     Hospital,
     Level,
     ModalityRecord,
@@ -44,6 +47,9 @@ SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "evidence": ("evidence", Evidence),
     "trials": ("trials", Trial),
     "hospitals": ("hospitals", Hospital),
+    "costs": ("costs", CostItem),
+    "exchange_rates": ("exchange-rates.yaml", ExchangeRate),
+    "faq": ("faq", Faq),
 }
 
 
@@ -64,6 +70,9 @@ class KnowledgeBase:
     evidence: tuple[Evidence, ...]
     trials: tuple[Trial, ...]
     hospitals: tuple[Hospital, ...]
+    costs: tuple[CostItem, ...] = ()
+    exchange_rates: tuple[ExchangeRate, ...] = ()
+    faq: tuple[Faq, ...] = ()
     # indexes (built in __post_init__)
     cancer_by_code: dict[str, Cancer] = field(default_factory=dict, compare=False)
     biomarker_by_id: dict[str, Biomarker] = field(default_factory=dict, compare=False)
@@ -216,6 +225,16 @@ def _cross_check(kb: KnowledgeBase, problems: list[str]) -> None:
         if e.trial and e.trial.lower() not in kb.trial_by_name and kb.trials:
             # trials are optional records; a named trial without a record is allowed
             pass
+
+    for d in _dupes([c.id for c in kb.costs]):
+        problems.append(f"duplicate cost id: {d}")
+    for d in _dupes([f.id for f in kb.faq]):
+        problems.append(f"duplicate faq id: {d}")
+    for c in kb.costs:
+        if c.drug and c.drug not in kb.drug_by_inn:
+            problems.append(f"cost {c.id}: unknown drug {c.drug}")
+        if c.regimen and c.regimen not in kb.regimen_by_id:
+            problems.append(f"cost {c.id}: unknown regimen {c.regimen}")
 
     for h in kb.hospitals:
         for a in h.accreditations:

@@ -266,6 +266,8 @@ class Evidence(Cited):
     requires_resected: bool | None = None
     requires_inoperable: bool | None = None
     ecog_max: int = Field(default=2, ge=0, le=4)
+    age_min: int | None = Field(default=None, ge=0, le=120)
+    age_max: int | None = Field(default=None, ge=0, le=120)
     child_pugh: list[Literal["A", "B", "C"]] = []
     max_tumor_size_cm: float | None = None
     max_tumor_count: int | None = None
@@ -365,3 +367,85 @@ class Hospital(Cited):
     boao_pilot_zone: bool = False
     website: str | None = None
     description: Text | None = None
+
+
+# --- costs (issue: where, how much) -----------------------------------------------------
+
+
+CostComponent = Literal[
+    "consultation",
+    "mdt_review",
+    "imaging",
+    "pet_ct",
+    "pathology",
+    "ngs_panel",
+    "blood_tests",
+    "surgery",
+    "robotic_surgery",
+    "radiotherapy_course",
+    "sbrt_course",
+    "proton_course",
+    "heavy_ion_course",
+    "chemo_cycle",
+    "targeted_month",
+    "immunotherapy_cycle",
+    "adc_cycle",
+    "car_t_product",
+    "car_t_stay",
+    "stem_cell_transplant",
+    "ablation",
+    "tace",
+    "hospital_day",
+    "follow_up_visit",
+    "interpreter_day",
+    "accommodation_night",
+    "visa",
+    "other",
+]
+
+
+class CostItem(Cited):
+    """A price range for one component of care, in CNY, with its date and source."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
+    component: CostComponent
+    name: Text
+    city: str | None = None  # None: applies nationally
+    hospital_type: Literal["public_tertiary", "private", "international", "any"] = "any"
+    modality: Modality | None = None
+    drug: Inn | None = None  # for drug-specific prices (targeted_month, immunotherapy_cycle ...)
+    regimen: str | None = None
+    cny_low: float = Field(ge=0)
+    cny_high: float = Field(ge=0)
+    unit: Literal["once", "cycle", "month", "course", "day", "night", "visit"]
+    typical_units: float | None = None  # e.g. 6 chemo cycles, 12 months of a targeted drug
+    price_date: dt.date
+    nrdl_price: bool = False  # the price after national reimbursement negotiation (before insurance)
+    compare_us_usd_low: float | None = None
+    compare_us_usd_high: float | None = None
+    compare_sources: list[Reference] = []
+    excludes: Text | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> CostItem:
+        if self.cny_high < self.cny_low:
+            raise ValueError("cny_high must be >= cny_low")
+        if (self.compare_us_usd_low is not None) and not self.compare_sources:
+            raise ValueError("a US/EU comparison needs compare_sources")
+        return self
+
+
+class ExchangeRate(Cited):
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    cny_per_unit: float = Field(gt=0)
+    rate_date: dt.date
+
+
+# --- content (travel guide articles and FAQ) ---------------------------------------------
+
+
+class Faq(Cited):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]*$")]
+    topic: NonEmpty
+    question: Text
+    answer: Text

@@ -1,0 +1,195 @@
+"""Reads of the knowledge base (from the database mirror)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from onconav.kb.models import KBRecord, KnowledgeBaseLoad, RecordKind
+
+LEVEL_ORDER = {"1": 0, "2": 1, "3A": 2, "3B": 3, "4": 4, "R1": 5, "R2": 6}
+EXPORT_ORDER = ["modalities", "cancers", "biomarkers", "drugs", "regimens", "evidence", "hospitals", "trials"]
+KIND_OF_SECTION = {
+    "modalities": RecordKind.MODALITY,
+    "cancers": RecordKind.CANCER,
+    "biomarkers": RecordKind.BIOMARKER,
+    "drugs": RecordKind.DRUG,
+    "regimens": RecordKind.REGIMEN,
+    "evidence": RecordKind.EVIDENCE,
+    "hospitals": RecordKind.HOSPITAL,
+    "trials": RecordKind.TRIAL,
+}
+
+
+def kb_cache_clear() -> None:
+    _lineage_map.cache_clear()
+
+
+def kb_version() -> str | None:
+    load = KnowledgeBaseLoad.objects.only("version").first()
+    return load.version if load else None
+
+
+def records(kind: str) -> QuerySet[KBRecord]:
+    return KBRecord.objects.filter(kind=kind).order_by("key")
+
+
+def record_get(kind: str, key: str) -> KBRecord:
+    rec = KBRecord.objects.filter(kind=kind, key=key).first()
+    if rec is None:
+        raise Http404(f"no {kind} {key}")
+    return rec
+
+
+@lru_cache(maxsize=1)
+def _lineage_map() -> dict[str, str | None]:
+    return {
+        r["key"]: r["data"].get("parent")
+        for r in KBRecord.objects.filter(kind=RecordKind.CANCER).values("key", "data")
+    }
+
+
+def cancer_lineage(code: str) -> list[str]:
+    parents = _lineage_map()
+    out: list[str] = []
+    while code and code in parents and code not in out:
+        out.append(code)
+        code = parents[code] or ""
+    return out
+
+
+def cancer_children(code: str) -> list[KBRecord]:
+    return [r for r in records(RecordKind.CANCER) if r.data.get("parent") == code]
+
+
+def _by_level(items: list[KBRecord]) -> list[KBRecord]:
+    return sorted(items, key=lambda r: (LEVEL_ORDER.get(r.level, 9), r.data.get("setting", ""), r.key))
+
+
+def evidence_for_cancer(code: str) -> dict[str, list[KBRecord]]:
+    """Evidence written for this cancer or its descendants, and what applies from its ancestors
+    (e.g. tumour-agnostic items written for every solid tumour)."""
+    lineage = cancer_lineage(code)
+    descendants = {code}
+    parents = _lineage_map()
+    changed = True
+    while changed:
+        changed = False
+        for c, p in parents.items():
+            if p in descendants and c not in descendants:
+                descendants.add(c)
+                changed = True
+    own = list(KBRecord.objects.filter(kind=RecordKind.EVIDENCE, cancer__in=descendants))
+    inherited = list(KBRecord.objects.filter(kind=RecordKind.EVIDENCE, cancer__in=lineage[1:]))
+    return {"own": _by_level(own), "inherited": _by_level(inherited)}
+
+
+def regimens_with_drug(inn: str) -> list[KBRecord]:
+    return [r for r in records(RecordKind.REGIMEN) if inn in (r.drugs or [])]
+
+
+def evidence_for_drug(inn: str) -> list[KBRecord]:
+    regimen_ids = [r.key for r in regimens_with_drug(inn)]
+    return _by_level(list(KBRecord.objects.filter(kind=RecordKind.EVIDENCE, regimen__in=regimen_ids)))
+
+
+def evidence_filtered(
+    *, cancer: str = "", biomarker: str = "", level: str = "", drug: str = ""
+) -> list[KBRecord]:
+    qs = KBRecord.objects.filter(kind=RecordKind.EVIDENCE)
+    if cancer:
+        qs = qs.filter(cancer__in=cancer_lineage(cancer) or [cancer])
+    if level:
+        qs = qs.filter(level=level)
+    items = list(qs)
+    if biomarker:
+        items = [
+            r
+            for r in items
+            if biomarker
+            in (
+                r.data.get("biomarkers", [])
+                + r.data.get("biomarkers_any", [])
+                + [t["marker"] for t in r.data.get("thresholds", [])]
+            )
+        ]
+    if drug:
+        items = [r for r in items if drug in (r.drugs or [])]
+    return _by_level(items)
+
+
+def kb_search(query: str, *, limit: int = 50) -> list[KBRecord]:
+    """Full-text search in both languages. PostgreSQL: ranked full-text search on the English text
+    plus substring match on the Chinese text (Chinese has no spaces to tokenise on). SQLite: a
+    substring match on both, ranked by where the match is."""
+    q = (query or "").strip()
+    if not q:
+        return []
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("name_en", weight="A", config="english") + SearchVector(
+            "search_en", weight="B", config="english"
+        )
+        sq = SearchQuery(q, config="english", search_type="websearch")
+        qs = (
+            KBRecord.objects.annotate(rank=SearchRank(vector, sq))
+            .filter(Q(rank__gt=0) | Q(name_zh__icontains=q) | Q(search_zh__icontains=q) | Q(key__iexact=q))
+            .order_by("-rank", "kind", "key")
+        )
+        return list(qs[:limit])
+    terms = q.split()
+    cond = Q()
+    for t in terms:
+        cond &= (
+            Q(search_en__icontains=t)
+            | Q(search_zh__icontains=t)
+            | Q(name_zh__icontains=t)
+            | Q(key__icontains=t)
+        )
+    items = list(KBRecord.objects.filter(cond)[: limit * 4])
+
+    def score(r: KBRecord) -> tuple[int, str, str]:
+        ql = q.lower()
+        s = 0 if r.key.lower() == ql else 1 if ql in (r.name_en.lower() + r.name_zh) else 2
+        return (s, r.kind, r.key)
+
+    return sorted(items, key=score)[:limit]
+
+
+def _flatten_text(value: Any) -> Any:
+    """Contract shape: a bilingual {en, zh} field ``f`` becomes ``f`` (English) and ``f_zh``."""
+    if isinstance(value, list):
+        return [_flatten_text(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for k, v in value.items():
+        if isinstance(v, dict) and set(v) == {"en", "zh"}:
+            out[k] = v["en"]
+            out.setdefault(f"{k}_zh", v["zh"])
+        elif isinstance(v, list) and v and all(isinstance(x, dict) and set(x) == {"en", "zh"} for x in v):
+            out[k] = [x["en"] for x in v]
+            out[f"{k}_zh"] = [x["zh"] for x in v]
+        else:
+            out[k] = _flatten_text(v)
+    return out
+
+
+def kb_export() -> dict[str, Any]:
+    """The whole loaded knowledge base as one document (contracts.md section 4)."""
+    doc: dict[str, Any] = {"version": kb_version()}
+    for section in EXPORT_ORDER:
+        doc[section] = [_flatten_text(r.data) for r in records(KIND_OF_SECTION[section])]
+    return doc
+
+
+def kb_counts() -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = KBRecord.objects.values("kind").annotate(n=Count("id"))
+    return {r["kind"]: r["n"] for r in rows}

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from onconav.kb import selectors
+from onconav.kb.models import RecordKind
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    cancers = list(selectors.records(RecordKind.CANCER))
+    leaf = [c for c in cancers if c.key not in {x.data.get("parent") for x in cancers}]
+    return render(
+        request,
+        "kb/index.html",
+        {
+            "version": selectors.kb_version(),
+            "counts": selectors.kb_counts(),
+            "modalities": selectors.records(RecordKind.MODALITY),
+            "cancers": sorted(leaf, key=lambda c: c.name_en),
+            "drugs": selectors.records(RecordKind.DRUG),
+        },
+    )
+
+
+def cancer_detail(request: HttpRequest, code: str) -> HttpResponse:
+    rec = selectors.record_get(RecordKind.CANCER, code)
+    ev = selectors.evidence_for_cancer(code)
+    biomarker_ids = sorted({b for e in ev["own"] for b in (e.data["biomarkers"] + e.data["biomarkers_any"])})
+    biomarkers = list(selectors.records(RecordKind.BIOMARKER).filter(key__in=biomarker_ids))
+    modality_ids = rec.data.get("modalities", [])
+    return render(
+        request,
+        "kb/cancer.html",
+        {
+            "rec": rec,
+            "lineage": selectors.cancer_lineage(code),
+            "children": selectors.cancer_children(code),
+            "own": ev["own"],
+            "inherited": ev["inherited"],
+            "biomarkers": biomarkers,
+            "modalities": selectors.records(RecordKind.MODALITY).filter(key__in=modality_ids),
+            "version": selectors.kb_version(),
+        },
+    )
+
+
+def drug_detail(request: HttpRequest, inn: str) -> HttpResponse:
+    rec = selectors.record_get(RecordKind.DRUG, inn)
+    return render(
+        request,
+        "kb/drug.html",
+        {
+            "rec": rec,
+            "evidence": selectors.evidence_for_drug(inn),
+            "regimens": selectors.regimens_with_drug(inn),
+            "version": selectors.kb_version(),
+        },
+    )
+
+
+def modality_detail(request: HttpRequest, modality_id: str) -> HttpResponse:
+    rec = selectors.record_get(RecordKind.MODALITY, modality_id)
+    return render(request, "kb/modality.html", {"rec": rec, "version": selectors.kb_version()})
+
+
+def evidence_detail(request: HttpRequest, evidence_id: str) -> HttpResponse:
+    rec = selectors.record_get(RecordKind.EVIDENCE, evidence_id)
+    regimen = selectors.KBRecord.objects.filter(kind=RecordKind.REGIMEN, key=rec.regimen).first()
+    cancer = selectors.KBRecord.objects.filter(kind=RecordKind.CANCER, key=rec.cancer).first()
+    return render(
+        request,
+        "kb/evidence.html",
+        {"rec": rec, "regimen": regimen, "cancer": cancer, "version": selectors.kb_version()},
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:200]
+    results = selectors.kb_search(q) if q else []
+    template = "kb/_search_results.html" if request.headers.get("HX-Request") else "kb/search.html"
+    return render(request, template, {"q": q, "results": results})
