@@ -1,0 +1,381 @@
+"""The patient profile, version 1 (docs: contracts.md section 1).
+
+Every field is optional except ``cancer.oncotree_code``. Unknown fields are kept (pydantic
+``extra="allow"``) and reported by :func:`unknown_fields`; wrong types raise
+:class:`ProfileError` with field-level errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+__all__ = [
+    "BiomarkerEntry",
+    "CancerInfo",
+    "OrganFunction",
+    "Preferences",
+    "PriorTherapy",
+    "Profile",
+    "ProfileError",
+    "parse_profile",
+    "unknown_fields",
+]
+
+
+class ProfileError(ValueError):
+    """An invalid profile. ``errors`` is a list of ``{"field": ..., "message": ...}``."""
+
+    def __init__(self, errors: list[dict[str, str]], message: str | None = None):
+        self.errors = errors
+        if message is None:
+            parts = [f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors[:3]]
+            more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+            message = "invalid profile: " + "; ".join(parts) + more
+        self.message = " ".join(message.split())  # always one line
+        super().__init__(self.message)
+
+
+class _Open(BaseModel):
+    """Keeps unknown fields (reported as warnings), rejects wrong types."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, str_strip_whitespace=True)
+
+
+def _lower_enum(v: Any) -> Any:
+    return v.strip().lower().replace("_", " ") if isinstance(v, str) else v
+
+
+def _no_nan(v: Any) -> Any:
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        raise ValueError("must be a finite number")
+    return v
+
+
+def _strict_number(v: Any) -> Any:
+    """Numbers, or strings that are numbers; booleans are not numbers."""
+    if isinstance(v, bool):
+        raise ValueError("must be a number, not true/false")
+    return _no_nan(v)
+
+
+def _strict_bool(v: Any) -> Any:
+    if isinstance(v, bool) or v is None:
+        return v
+    if isinstance(v, str) and v.strip().lower() in ("true", "yes", "false", "no"):
+        return v.strip().lower() in ("true", "yes")
+    raise ValueError("must be true or false")
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+
+
+class Smoking(StrEnum):
+    NEVER = "never"
+    FORMER = "former"
+    CURRENT = "current"
+
+
+class ChildPugh(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class Outcome(StrEnum):
+    RESPONSE = "response"
+    NO_PROGRESSION = "no progression"
+    PROGRESSION = "progression"
+    RELAPSE = "relapse"
+    REFRACTORY = "refractory"
+    INTOLERANCE = "intolerance"
+
+
+FAILED_OUTCOMES = frozenset({Outcome.PROGRESSION, Outcome.RELAPSE, Outcome.REFRACTORY})
+
+
+class OrganFunction(_Open):
+    creatinine_clearance_ml_min: float | None = Field(default=None, ge=0, le=500)
+    bilirubin_x_uln: float | None = Field(default=None, ge=0, le=100)
+    lvef_percent: float | None = Field(default=None, ge=0, le=100)
+
+    @field_validator("creatinine_clearance_ml_min", "bilirubin_x_uln", "lvef_percent", mode="before")
+    @classmethod
+    def _num(cls, v: Any) -> Any:
+        return _strict_number(v)
+
+
+class CancerInfo(_Open):
+    oncotree_code: str = Field(min_length=1, max_length=40)
+    stage: str | None = Field(default=None, max_length=60)
+    tumor_size_cm: float | None = Field(default=None, ge=0, le=100)
+    tumor_count: int | None = Field(default=None, ge=0, le=1000)
+    resected: bool | None = None
+    resectable: bool | None = None
+    recurrent_metastatic: bool | None = None
+
+    @field_validator("oncotree_code", mode="before")
+    @classmethod
+    def _code(cls, v: Any) -> Any:
+        return v.strip().upper() if isinstance(v, str) else v
+
+    @field_validator("stage", mode="before")
+    @classmethod
+    def _stage(cls, v: Any) -> Any:
+        # YAML reads `stage: 4` as a number; accept it as the string "4".
+        if isinstance(v, int) and not isinstance(v, bool):
+            return str(v)
+        return v
+
+    @field_validator("tumor_size_cm", "tumor_count", mode="before")
+    @classmethod
+    def _num(cls, v: Any) -> Any:
+        return _strict_number(v)
+
+    @field_validator("resected", "resectable", "recurrent_metastatic", mode="before")
+    @classmethod
+    def _bool(cls, v: Any) -> Any:
+        return _strict_bool(v)
+
+
+class BiomarkerEntry(_Open):
+    """A gene alteration ``{gene, alteration}`` or a measured marker ``{name, value, unit}``."""
+
+    gene: str | None = Field(default=None, max_length=60)
+    alteration: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=100)
+    value: float | str | None = None
+    unit: str | None = Field(default=None, max_length=40)
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _value(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            return "positive" if v else "negative"
+        if isinstance(v, int | float):
+            return _no_nan(float(v))
+        return v
+
+    @field_validator("gene", "alteration", "name", "unit", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return str(v)
+        return v
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> BiomarkerEntry:
+        if not self.gene and not self.name:
+            raise ValueError("a biomarker needs a 'gene' (with 'alteration') or a 'name' (with 'value')")
+        return self
+
+    def label(self) -> str:
+        if self.gene:
+            return f"{self.gene} {self.alteration or ''}".strip()
+        val = (
+            "" if self.value is None else (f"{self.value:g}" if isinstance(self.value, float) else self.value)
+        )
+        return f"{self.name} {val}{self.unit or ''}".strip()
+
+
+def _date_text(v: Any) -> Any:
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    return v
+
+
+class PriorTherapy(_Open):
+    drugs: list[str] = []
+    line: int | None = Field(default=None, ge=1, le=30)
+    outcome: Outcome | None = None
+    with_radiotherapy: bool | None = None
+    start: str | None = None
+    end: str | None = None
+    # Extension (optional): the setting it was given in. Adjuvant / neoadjuvant / perioperative /
+    # definitive / consolidation treatment does not count as a line for advanced disease.
+    setting: str | None = None
+
+    @field_validator("drugs", mode="before")
+    @classmethod
+    def _drugs(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return [p for p in (x.strip() for x in v.replace("+", ",").split(",")) if p]
+        return v
+
+    @field_validator("outcome", mode="before")
+    @classmethod
+    def _outcome(cls, v: Any) -> Any:
+        v = _lower_enum(v)
+        if v in ("progressive disease", "pd", "progressed"):
+            return "progression"
+        if v in ("stable disease", "sd", "no_progression", "stable"):
+            return "no progression"
+        if v in ("partial response", "complete response", "pr", "cr"):
+            return "response"
+        if v in ("intolerant", "toxicity"):
+            return "intolerance"
+        if v in ("relapsed",):
+            return "relapse"
+        return v
+
+    @field_validator("line", mode="before")
+    @classmethod
+    def _line(cls, v: Any) -> Any:
+        return _strict_number(v)
+
+    @field_validator("with_radiotherapy", mode="before")
+    @classmethod
+    def _rt(cls, v: Any) -> Any:
+        return _strict_bool(v)
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _dates(cls, v: Any) -> Any:
+        return _date_text(v)
+
+    @field_validator("setting", mode="before")
+    @classmethod
+    def _setting(cls, v: Any) -> Any:
+        return v.strip().lower().replace(" ", "_").replace("-", "_") if isinstance(v, str) else v
+
+
+class Preferences(_Open):
+    cities: list[str] = []
+    budget_usd: float | None = Field(default=None, ge=0)
+    insurance: str | None = None
+    languages: list[str] = []
+
+    @field_validator("budget_usd", mode="before")
+    @classmethod
+    def _budget(cls, v: Any) -> Any:
+        return _strict_number(v)
+
+    @field_validator("cities", "languages", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+
+class Profile(_Open):
+    version: int | str | None = None  # profile format version (1)
+    age: float | None = Field(default=None, ge=0, le=130)
+    sex: Sex | None = None
+    ecog: int | None = Field(default=None, ge=0, le=4)
+    smoking: Smoking | None = None
+    child_pugh: ChildPugh | None = None
+    operable: bool | None = None
+    comorbidities: list[str] = []
+    organ_function: OrganFunction = OrganFunction()
+    cancer: CancerInfo
+    biomarkers: list[BiomarkerEntry] = []
+    prior_therapies: list[PriorTherapy] = []
+    preferences: Preferences = Preferences()
+
+    @field_validator("age", "ecog", mode="before")
+    @classmethod
+    def _num(cls, v: Any) -> Any:
+        return _strict_number(v)
+
+    @field_validator("sex", "smoking", mode="before")
+    @classmethod
+    def _enum(cls, v: Any) -> Any:
+        return _lower_enum(v)
+
+    @field_validator("child_pugh", mode="before")
+    @classmethod
+    def _cp(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = v.strip().upper()
+            if v.startswith("CHILD-PUGH "):
+                v = v.removeprefix("CHILD-PUGH ").strip()
+            return v[:1] if v[:1] in ("A", "B", "C") and (len(v) == 1 or v[1:].strip().isdigit()) else v
+        return v
+
+    @field_validator("operable", mode="before")
+    @classmethod
+    def _bool(cls, v: Any) -> Any:
+        return _strict_bool(v)
+
+    @field_validator("comorbidities", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("organ_function", "preferences", mode="before")
+    @classmethod
+    def _none_is_empty(cls, v: Any) -> Any:
+        return {} if v is None else v
+
+    @field_validator("biomarkers", "prior_therapies", mode="before")
+    @classmethod
+    def _none_is_empty_list(cls, v: Any) -> Any:
+        return [] if v is None else v
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif str(part).startswith(("function-", "union[", "float", "str", "int", "bool")):
+            continue  # pydantic's union-branch labels are noise for a user
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def parse_profile(data: Any) -> Profile:
+    """Validate a profile dict (or pass a Profile through). Raises :class:`ProfileError`."""
+    if isinstance(data, Profile):
+        return data
+    if not isinstance(data, dict):
+        raise ProfileError(
+            [{"field": "", "message": "the profile must be a mapping (JSON object) of fields"}]
+        )
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        errors: list[dict[str, str]] = []
+        seen: set[str] = set()
+        for err in exc.errors(include_url=False):
+            field = _loc(err["loc"])
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            if err["type"] == "missing":
+                msg = "this field is required"
+            key = f"{field}|{msg}"
+            if key in seen or (field in {e["field"] for e in errors} and err["type"].endswith("_type")):
+                continue
+            seen.add(key)
+            errors.append({"field": field, "message": msg})
+        raise ProfileError(errors) from None
+    except (TypeError, ValueError, RecursionError) as exc:  # pragma: no cover - defensive
+        raise ProfileError([{"field": "", "message": f"cannot read the profile: {exc}"}]) from None
+
+
+def unknown_fields(profile: Profile) -> list[str]:
+    """Dotted names of fields that are not part of profile v1 (kept, ignored, warned)."""
+    out: list[str] = []
+
+    def walk(model: BaseModel, prefix: str) -> None:
+        for key in sorted(model.model_extra or {}):
+            out.append(f"{prefix}{key}")
+        for name in type(model).model_fields:
+            val = getattr(model, name)
+            if isinstance(val, BaseModel):
+                walk(val, f"{prefix}{name}.")
+            elif isinstance(val, list):
+                for i, item in enumerate(val):
+                    if isinstance(item, BaseModel):
+                        walk(item, f"{prefix}{name}[{i}].")
+
+    walk(profile, "")
+    return out

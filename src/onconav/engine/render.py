@@ -1,0 +1,82 @@
+"""Plain-text rendering of an :class:`~onconav.engine.answer.Answer` (``--format text``)."""
+
+from __future__ import annotations
+
+from onconav.engine.answer import Answer
+from onconav.engine.messages import MESSAGES, t
+
+
+def _wrap(prefix: str, lines: list[str]) -> list[str]:
+    return [f"{prefix}{line}" for line in lines]
+
+
+def render_text(answer: Answer, lang: str | None = None) -> str:
+    lang = lang or answer.language
+    out: list[str] = []
+    title = t("txt_title", lang)
+    out += [title, "=" * max(len(title), 8), t("txt_kb", lang, version=answer.knowledge_base_version), ""]
+    out += [f"{t('txt_profile', lang)}: {answer.profile_summary}", ""]
+    out.append(t("txt_options", lang))
+    out.append("-" * 8)
+    if not answer.options:
+        out.append(t("txt_none", lang))
+    for o in answer.options:
+        badge_key = f"badge_{o.badge}"
+        badge = t(badge_key, lang) if badge_key in MESSAGES else o.badge
+        modality_key = f"m_{o.modality}"
+        modality = t(modality_key, lang) if modality_key in MESSAGES else o.modality
+        out.append(f"{o.rank}. {o.title}  [{badge}]")
+        out.append(f"   {t('txt_modality', lang)}: {modality}")
+        if o.drugs:
+            out.append(f"   {t('txt_drugs', lang)}: {', '.join(o.drugs)}")
+        out.append(f"   {t('txt_setting', lang)}: {o.setting}")
+        out.append(f"   {t('txt_level', lang)}: {o.evidence_level}")
+        out.append(f"   {t('txt_why', lang)}:")
+        out += _wrap("     - ", o.rationale)
+        if o.outcomes:
+            out.append(f"   {t('txt_outcomes', lang)}:")
+            for oc in o.outcomes:
+                trial = f", {oc.trial}" if oc.trial else ""
+                out.append(f"     - {oc.endpoint}: {oc.value} ({oc.reference}{trial})")
+        if o.cautions:
+            out.append(f"   {t('txt_cautions', lang)}:")
+            out += _wrap("     - ", o.cautions)
+        c = o.china
+        cost = (
+            t("txt_cost", lang, cost=c.approx_cost_usd_per_month)
+            if c.approx_cost_usd_per_month is not None
+            else t("txt_cost_unknown", lang)
+        )
+        nrdl = t(
+            "txt_nrdl_yes"
+            if c.nrdl_reimbursed
+            else "txt_nrdl_no"
+            if c.nrdl_reimbursed is False
+            else "txt_nrdl_unknown",
+            lang,
+        )
+        access_key = f"access_{c.access}"
+        access = t(access_key, lang) if access_key in MESSAGES else c.access
+        out.append(f"   {t('txt_china', lang)}: {access}; {nrdl}; {cost}")
+        if o.references:
+            out.append(f"   {t('txt_references', lang)}: {'; '.join(o.references)}")
+        out.append("")
+    if answer.tests_recommended:
+        out.append(t("txt_tests", lang))
+        out.append("-" * 8)
+        for tr in answer.tests_recommended:
+            out.append(f"- {tr.test}: {tr.reason}")
+        out.append("")
+    if answer.excluded:
+        out.append(t("txt_excluded", lang))
+        out.append("-" * 8)
+        for ex in answer.excluded:
+            out.append(f"- {ex.title}: {' '.join(ex.reasons)}")
+        out.append("")
+    if answer.warnings:
+        out.append(t("txt_warnings", lang))
+        out.append("-" * 8)
+        out += _wrap("- ", answer.warnings)
+        out.append("")
+    out.append(f"{t('txt_disclaimer', lang)}: {answer.disclaimer}")
+    return "\n".join(out) + "\n"
