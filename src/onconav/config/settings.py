@@ -81,6 +81,14 @@ INSTALLED_APPS = [
     "onconav.accounts",
     "onconav.audit",
     "onconav.pages",
+    "onconav.kb",
+    "onconav.options",
+    "onconav.documents",
+    "onconav.hospitals",
+    "onconav.costs",
+    "onconav.content",
+    "onconav.intake",
+    "onconav.cases",
     "onconav.api",
 ]
 

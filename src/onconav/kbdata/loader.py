@@ -268,6 +268,9 @@ def _build(root: Path) -> tuple[KnowledgeBase, list[str]]:
     parsed = _parse(root, problems)
     kb = KnowledgeBase(version=version, **{k: tuple(v) for k, v in parsed.items()})
     _cross_check(kb, problems)
+    from onconav.kbdata.articles import load_articles
+
+    problems.extend(load_articles(root)[1])
     return kb, problems
 
 

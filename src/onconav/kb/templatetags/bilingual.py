@@ -84,3 +84,47 @@ ACCESS_WORDS = {
 def access_word(code: str) -> str:
     en, zh = ACCESS_WORDS.get(str(code), (str(code), str(code)))
     return zh if is_zh() else en
+
+
+HOSPITAL_TYPES = {
+    "public_tertiary": ("Public tertiary hospital", "公立三级医院"),
+    "public_general": ("Public general hospital", "公立综合医院"),
+    "public_specialist": ("Public specialist hospital", "公立专科医院"),
+    "cancer_centre": ("Specialist cancer centre", "肿瘤专科医院"),
+    "private": ("Private hospital", "民营医院"),
+    "international": ("International hospital or department", "国际医院或国际部"),
+    "tcm": ("Traditional Chinese Medicine hospital", "中医医院"),
+    "clinic": ("Clinic", "诊所"),
+    "other": ("Other", "其他"),
+}
+CAPABILITIES = {
+    "medical_oncology": ("Medical oncology", "肿瘤内科"),
+    "thoracic_surgery": ("Thoracic surgery", "胸外科"),
+    "robotic_surgery": ("Robotic surgery", "机器人手术"),
+    "radiotherapy": ("Radiotherapy", "放射治疗"),
+    "sbrt": ("SBRT", "立体定向放疗"),
+    "proton": ("Proton therapy", "质子治疗"),
+    "heavy_ion": ("Heavy-ion therapy", "重离子治疗"),
+    "car_t": ("CAR-T", "CAR-T 细胞治疗"),
+    "bmt": ("Bone-marrow transplant", "骨髓移植"),
+    "interventional_oncology": ("Interventional oncology", "肿瘤介入治疗"),
+    "tcm_oncology": ("TCM oncology", "中医肿瘤科"),
+    "pediatric_oncology": ("Children's cancer care", "儿童肿瘤"),
+    "nuclear_medicine": ("Nuclear medicine", "核医学"),
+    "clinical_trials": ("Clinical trials", "临床试验"),
+}
+
+
+def _word(table: dict[str, tuple[str, str]], code: str) -> str:
+    en, zh = table.get(str(code), (str(code), str(code)))
+    return zh if is_zh() else en
+
+
+@register.filter
+def hospital_type(code: str) -> str:
+    return _word(HOSPITAL_TYPES, code)
+
+
+@register.filter
+def capability(code: str) -> str:
+    return _word(CAPABILITIES, code)

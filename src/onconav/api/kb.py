@@ -1,0 +1,100 @@
+"""Knowledge-base endpoints (public: the knowledge base holds no patient data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from onconav.api.schemas import ErrorBody
+from onconav.kb import selectors
+from onconav.kb.models import RecordKind
+
+router = Router(tags=["knowledge base"])
+
+
+class RecordOut(Schema):
+    kind: str
+    key: str
+    name: str
+    name_zh: str
+    verified: bool
+
+
+class RecordDetail(RecordOut):
+    data: dict[str, Any]
+
+
+class EvidenceFilters(Schema):
+    cancer: str = ""
+    biomarker: str = ""
+    level: str = ""
+    drug: str = ""
+
+
+class SearchQuery(Schema):
+    q: str
+
+
+def _out(r) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {"kind": r.kind, "key": r.key, "name": r.name_en, "name_zh": r.name_zh, "verified": r.verified}
+
+
+def _detail(r) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {**_out(r), "data": r.data}
+
+
+@router.get("/kb", auth=None, summary="Knowledge-base version and record counts")
+def kb_info(request: HttpRequest) -> dict[str, Any]:
+    return {"version": selectors.kb_version(), "counts": selectors.kb_counts()}
+
+
+@router.get("/kb/export", auth=None, summary="The whole knowledge base (contracts.md section 4)")
+def kb_export(request: HttpRequest) -> dict[str, Any]:
+    return selectors.kb_export()
+
+
+@router.get(
+    "/kb/search", response=list[RecordOut], auth=None, summary="Full-text search in English and Chinese"
+)
+def kb_search(request: HttpRequest, params: Query[SearchQuery]):  # type: ignore[no-untyped-def]
+    return [_out(r) for r in selectors.kb_search(params.q[:200])]
+
+
+@router.get("/kb/evidence", response=list[RecordDetail], auth=None, summary="Evidence items, filtered")
+def evidence_list(request: HttpRequest, filters: Query[EvidenceFilters]):  # type: ignore[no-untyped-def]
+    return [_detail(r) for r in selectors.evidence_filtered(**filters.dict())]
+
+
+def _collection(kind: str, name: str) -> None:
+    @router.get(
+        f"/kb/{name}",
+        response=list[RecordOut],
+        auth=None,
+        summary=f"All {name}",
+        operation_id=f"kb_{name}_list",
+    )
+    def listing(request: HttpRequest):  # type: ignore[no-untyped-def]
+        return [_out(r) for r in selectors.records(kind)]
+
+    @router.get(
+        f"/kb/{name}/{{key}}",
+        response={200: RecordDetail, 404: ErrorBody},
+        auth=None,
+        summary=f"One of the {name}",
+        operation_id=f"kb_{name}_get",
+    )
+    def detail(request: HttpRequest, key: str):  # type: ignore[no-untyped-def]
+        return _detail(selectors.record_get(kind, key))
+
+
+for _kind, _name in (
+    (RecordKind.MODALITY, "modalities"),
+    (RecordKind.CANCER, "cancers"),
+    (RecordKind.BIOMARKER, "biomarkers"),
+    (RecordKind.DRUG, "drugs"),
+    (RecordKind.REGIMEN, "regimens"),
+    (RecordKind.TRIAL, "trials"),
+):
+    _collection(_kind, _name)

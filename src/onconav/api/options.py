@@ -1,0 +1,65 @@
+"""POST /api/v1/options: a patient profile in, ranked evidence-graded options out (contracts 1-2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Body, Router
+from ninja.responses import Status
+
+from onconav.api.schemas import ErrorBody
+from onconav.engine.answer import Answer
+from onconav.foundation.ratelimit import client_ip, hit
+from onconav.options.services import ProfileError, options_for_profile
+
+router = Router(tags=["options"])
+
+EXAMPLE = {
+    "age": 67,
+    "ecog": 1,
+    "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+    "biomarkers": [{"gene": "EGFR", "alteration": "L858R"}, {"name": "PD-L1 TPS", "value": 30, "unit": "%"}],
+}
+
+
+@router.post(
+    "/options",
+    response={200: Answer, 422: ErrorBody, 429: ErrorBody},
+    auth=None,
+    summary="Treatment options for a patient profile",
+    description=(
+        "Body: a patient profile (version 1; only cancer.oncotree_code is required). Response: ranked options "
+        "with evidence levels, outcomes and references, tests recommended, warnings, the disclaimer and the "
+        "knowledge-base version. `?lang=zh-hans` answers in Simplified Chinese. Nothing is stored. "
+        "Informational only: not a diagnosis or a prescription."
+    ),
+)
+def options(
+    request: HttpRequest,
+    profile: dict[str, Any] = Body(..., openapi_examples={"egfr": {"value": EXAMPLE}}),
+    lang: str = "en",
+):  # type: ignore[no-untyped-def]
+    from django.conf import settings
+
+    if not hit(
+        f"api-options:{client_ip(request)}", limit=settings.API_RATE_LIMIT_PER_MINUTE, window_seconds=60
+    ):
+        return Status(429, {"detail": "Too many requests.", "errors": []})
+    if lang not in ("en", "zh-hans"):
+        return Status(
+            422,
+            {
+                "detail": "The request has invalid fields.",
+                "errors": [{"field": "query.lang", "message": "must be en or zh-hans"}],
+            },
+        )
+    try:
+        answer = options_for_profile(profile=profile, lang=lang)
+    except ProfileError as exc:
+        errors = [
+            {"field": f"body.{e['field']}" if e.get("field") else "body", "message": e["message"]}
+            for e in exc.errors
+        ]
+        return Status(422, {"detail": "The profile is not valid.", "errors": errors})
+    return Status(200, answer)

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from onconav.hospitals.selectors import CITIES
+
+CAPABILITIES = [
+    ("medical_oncology", _("Medical oncology")),
+    ("thoracic_surgery", _("Thoracic surgery")),
+    ("robotic_surgery", _("Robotic surgery")),
+    ("radiotherapy", _("Radiotherapy")),
+    ("sbrt", _("Stereotactic radiotherapy (SBRT)")),
+    ("proton", _("Proton therapy")),
+    ("heavy_ion", _("Heavy-ion therapy")),
+    ("car_t", _("CAR-T cell therapy")),
+    ("bmt", _("Bone-marrow transplant")),
+    ("interventional_oncology", _("Interventional oncology (ablation, TACE)")),
+    ("tcm_oncology", _("Traditional Chinese Medicine oncology")),
+    ("pediatric_oncology", _("Children's cancer care")),
+    ("nuclear_medicine", _("Nuclear medicine")),
+    ("clinical_trials", _("Clinical trials")),
+]
+TYPES = [
+    ("", _("Any type")),
+    ("cancer_centre", _("Specialist cancer centre")),
+    ("public_tertiary", _("Public tertiary hospital")),
+    ("public_general", _("Public general hospital")),
+    ("public_specialist", _("Public specialist hospital")),
+    ("private", _("Private hospital")),
+    ("international", _("International hospital")),
+    ("tcm", _("Traditional Chinese Medicine hospital")),
+    ("clinic", _("Clinic")),
+]
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name (English or Chinese)"), required=False, max_length=100)
+    city = forms.ChoiceField(
+        label=_("City"), required=False, choices=[("", _("Any city")), *[(c, c) for c in CITIES]]
+    )
+    capability = forms.ChoiceField(
+        label=_("Capability"), required=False, choices=[("", _("Any")), *CAPABILITIES]
+    )
+    hospital_type = forms.ChoiceField(label=_("Type"), required=False, choices=TYPES)
+    accreditation = forms.ChoiceField(
+        label=_("Accreditation"), required=False, choices=[("", _("Any")), ("JCI", "JCI"), ("CHIA", "CHIA")]
+    )
+    language = forms.CharField(label=_("Language spoken (e.g. en, ru, ar)"), required=False, max_length=10)
+    oncology_only = forms.BooleanField(label=_("Only hospitals that treat cancer"), required=False)
+
+
+class MatchForm(forms.Form):
+    modalities = forms.MultipleChoiceField(
+        label=_("Treatments needed"),
+        choices=[
+            ("surgery", _("Surgery")),
+            ("radiotherapy", _("Radiotherapy")),
+            ("chemotherapy", _("Chemotherapy")),
+            ("targeted_therapy", _("Targeted therapy")),
+            ("immunotherapy", _("Immunotherapy")),
+            ("cell_therapy", _("CAR-T / cell therapy")),
+            ("ablation", _("Ablation")),
+            ("interventional", _("Interventional (TACE)")),
+            ("clinical_trial", _("Clinical trial")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    regimen = forms.CharField(
+        label=_("Treatment id from the options page (optional)"), required=False, max_length=120
+    )
+    cities = forms.MultipleChoiceField(
+        label=_("Preferred cities"),
+        choices=[(c, c) for c in CITIES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    languages = forms.CharField(
+        label=_("Languages you speak (codes, comma-separated)"), required=False, max_length=50
+    )
+    budget_usd = forms.IntegerField(label=_("Budget (US dollars)"), required=False, min_value=0)
+
+
+class ChangeRequestForm(forms.Form):
+    international_department = forms.NullBooleanField(
+        label=_("International patient department"), required=False
+    )
+    languages = forms.CharField(
+        label=_("Languages spoken (codes, comma-separated)"), required=False, max_length=100
+    )
+    capabilities = forms.MultipleChoiceField(
+        label=_("Capabilities"), choices=CAPABILITIES, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    evidence = forms.CharField(
+        label=_("Where can these facts be checked?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def changes(self) -> dict:
+        d = self.cleaned_data
+        out: dict = {}
+        if d.get("international_department") is not None:
+            out["international_department"] = d["international_department"]
+        if d.get("languages"):
+            out["languages"] = [x.strip().lower() for x in d["languages"].split(",") if x.strip()]
+        if d.get("capabilities"):
+            out["capabilities"] = list(d["capabilities"])
+        if d.get("website"):
+            out["website"] = d["website"]
+        return out

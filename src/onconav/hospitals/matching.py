@@ -1,0 +1,143 @@
+"""Ranking hospitals for a case. The rules are public (docs/hospital-ranking.md); no hospital pays to
+be listed or ranked. Each hospital's score is the sum of the points below, and every point comes
+with the reason shown to the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from onconav.hospitals.selectors import HospitalView, hospital_views
+
+# What each treatment needs from a hospital (any one of the capabilities will do).
+MODALITY_NEEDS: dict[str, tuple[str, ...]] = {
+    "surgery": ("thoracic_surgery", "robotic_surgery"),
+    "radiotherapy": ("radiotherapy", "sbrt", "proton", "heavy_ion"),
+    "cell_therapy": ("car_t", "bmt"),
+    "ablation": ("interventional_oncology",),
+    "interventional": ("interventional_oncology",),
+    "chemotherapy": ("medical_oncology",),
+    "targeted_therapy": ("medical_oncology",),
+    "immunotherapy": ("medical_oncology",),
+    "bispecific_antibody": ("medical_oncology",),
+    "clinical_trial": ("clinical_trials",),
+}
+REGIMEN_HINTS: dict[str, tuple[str, ...]] = {
+    "sbrt": ("sbrt",),
+    "proton": ("proton",),
+    "heavy-ion": ("heavy_ion",),
+    "transplant": ("bmt",),
+    "tcm": ("tcm_oncology",),
+}
+
+POINTS = {
+    "capability": 3,
+    "cancer_centre": 2,
+    "oncology": 1,
+    "city": 2,
+    "language": 1,
+    "international_department": 1,
+    "accreditation": 0.5,
+    "verified": 0.5,
+}
+
+
+@dataclass
+class Match:
+    hospital: HospitalView
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    cautions: list[str] = field(default_factory=list)
+
+
+def needed_capabilities(*, modalities: list[str], regimens: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    needs: list[tuple[str, tuple[str, ...]]] = []
+    for m in dict.fromkeys(modalities):
+        if m in MODALITY_NEEDS:
+            needs.append((m, MODALITY_NEEDS[m]))
+    for r in regimens:
+        for hint, caps in REGIMEN_HINTS.items():
+            if hint in r and (hint, caps) not in needs:
+                needs.append((hint, caps))
+    return needs
+
+
+def hospital_match(
+    *,
+    modalities: list[str] | None = None,
+    regimens: list[str] | None = None,
+    cities: list[str] | None = None,
+    languages: list[str] | None = None,
+    budget_usd: float | None = None,
+    limit: int = 20,
+) -> list[Match]:
+    """Hospitals ranked for a case: capability fit, then specialisation, preferred city, language
+    support and verified facts. Hospitals marked not oncology-relevant are left out."""
+    needs = needed_capabilities(modalities=modalities or [], regimens=regimens or [])
+    cities = cities or []
+    langs = {x.lower() for x in (languages or [])}
+    out: list[Match] = []
+    for h in hospital_views():
+        d = h.data
+        if d.get("oncology_relevant") is False:
+            continue
+        m = Match(hospital=h, score=0.0)
+        caps = set(d.get("capabilities", []))
+        for label, any_of in needs:
+            hit = caps.intersection(any_of)
+            if hit:
+                m.score += POINTS["capability"]
+                m.reasons.append(
+                    _("Offers %(what)s (%(caps)s)") % {"what": label, "caps": ", ".join(sorted(hit))}
+                )
+            else:
+                m.cautions.append(_("Not recorded as offering %(what)s: ask the hospital") % {"what": label})
+        if d.get("type") == "cancer_centre":
+            m.score += POINTS["cancer_centre"]
+            m.reasons.append(_("Specialist cancer centre"))
+        elif d.get("oncology_relevant"):
+            m.score += POINTS["oncology"]
+            m.reasons.append(_("Has an oncology service"))
+        if d.get("city") in cities:
+            m.score += POINTS["city"]
+            m.reasons.append(_("In a city you prefer (%(city)s)") % {"city": d["city"]})
+        hosp_langs = {x.lower() for x in d.get("languages", [])}
+        if langs & hosp_langs:
+            m.score += POINTS["language"]
+            m.reasons.append(_("Staff speak %(langs)s") % {"langs": ", ".join(sorted(langs & hosp_langs))})
+        if d.get("international_department"):
+            m.score += POINTS["international_department"]
+            m.reasons.append(_("Has an international patient department"))
+        if any(a.get("verified") for a in d.get("accreditations", [])):
+            m.score += POINTS["accreditation"]
+            m.reasons.append(_("Has a verified accreditation"))
+        if d.get("verified"):
+            m.score += POINTS["verified"]
+        else:
+            m.cautions.append(_("Some facts about this hospital are not yet verified"))
+        if budget_usd is not None and budget_usd < 50000 and d.get("type") in ("private", "international"):
+            m.cautions.append(
+                _("Private and international hospitals usually charge several times public prices")
+            )
+        if d.get("boao_pilot_zone"):
+            m.reasons.append(
+                _("In the Boao Lecheng pilot zone: some drugs not yet approved in China can be used here")
+            )
+        out.append(m)
+    out.sort(key=lambda m: (-m.score, m.hospital.data["name"]))
+    return out[:limit]
+
+
+def match_for_answer(
+    answer: Any, *, cities: list[str], languages: list[str], budget_usd: float | None, top_options: int = 3
+) -> list[Match]:
+    opts = list(answer.options)[:top_options]
+    return hospital_match(
+        modalities=[o.modality for o in opts],
+        regimens=[o.regimen for o in opts],
+        cities=cities,
+        languages=languages,
+        budget_usd=budget_usd,
+    )

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from onconav.hospitals import selectors, services
+from onconav.hospitals.forms import ChangeRequestForm, DirectoryFilterForm, MatchForm
+from onconav.hospitals.matching import hospital_match
+from onconav.hospitals.models import HospitalChangeRequest
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    hospitals = selectors.hospitals_filtered(**{k: v for k, v in filters.items() if v not in (None, "")})
+    template = "hospitals/_list.html" if request.headers.get("HX-Request") else "hospitals/directory.html"
+    return render(
+        request, template, {"form": form, "hospitals": hospitals, "cities": selectors.hospitals_by_city()}
+    )
+
+
+def city_map(request: HttpRequest) -> HttpResponse:
+    cities = selectors.hospitals_by_city()
+    for c in cities:
+        lon, lat = c["position"]
+        c["x"] = round((lon - 100) / 24 * 520 + 40)
+        c["y"] = round((42 - lat) / 25 * 460 + 30)
+    return render(request, "hospitals/map.html", {"cities": cities})
+
+
+def detail(request: HttpRequest, hospital_id: str) -> HttpResponse:
+    h = selectors.hospital_get(hospital_id)
+    can_propose = request.user.is_authenticated and request.user.has_perm(
+        "hospitals.propose_change", hospital_id
+    )
+    return render(request, "hospitals/detail.html", {"h": h, "can_propose": can_propose})
+
+
+def match(request: HttpRequest) -> HttpResponse:
+    form = MatchForm(request.GET or None)
+    matches = None
+    if request.GET and form.is_valid():
+        d = form.cleaned_data
+        matches = hospital_match(
+            modalities=list(d["modalities"]),
+            regimens=[d["regimen"]] if d.get("regimen") else [],
+            cities=list(d["cities"]),
+            languages=[x.strip() for x in (d.get("languages") or "").split(",") if x.strip()],
+            budget_usd=d.get("budget_usd"),
+        )
+    return render(request, "hospitals/match.html", {"form": form, "matches": matches})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose_change(request: HttpRequest, hospital_id: str) -> HttpResponse:
+    if not request.user.has_perm("hospitals.propose_change", hospital_id):
+        raise PermissionDenied
+    h = selectors.hospital_get(hospital_id)
+    form = ChangeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_request_submit(
+                user=request.user,
+                hospital_id=hospital_id,
+                changes=form.changes(),
+                evidence=form.cleaned_data["evidence"],
+                request=request,
+            )
+        except ValidationError as exc:
+            for msg in exc.messages:
+                form.add_error(None, msg)
+        else:
+            messages.success(
+                request, _("Thank you. OncoNav will check the change and publish it once verified.")
+            )
+            return redirect("hospitals:detail", hospital_id=hospital_id)
+    return render(request, "hospitals/propose.html", {"h": h, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_changes(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("hospitals.review_change"):
+        raise PermissionDenied
+    if request.method == "POST":
+        cr = get_object_or_404(HospitalChangeRequest, public_id=request.POST.get("id"))
+        try:
+            services.change_request_review(
+                user=request.user,
+                change_request=cr,
+                approve=request.POST.get("decision") == "approve",
+                note=request.POST.get("note", ""),
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        return redirect("hospitals:review")
+    pending = HospitalChangeRequest.objects.filter(
+        status=HospitalChangeRequest.Status.PENDING
+    ).select_related("submitted_by")
+    return render(request, "hospitals/review.html", {"pending": pending})

@@ -1,0 +1,67 @@
+import pytest
+
+from onconav.costs.services import chart_svg, cost_estimate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_estimate_has_line_items_from_diagnosis_to_follow_up_with_sources():
+    est = cost_estimate(regimen="osimertinib", city="Shanghai", currency="USD")
+    phases = {x.phase for x in est.lines}
+    assert {"diagnosis", "treatment", "follow_up", "travel"} <= phases
+    for line in est.lines:
+        if line.known:
+            assert line.item.sources and line.item.price_date
+    lo, hi = est.total_cny()
+    assert 0 < lo <= hi
+
+
+def test_conversion_uses_the_dated_rate():
+    est = cost_estimate(regimen="osimertinib", currency="EUR")
+    lo, _ = est.total_cny()
+    assert est.rate is not None
+    assert est.as_dict()["total"]["low"] == pytest.approx(lo / est.rate.cny_per_unit)
+
+
+def test_international_hospitals_cost_more_than_public_ones():
+    public = cost_estimate(regimen="osimertinib", hospital_type="public_tertiary").total_cny()
+    intl = cost_estimate(regimen="osimertinib", hospital_type="international").total_cny()
+    assert intl[1] >= public[1]
+
+
+def test_unknown_prices_are_shown_as_unknown_not_guessed():
+    est = cost_estimate(regimen="osimertinib")
+    d = est.as_dict()
+    for line in d["lines"]:
+        assert (line["cny_low"] is None) == (line["item"] is None)
+    assert d["excluded"]
+
+
+def test_unknown_regimen_is_rejected():
+    with pytest.raises(ValueError):
+        cost_estimate(regimen="no-such-regimen")
+
+
+def test_chart_is_inline_svg_with_a_text_alternative():
+    svg = chart_svg(cost_estimate(regimen="osimertinib"))
+    assert svg.startswith("<svg") and "<title>" in svg and "aria-label" in svg
+
+
+def test_estimate_page_and_api(client, kb_loaded):
+    resp = client.get("/costs/estimate/", {"regimen": "osimertinib", "city": "Shanghai", "currency": "GBP"})
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "<svg" in html and "GBP" in html
+    api = client.get("/api/v1/costs/estimate", {"regimen": "osimertinib", "currency": "USD"}).json()
+    assert api["total"]["low"] > 0
+    bad = client.get("/api/v1/costs/estimate", {"regimen": "x", "currency": "XXX"})
+    assert bad.status_code == 422 and {e["field"] for e in bad.json()["errors"]} == {
+        "query.currency",
+        "query.regimen",
+    }
+
+
+def test_estimate_from_a_hospital_page_uses_its_city(client, kb_loaded):
+    html = client.get(
+        "/costs/estimate/", {"hospital": "fudan-cancer-center", "regimen": "osimertinib"}
+    ).content.decode()
+    assert "Shanghai" in html
