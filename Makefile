@@ -32,7 +32,7 @@ messages: $(STAMP)
 
 # Re-extract the marked strings into the zh-Hans catalogue (needs GNU gettext); then translate the new entries.
 messages-update: $(STAMP)
-	cd src/onconav && ../../$(BIN)/onconav manage makemessages -l zh_Hans --no-location --no-obsolete -i "kbdata/*" -i "engine/*"
+	cd src/onconav && ../../$(BIN)/onconav manage makemessages -l zh_Hans --no-location --no-obsolete --no-fuzzy-matching -i "kbdata/*" -i "engine/*"
 
 migrate: setup
 	$(BIN)/onconav manage migrate --noinput
@@ -63,6 +63,7 @@ e2e: setup
 
 bench: data
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/http_bench.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -49,7 +49,11 @@ def reference(ref: str) -> str:
     for pattern, url in _REF_LINKS:
         m = pattern.match(ref)
         if m:
-            return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url.format(m.group(1)), ref)
+            text = ref
+            if ref.startswith("URL:"):
+                text = re.sub(r"^URL:https?://(www\.)?", "", ref)
+                text = text if len(text) <= 60 else text[:57] + "…"
+            return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url.format(m.group(1)), text)
     return format_html("<span>{}</span>", ref)
 
 
