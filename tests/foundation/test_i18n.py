@@ -25,7 +25,8 @@ def test_translations_keep_their_placeholders():
 
     po = polib.pofile(str(PO))
     for e in po.translated_entries():
-        assert sorted(re.findall(r"%\(\w+\)s", e.msgid)) == sorted(re.findall(r"%\(\w+\)s", e.msgstr)), (
+        translated = e.msgstr_plural[0] if e.msgid_plural else e.msgstr
+        assert sorted(re.findall(r"%\(\w+\)s", e.msgid)) == sorted(re.findall(r"%\(\w+\)s", translated)), (
             e.msgid
         )
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 from django.db import connection
 from django.http import HttpRequest
 from ninja import Router
@@ -8,6 +10,7 @@ from ninja.responses import Status
 from onconav import __version__
 from onconav.api.schemas import ErrorBody, Health
 
+logger = logging.getLogger(__name__)
 router = Router(tags=["health"])
 
 
@@ -18,7 +21,8 @@ def health(request: HttpRequest):  # type: ignore[no-untyped-def]
             cur.execute("SELECT 1")
             cur.fetchone()
         db = "ok"
-    except Exception:  # noqa: BLE001 - any database failure is reported as unavailable
+    except Exception as exc:  # noqa: BLE001 - any database failure is reported as unavailable
+        logger.warning("health check: database unavailable: %s", type(exc).__name__)
         db = "unavailable"
     from onconav.api.versions import knowledge_base_version
 
