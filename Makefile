@@ -32,7 +32,7 @@ messages: $(STAMP)
 
 # Re-extract the marked strings into the zh-Hans catalogue (needs GNU gettext); then translate the new entries.
 messages-update: $(STAMP)
-	cd src/onconav && ../../$(BIN)/onconav manage makemessages -l zh_Hans --no-location --no-obsolete --no-fuzzy-matching -i "kbdata/*" -i "engine/*"
+	cd src/onconav && ../../$(BIN)/onconav manage makemessages -l zh_Hans --no-location --no-obsolete -i "kbdata/*" -i "engine/*"
 
 migrate: setup
 	$(BIN)/onconav manage migrate --noinput

@@ -59,8 +59,12 @@ def _gender(sex: str) -> str:
 
 def _resources(c: CaseExport) -> list[dict[str, Any]]:
     patient_ref = _urn(f"{c.case_id}/patient")
-    patient: dict[str, Any] = {"resourceType": "Patient", "id": patient_ref.rsplit(":", 1)[1],
-                               "name": [{"text": c.name}], "gender": _gender(c.sex)}
+    patient: dict[str, Any] = {
+        "resourceType": "Patient",
+        "id": patient_ref.rsplit(":", 1)[1],
+        "name": [{"text": c.name}],
+        "gender": _gender(c.sex),
+    }
     if c.birth_date:
         patient["birthDate"] = c.birth_date
     out: list[dict[str, Any]] = [patient]
@@ -68,13 +72,44 @@ def _resources(c: CaseExport) -> list[dict[str, Any]]:
     condition_ref = _urn(f"{c.case_id}/condition")
     if cancer.get("oncotree_code"):
         condition: dict[str, Any] = {
-            "resourceType": "Condition", "id": condition_ref.rsplit(":", 1)[1],
-            "meta": {"profile": ["http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition"]},
-            "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]},
-            "verificationStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-ver-status", "code": "confirmed"}]},
-            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-category", "code": "problem-list-item"}]}],
-            "code": {"coding": [{"system": ONCOTREE, "code": cancer["oncotree_code"], "display": c.cancer_display or cancer["oncotree_code"]}],
-                     "text": c.cancer_display or cancer["oncotree_code"]},
+            "resourceType": "Condition",
+            "id": condition_ref.rsplit(":", 1)[1],
+            "meta": {
+                "profile": ["http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition"]
+            },
+            "clinicalStatus": {
+                "coding": [
+                    {"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}
+                ]
+            },
+            "verificationStatus": {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                        "code": "confirmed",
+                    }
+                ]
+            },
+            "category": [
+                {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/condition-category",
+                            "code": "problem-list-item",
+                        }
+                    ]
+                }
+            ],
+            "code": {
+                "coding": [
+                    {
+                        "system": ONCOTREE,
+                        "code": cancer["oncotree_code"],
+                        "display": c.cancer_display or cancer["oncotree_code"],
+                    }
+                ],
+                "text": c.cancer_display or cancer["oncotree_code"],
+            },
             "subject": {"reference": patient_ref},
         }
         if cancer.get("stage"):
@@ -84,53 +119,100 @@ def _resources(c: CaseExport) -> list[dict[str, Any]]:
         out.append(condition)
     if c.profile.get("ecog") is not None:
         ecog = int(c.profile["ecog"])
-        out.append({
-            "resourceType": "Observation", "id": _urn(f"{c.case_id}/ecog").rsplit(":", 1)[1], "status": "final",
-            "code": {"coding": [{"system": LOINC, "code": ECOG_LOINC, "display": "ECOG performance status"}]},
-            "subject": {"reference": patient_ref},
-            "valueCodeableConcept": {"coding": [{"system": LOINC, "code": ECOG_ANSWERS.get(ecog, ""), "display": str(ecog)}],
-                                     "text": str(ecog)},
-        })
+        out.append(
+            {
+                "resourceType": "Observation",
+                "id": _urn(f"{c.case_id}/ecog").rsplit(":", 1)[1],
+                "status": "final",
+                "code": {
+                    "coding": [{"system": LOINC, "code": ECOG_LOINC, "display": "ECOG performance status"}]
+                },
+                "subject": {"reference": patient_ref},
+                "valueCodeableConcept": {
+                    "coding": [{"system": LOINC, "code": ECOG_ANSWERS.get(ecog, ""), "display": str(ecog)}],
+                    "text": str(ecog),
+                },
+            }
+        )
     for n, marker in enumerate(c.profile.get("biomarkers", [])):
         obs: dict[str, Any] = {
-            "resourceType": "Observation", "id": _urn(f"{c.case_id}/bm/{n}").rsplit(":", 1)[1], "status": "final",
-            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}]}],
+            "resourceType": "Observation",
+            "id": _urn(f"{c.case_id}/bm/{n}").rsplit(":", 1)[1],
+            "status": "final",
+            "category": [
+                {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                            "code": "laboratory",
+                        }
+                    ]
+                }
+            ],
             "subject": {"reference": patient_ref},
         }
         if marker.get("gene"):
-            obs["code"] = {"coding": [{"system": LOINC, "code": "69548-6", "display": "Genetic variant assessment"}]}
+            obs["code"] = {
+                "coding": [{"system": LOINC, "code": "69548-6", "display": "Genetic variant assessment"}]
+            }
             obs["valueCodeableConcept"] = {"text": "Present"}
             obs["component"] = [
-                {"code": {"coding": [{"system": LOINC, "code": "48018-6", "display": "Gene studied"}]},
-                 "valueCodeableConcept": {"text": marker["gene"]}},
-                {"code": {"coding": [{"system": LOINC, "code": "48005-3", "display": "Amino acid change"}]},
-                 "valueCodeableConcept": {"text": str(marker.get("alteration", ""))}},
+                {
+                    "code": {"coding": [{"system": LOINC, "code": "48018-6", "display": "Gene studied"}]},
+                    "valueCodeableConcept": {"text": marker["gene"]},
+                },
+                {
+                    "code": {
+                        "coding": [{"system": LOINC, "code": "48005-3", "display": "Amino acid change"}]
+                    },
+                    "valueCodeableConcept": {"text": str(marker.get("alteration", ""))},
+                },
             ]
         else:
             obs["code"] = {"text": str(marker.get("name", ""))}
             value = marker.get("value")
             if isinstance(value, int | float):
-                obs["valueQuantity"] = {"value": value, **({"unit": marker["unit"]} if marker.get("unit") else {})}
+                obs["valueQuantity"] = {
+                    "value": value,
+                    **({"unit": marker["unit"]} if marker.get("unit") else {}),
+                }
             else:
                 obs["valueString"] = str(value)
         out.append(obs)
     for n, therapy in enumerate(c.profile.get("prior_therapies", [])):
         for m, drug in enumerate(therapy.get("drugs", [])):
-            out.append({
-                "resourceType": "MedicationStatement", "id": _urn(f"{c.case_id}/med/{n}/{m}").rsplit(":", 1)[1],
-                "status": "completed", "medicationCodeableConcept": {"text": drug},
-                "subject": {"reference": patient_ref},
-                "note": [{"text": f"line {therapy.get('line', n + 1)}: {therapy.get('outcome', '')}"}],
-            })
+            out.append(
+                {
+                    "resourceType": "MedicationStatement",
+                    "id": _urn(f"{c.case_id}/med/{n}/{m}").rsplit(":", 1)[1],
+                    "status": "completed",
+                    "medicationCodeableConcept": {"text": drug},
+                    "subject": {"reference": patient_ref},
+                    "note": [{"text": f"line {therapy.get('line', n + 1)}: {therapy.get('outcome', '')}"}],
+                }
+            )
     for d in c.documents:
         code, display = DOC_LOINC.get(d.kind, ("34133-9", "Summary of episode note"))
-        out.append({
-            "resourceType": "DocumentReference", "id": _urn(f"{c.case_id}/doc/{d.id}").rsplit(":", 1)[1],
-            "status": "current", "type": {"coding": [{"system": LOINC, "code": code, "display": display}]},
-            "subject": {"reference": patient_ref}, "date": d.created,
-            "content": [{"attachment": {"contentType": d.content_type, "size": d.size, "title": d.title or display,
-                                        "hash": d.sha256}}],
-        })
+        out.append(
+            {
+                "resourceType": "DocumentReference",
+                "id": _urn(f"{c.case_id}/doc/{d.id}").rsplit(":", 1)[1],
+                "status": "current",
+                "type": {"coding": [{"system": LOINC, "code": code, "display": display}]},
+                "subject": {"reference": patient_ref},
+                "date": d.created,
+                "content": [
+                    {
+                        "attachment": {
+                            "contentType": d.content_type,
+                            "size": d.size,
+                            "title": d.title or display,
+                            "hash": d.sha256,
+                        }
+                    }
+                ],
+            }
+        )
     return out
 
 
@@ -141,8 +223,13 @@ def _entries(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def case_to_bundle(c: CaseExport, *, now: dt.datetime | None = None) -> dict[str, Any]:
     """A FHIR R4 collection Bundle of the case."""
     now = now or dt.datetime.now(dt.UTC)
-    return {"resourceType": "Bundle", "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{c.case_id}/bundle")),
-            "type": "collection", "timestamp": now.isoformat(), "entry": _entries(_resources(c))}
+    return {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{c.case_id}/bundle")),
+        "type": "collection",
+        "timestamp": now.isoformat(),
+        "entry": _entries(_resources(c)),
+    }
 
 
 def case_to_ips(c: CaseExport, *, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -156,19 +243,36 @@ def case_to_ips(c: CaseExport, *, now: dt.datetime | None = None) -> dict[str, A
         return [{"reference": f"urn:uuid:{r['id']}"} for r in resources if r["resourceType"] == rt]
 
     def section(title: str, code: str, entries: list[dict[str, str]]) -> dict[str, Any]:
-        sec: dict[str, Any] = {"title": title, "code": {"coding": [{"system": LOINC, "code": code}]},
-                               "text": {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{title}</div>'}}
+        sec: dict[str, Any] = {
+            "title": title,
+            "code": {"coding": [{"system": LOINC, "code": code}]},
+            "text": {
+                "status": "generated",
+                "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{title}</div>',
+            },
+        }
         if entries:
             sec["entry"] = entries
         else:
-            sec["emptyReason"] = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/list-empty-reason", "code": "unavailable"}]}
+            sec["emptyReason"] = {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/list-empty-reason",
+                        "code": "unavailable",
+                    }
+                ]
+            }
         return sec
 
     composition = {
-        "resourceType": "Composition", "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{c.case_id}/ips")),
+        "resourceType": "Composition",
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{c.case_id}/ips")),
         "meta": {"profile": ["http://hl7.org/fhir/uv/ips/StructureDefinition/Composition-uv-ips"]},
-        "status": "final", "type": {"coding": [{"system": LOINC, "code": "60591-5", "display": "Patient summary Document"}]},
-        "subject": {"reference": patient_ref}, "date": now.isoformat(), "author": [{"display": "OncoNav"}],
+        "status": "final",
+        "type": {"coding": [{"system": LOINC, "code": "60591-5", "display": "Patient summary Document"}]},
+        "subject": {"reference": patient_ref},
+        "date": now.isoformat(),
+        "author": [{"display": "OncoNav"}],
         "title": "International Patient Summary",
         "section": [
             section("Problem list", "11450-4", refs("Condition")),
@@ -176,7 +280,14 @@ def case_to_ips(c: CaseExport, *, now: dt.datetime | None = None) -> dict[str, A
             section("Results", "30954-2", refs("Observation")),
         ],
     }
-    return {"resourceType": "Bundle", "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{c.case_id}/ips-bundle")),
-            "type": "document", "timestamp": now.isoformat(),
-            "identifier": {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, c.case_id)}"},
-            "entry": _entries([composition, *resources])}
+    return {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{c.case_id}/ips-bundle")),
+        "type": "document",
+        "timestamp": now.isoformat(),
+        "identifier": {
+            "system": "urn:ietf:rfc:3986",
+            "value": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, c.case_id)}",
+        },
+        "entry": _entries([composition, *resources]),
+    }

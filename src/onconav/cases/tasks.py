@@ -1,0 +1,40 @@
+"""Email notifications. They never carry health data: they say that something happened and
+link to the portal, where the person signs in to read it."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from onconav.accounts.models import User
+
+TEMPLATES = {
+    "submitted": "cases/email/submitted",
+    "message": "cases/email/message",
+    "status": "cases/email/status",
+    "quote": "cases/email/quote",
+    "staff_message": "cases/email/staff_message",
+}
+
+
+@shared_task
+def send_case_email(*, user_id: int, template: str, case_public_id: str, extra: dict | None = None) -> bool:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or template not in TEMPLATES:
+        return False
+    base = TEMPLATES[template]
+    with translation.override(user.preferred_language or "en"):
+        ctx = {
+            "user": user,
+            "case_ref": case_public_id[:8].upper(),
+            "case_public_id": case_public_id,
+            "site_url": getattr(settings, "SITE_URL", ""),
+            **(extra or {}),
+        }
+        subject = " ".join(render_to_string(f"{base}_subject.txt", ctx).split())
+        body = render_to_string(f"{base}.txt", ctx)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return True

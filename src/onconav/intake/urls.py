@@ -1,0 +1,16 @@
+from django.urls import path
+
+from onconav.intake import views
+
+app_name = "intake"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("tasks/", views.tasks, name="tasks"),
+    path("step/<slug:slug>/", views.step, name="step"),
+    path("records/", views.documents, name="documents"),
+    path("records/<uuid:document_id>/", views.document_view, name="document"),
+    path("records/<uuid:document_id>/delete/", views.document_delete, name="document_delete"),
+    path("check/", views.check, name="check"),
+    path("account/", views.account, name="account"),
+    path("send/", views.submit, name="submit"),
+]
