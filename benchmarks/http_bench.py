@@ -23,13 +23,29 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILES = [
-    {"age": 67, "ecog": 1, "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
-     "biomarkers": [{"gene": "EGFR", "alteration": "L858R"}, {"name": "PD-L1 TPS", "value": 30, "unit": "%"}]},
-    {"age": 48, "ecog": 0, "cancer": {"oncotree_code": "BRCA", "stage": "IV"},
-     "biomarkers": [{"gene": "ERBB2", "alteration": "amplification"}, {"name": "ER", "value": "negative"}]},
+    {
+        "age": 67,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+        "biomarkers": [
+            {"gene": "EGFR", "alteration": "L858R"},
+            {"name": "PD-L1 TPS", "value": 30, "unit": "%"},
+        ],
+    },
+    {
+        "age": 48,
+        "ecog": 0,
+        "cancer": {"oncotree_code": "BRCA", "stage": "IV"},
+        "biomarkers": [{"gene": "ERBB2", "alteration": "amplification"}, {"name": "ER", "value": "negative"}],
+    },
     {"age": 59, "ecog": 1, "child_pugh": "A", "cancer": {"oncotree_code": "HCC", "stage": "BCLC C"}},
-    {"age": 70, "ecog": 2, "cancer": {"oncotree_code": "COADREAD", "stage": "IV"},
-     "biomarkers": [{"gene": "KRAS", "alteration": "G12D"}], "prior_therapies": [{"drugs": ["oxaliplatin", "capecitabine"], "line": 1, "outcome": "progression"}]},
+    {
+        "age": 70,
+        "ecog": 2,
+        "cancer": {"oncotree_code": "COADREAD", "stage": "IV"},
+        "biomarkers": [{"gene": "KRAS", "alteration": "G12D"}],
+        "prior_therapies": [{"drugs": ["oxaliplatin", "capecitabine"], "line": 1, "outcome": "progression"}],
+    },
 ]
 
 
@@ -59,11 +75,30 @@ def _pct(xs: list[float], p: float) -> float:
 
 def bench_http(n: int = 2000, port: int | None = None) -> dict[str, Any]:
     port = port or _free_port()
-    env = {**os.environ, "API_RATE_LIMIT_PER_MINUTE": "100000000", "DJANGO_SETTINGS_MODULE": "onconav.config.settings", "PYTHONPATH": str(ROOT / "src")}
+    env = {
+        **os.environ,
+        "API_RATE_LIMIT_PER_MINUTE": "100000000",
+        "DJANGO_SETTINGS_MODULE": "onconav.config.settings",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     server = subprocess.Popen(
-        [gunicorn, "onconav.config.wsgi", "-w", "1", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--keep-alive", "30"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            gunicorn,
+            "onconav.config.wsgi",
+            "-w",
+            "1",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--keep-alive",
+            "30",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         _wait(port)
@@ -109,7 +144,9 @@ def bench_http(n: int = 2000, port: int | None = None) -> dict[str, Any]:
 
 
 def print_http(res: dict[str, Any]) -> None:
-    print(f"HTTP ({res['requests_each']} requests each, gunicorn 1 sync worker, loopback, requests alternating)")
+    print(
+        f"HTTP ({res['requests_each']} requests each, gunicorn 1 sync worker, loopback, requests alternating)"
+    )
     print(f"  POST /api/v1/options  p50 {res['options_p50_ms']:.2f} ms   p99 {res['options_p99_ms']:.2f} ms")
     print(f"  GET  /api/v1/ping     p50 {res['ping_p50_ms']:.2f} ms   p99 {res['ping_p99_ms']:.2f} ms")
     print(f"  ratio options/ping (p50): {res['ratio_p50']:.2f}x  (target: within 3x)")

@@ -304,7 +304,9 @@ def test_patient_answers_the_follow_up_questionnaire(login_as):
 
 def test_coordinator_reads_follow_up_answers_in_words(login_as, coordinator):
     case = CaseFactory(state=CaseState.FOLLOW_UP)
-    services.follow_up_answer(case=case, actor=case.patient, answers={"feeling": "worse", "side_effects": "Rash"})
+    services.follow_up_answer(
+        case=case, actor=case.patient, answers={"feeling": "worse", "side_effects": "Rash"}
+    )
     html = login_as(coordinator, Client()).get(f"/cases/{case.public_id}/").content.decode()
     assert "How are you since you came home?" in html and "Worse" in html and "Rash" in html
 

@@ -1,6 +1,6 @@
 import pytest
-from playwright.sync_api import expect
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.conftest import current_totp
 from tests.e2e.conftest import shot

@@ -194,7 +194,9 @@ def test_child_pugh_unknown_gives_a_caution_and_a_test(engine):
 def test_maintenance_follows_a_first_line_that_worked(engine):
     # given first-line platinum-pemetrexed with a response
     after = engine.recommend(
-        advanced_luad(prior_therapies=[{"drugs": ["carboplatin", "pemetrexed"], "line": 1, "outcome": "response"}])
+        advanced_luad(
+            prior_therapies=[{"drugs": ["carboplatin", "pemetrexed"], "line": 1, "outcome": "response"}]
+        )
     )
     # then pemetrexed maintenance fits now (rank 1), and first-line items are gone
     assert regimens(after)[0] == "pemetrexed"
@@ -206,7 +208,9 @@ def test_maintenance_follows_a_first_line_that_worked(engine):
     assert "setting.maintenance" in maint.trace
     # given progression on first line: maintenance no longer applies
     failed = engine.recommend(
-        advanced_luad(prior_therapies=[{"drugs": ["carboplatin", "pemetrexed"], "line": 1, "outcome": "progression"}])
+        advanced_luad(
+            prior_therapies=[{"drugs": ["carboplatin", "pemetrexed"], "line": 1, "outcome": "progression"}]
+        )
     )
     assert "pemetrexed" not in regimens(failed)
 
@@ -214,3 +218,12 @@ def test_maintenance_follows_a_first_line_that_worked(engine):
 def test_options_waiting_on_tests_are_announced(engine):
     answer = engine.recommend(advanced_luad())
     assert any("depend on test results" in w for w in answer.warnings)
+
+
+def test_no_waiting_warning_when_no_test_is_recommended(engine):
+    # given an EGFR driver: ALK-only options are not worth a test (drivers rarely overlap)
+    answer = engine.recommend(
+        advanced_luad(biomarkers=[{"gene": "EGFR", "alteration": "L858R"}, {"name": "TPS", "value": 5}])
+    )
+    assert not any("ALK:fusion" in t.biomarkers for t in answer.tests_recommended)
+    assert not any("depend on test results" in w for w in answer.warnings)

@@ -160,3 +160,31 @@ def test_an_option_beaten_head_to_head_is_listed_after_the_winner(engine):
     criz = next(o for o in answer.options if o.regimen == "crizotinib")
     assert "rank.superseded" in criz.trace
     assert any("direct comparison" in r for r in criz.rationale)
+
+
+def test_output_does_not_depend_on_hash_randomisation():
+    # given the same profiles answered in two processes with different hash seeds
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.engine.conftest import FIXTURE_KB
+
+    src = Path(__file__).resolve().parents[2] / "src"
+    code = (
+        "import json, sys; from onconav.engine import Engine; "
+        "from onconav.kbdata.loader import load_knowledge_base; "
+        f"e = Engine(load_knowledge_base({str(FIXTURE_KB)!r})); "
+        f"ps = json.loads({json.dumps(json.dumps(PROFILES))}); "
+        "print(''.join(e.recommend(p, l).to_json() for p in ps for l in ('en', 'zh-hans')))"
+    )
+    outs = []
+    for seed in ("1", "4242"):
+        env = {"PYTHONPATH": str(src), "PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}
+        res = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+        )
+        assert res.returncode == 0, res.stderr
+        outs.append(res.stdout)
+    # then the bytes are identical
+    assert outs[0] == outs[1] and outs[0]

@@ -208,3 +208,26 @@ def test_child_pugh_b_excludes_items_requiring_a(engine):
     assert any(
         x.regimen == "atezolizumab+bevacizumab" and "Child-Pugh B" in x.reasons[0] for x in answer.excluded
     )
+
+
+def test_comorbidities_give_cautions(engine):
+    # given hepatitis B and an autoimmune disease with HCC first line
+    answer = engine.recommend(
+        {
+            "ecog": 1,
+            "child_pugh": "A",
+            "comorbidities": ["hepatitis B", "rheumatoid arthritis"],
+            "cancer": {"oncotree_code": "HCC", "stage": "BCLC C"},
+        }
+    )
+    io = next(o for o in answer.options if o.regimen == "atezolizumab+bevacizumab")
+    # then the checkpoint-inhibitor option carries both cautions; sorafenib neither
+    assert any("Hepatitis B" in c for c in io.cautions)
+    assert any("autoimmune" in c for c in io.cautions)
+    assert "fitness.comorbidity" in io.trace
+    sora = next(o for o in answer.options if o.regimen == "sorafenib")
+    assert not any("Hepatitis B" in c for c in sora.cautions)
+    # given severe COPD, a high-intensity combination is flagged
+    lung = engine.recommend(advanced_luad(comorbidities=["severe COPD"]))
+    chemo = next(o for o in lung.options if o.regimen == "pemetrexed+platinum")
+    assert any("severe COPD" in c for c in chemo.cautions)

@@ -8,7 +8,6 @@ from onconav import __version__
 from onconav.api import errors
 from onconav.api.accounts import router as accounts_router
 from onconav.api.auth import AUTH
-from onconav.api.schemas import ErrorBody, FieldError
 from onconav.api.cases import router as cases_router
 from onconav.api.content import router as content_router
 from onconav.api.costs import router as costs_router
@@ -16,6 +15,8 @@ from onconav.api.health import router as health_router
 from onconav.api.hospitals import router as hospitals_router
 from onconav.api.kb import router as kb_router
 from onconav.api.options import router as options_router
+from onconav.api.schemas import ErrorBody, FieldError
+
 
 class OncoNavAPI(NinjaAPI):
     """Every operation documents the shared error responses it can give: 422 for invalid input,
@@ -24,7 +25,9 @@ class OncoNavAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         schema = super().get_openapi_schema(*args, **kwargs)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.setdefault("ErrorBody", ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}"))
+        components.setdefault(
+            "ErrorBody", ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
         components.setdefault("FieldError", FieldError.model_json_schema())
         ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
         for methods in schema.get("paths", {}).values():
