@@ -9,7 +9,15 @@ from cryptography.fernet import Fernet
 BASE_ENV = {
     k: v
     for k, v in os.environ.items()
-    if k not in {"DATABASE_URL", "SECRET_KEY", "FIELD_ENCRYPTION_KEY", "ALLOWED_HOSTS", "DJANGO_ENV"}
+    if k
+    not in {
+        "DATABASE_URL",
+        "SECRET_KEY",
+        "FIELD_ENCRYPTION_KEY",
+        "ALLOWED_HOSTS",
+        "DJANGO_ENV",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
 }
 
 
