@@ -54,6 +54,7 @@ class Option(_Model):
     badge: str
     summary: str = ""
     guideline: str | None = None
+    drug_names: list[str] = []  # the drugs in the answer's language (Chinese names in zh-hans)
 
 
 class TestRecommended(_Model):

@@ -107,16 +107,17 @@ class Engine:
             warnings.append(t("w_poor_ps", lang, ecog=case.ecog))
         if not options:
             warnings.append(t("w_no_options", lang))
-        pending = {p.reg.regimen.id for p in run.pending} - option_regs
-        if pending and run.pending:
-            warnings.append(t("w_pending", lang, count=len(pending)))
+        tests, waiting = self._tests(run)
+        waiting -= option_regs
+        if waiting and tests:
+            warnings.append(t("w_pending", lang, count=len(waiting)))
         seen: set[str] = set()
         warnings = [w for w in warnings if not (w in seen or seen.add(w))]  # type: ignore[func-returns-value]
         return Answer(
             knowledge_base_version=self.kb.version,
             profile_summary=self._summary(prof, case),
             options=options,
-            tests_recommended=self._tests(run),
+            tests_recommended=tests,
             warnings=warnings,
             disclaimer=t("disclaimer", lang),
             language=lang,
@@ -288,9 +289,11 @@ class Engine:
             badge=badge,
             summary=summary,
             guideline=ev.guideline,
+            drug_names=[drug_label(self.vocab, d, lang) for d in reg.regimen.drugs],
         )
 
-    def _tests(self, run: Run) -> list[TestRecommended]:
+    def _tests(self, run: Run) -> tuple[list[TestRecommended], set[str]]:
+        """The tests recommended, and the regimens that wait on them."""
         case, vocab, lang = run.case, self.vocab, run.case.lang
         present_driver_genes = {
             vocab.gene_of[b]
@@ -300,6 +303,7 @@ class Engine:
             and not vocab.biomarker[b].resistance
         }
         groups: dict[str, dict[str, Any]] = {}
+        waiting: set[str] = set()
 
         def add(
             key: str, bid: str, level_rank: int, regimen: str, reason_kind: str, agnostic: bool = False
@@ -326,6 +330,11 @@ class Engine:
         for p in run.pending:
             post_failure = bool(p.ev.after_failure_of)
             lr = LEVEL_RANK.get(p.ev.level.value, 9)
+            if lr > LEVEL_RANK["3A"]:
+                # A test is recommended only when it could open an option with clinical evidence
+                # (levels 1-3A): biological or other-cancer evidence alone is no reason to test
+                # (e.g. HGF expression, which is not a clinical test).
+                continue
             for bid in p.unknown:
                 b = vocab.biomarker.get(bid)
                 gene = vocab.gene_of.get(bid, bid.split(":", 1)[0])
@@ -340,6 +349,7 @@ class Engine:
                     else False
                 )
                 add(key_of(bid), bid, lr, p.reg.regimen.id, "unlock", agnostic)
+                waiting.add(p.reg.regimen.id)
         for ev, unknown in run.resistance_pending:
             hit = [c for c in run.candidates if rules._hits(c, ev.resists)]
             if not hit:
@@ -353,9 +363,6 @@ class Engine:
                     best.reg.regimen.id,
                     "resistance",
                 )
-
-        def closure_ids(ids: set[str]) -> list[str]:
-            return sorted(ids)
 
         def example(g: dict[str, Any]) -> tuple[str, str]:
             rid = min(g["regimens"], key=lambda r: (g["regimens"][r], r))
@@ -376,7 +383,9 @@ class Engine:
             regs: dict[str, int] = {}
             rank = 99
             agn = True
-            for k in driver_keys:
+            # NGS panels also report tumour mutational burden and microsatellite status.
+            panel_keys = driver_keys + sorted(k for k in groups if k.split(":", 1)[0] in ("TMB", "MSI"))
+            for k in panel_keys:
                 g = groups.pop(k)
                 agn = agn and g["agnostic"]
                 ids |= g["ids"]
@@ -391,10 +400,10 @@ class Engine:
                         reason=t(
                             "t_ngs_reason",
                             lang,
-                            markers=", ".join(GENE_DISPLAY.get(k, k) for k in driver_keys),
+                            markers=", ".join(GENE_DISPLAY.get(k, k.split(":", 1)[0]) for k in panel_keys),
                             count=len(regs),
                         ),
-                        biomarkers=closure_ids(ids),
+                        biomarkers=sorted(ids),
                     ),
                 )
             )
@@ -413,7 +422,7 @@ class Engine:
                     TestRecommended(
                         test=t("t_biomarker", lang, marker=marker),
                         reason=reason,
-                        biomarkers=closure_ids(g["ids"]),
+                        biomarkers=sorted(g["ids"]),
                     ),
                 )
             )
@@ -434,7 +443,7 @@ class Engine:
                     ),
                 )
             )
-        return [tr for _, tr in sorted(tests, key=lambda x: x[0])]
+        return [tr for _, tr in sorted(tests, key=lambda x: x[0])], waiting
 
     def _summary(self, prof: Profile, case: Case) -> str:
         lang = case.lang

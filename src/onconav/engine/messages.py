@@ -119,10 +119,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "t_ngs_reason": {
         "en": (
-            "Several driver results are unknown ({markers}); one panel tests them together and decides "
-            "the first treatment ({count} option(s) depend on it)."
+            "Several results that decide the treatment are unknown ({markers}); one panel tests them "
+            "together ({count} option(s) depend on it)."
         ),
-        "zh-hans": "多个驱动基因结果未知（{markers}）；一次Panel检测可同时明确，并决定首选治疗（{count}个方案取决于此）。",
+        "zh-hans": "多个决定治疗选择的检测结果未知（{markers}）；一次Panel检测可同时明确（{count}个方案取决于此）。",
     },
     "t_staging": {
         "en": "Staging (imaging and pathology to establish the stage)",
@@ -276,6 +276,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "ECOG {ecog}: CAR-T or transplant is usually limited to ECOG 0-1; specialist assessment needed.",
         "zh-hans": "ECOG {ecog}分：CAR-T或移植通常仅限ECOG 0-1分，需要专科评估。",
     },
+    "c_very_high_ecog_unknown": {
+        "en": "CAR-T or transplant needs good performance status (ECOG 0-1); it is not given.",
+        "zh-hans": "CAR-T或移植要求体能状态良好（ECOG 0-1分）；未提供该信息。",
+    },
     "c_very_high_age": {
         "en": "Age {age}: CAR-T or transplant needs a careful assessment of fitness.",
         "zh-hans": "年龄{age}岁：CAR-T或移植需要仔细评估身体状况。",
@@ -283,6 +287,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "c_very_high_organ": {
         "en": "Heart, kidney, liver and lung function must be checked before CAR-T or transplant.",
         "zh-hans": "CAR-T或移植前须评估心、肾、肝、肺功能。",
+    },
+    "c_comorbidity_intensive": {
+        "en": "Comorbidity ({what}): whether an intensive treatment is safe needs careful assessment.",
+        "zh-hans": "合并症（{what}）：需仔细评估强化治疗是否安全。",
+    },
+    "c_comorbidity_io": {
+        "en": "Comorbidity ({what}): immunotherapy can worsen autoimmune or lung disease; specialist review needed.",
+        "zh-hans": "合并症（{what}）：免疫治疗可能加重自身免疫性疾病或肺部疾病，需要专科评估。",
+    },
+    "c_comorbidity_hbv": {
+        "en": "Hepatitis B ({what}): the virus can flare during this treatment; antiviral prophylaxis and monitoring are usually needed.",
+        "zh-hans": "乙型肝炎（{what}）：治疗期间病毒可能再激活，通常需要抗病毒预防和监测。",
     },
     "c_crcl_cisplatin": {
         "en": "Creatinine clearance {crcl} mL/min: cisplatin is usually avoided; carboplatin is the usual substitute.",

@@ -366,6 +366,7 @@ class Case:
     crcl: float | None = None
     lvef: float | None = None
     budget_usd: float | None = None
+    comorbidities: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)  # normalisation rule ids that fired
 
@@ -777,7 +778,7 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
             unnumbered += 1
     case.advanced_lines = max(len(lines) + unnumbered, max(lines, default=0))
     case.line = case.advanced_lines + 1
-    case.responding = last is not None and last[2] not in FAILED_OUTCOMES and last[2] != Outcome.INTOLERANCE
+    case.responding = last is not None and last[2] in (Outcome.RESPONSE, Outcome.NO_PROGRESSION)
     case.maintenance_line = case.advanced_lines if case.responding and case.advanced_lines else case.line
 
 
@@ -813,6 +814,7 @@ def normalize(vocab: Vocabulary, kb: KnowledgeBase, profile: Profile, lang: str)
         crcl=profile.organ_function.creatinine_clearance_ml_min,
         lvef=profile.organ_function.lvef_percent,
         budget_usd=profile.preferences.budget_usd,
+        comorbidities=tuple(c for c in profile.comorbidities if isinstance(c, str) and c.strip()),
     )
     _stage(vocab, lineage, profile, case)
 

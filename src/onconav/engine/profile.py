@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from enum import StrEnum
 from typing import Any
 
@@ -326,7 +327,9 @@ def _loc(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif str(part).startswith(("function-", "union[", "float", "str", "int", "bool")):
+        elif str(part).startswith(
+            ("function-", "union[", "float", "str", "int", "bool", "constrained-", "list[", "dict[")
+        ):
             continue  # pydantic's union-branch labels are noise for a user
         else:
             out += ("." if out else "") + str(part)
@@ -351,6 +354,9 @@ def parse_profile(data: Any) -> Profile:
             msg = str(err["msg"]).removeprefix("Value error, ")
             if err["type"] == "missing":
                 msg = "this field is required"
+            elif err["type"] in ("model_type", "dict_type", "model_attributes_type"):
+                msg = "must be an object (a mapping of fields)"
+            msg = re.sub(r"^Input should be ", "must be ", msg)
             key = f"{field}|{msg}"
             if key in seen or (field in {e["field"] for e in errors} and err["type"].endswith("_type")):
                 continue

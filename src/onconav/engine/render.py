@@ -28,7 +28,9 @@ def render_text(answer: Answer, lang: str | None = None) -> str:
         out.append(f"{o.rank}. {o.title}  [{badge}]")
         out.append(f"   {t('txt_modality', lang)}: {modality}")
         if o.drugs:
-            out.append(f"   {t('txt_drugs', lang)}: {', '.join(o.drugs)}")
+            names = o.drug_names if len(o.drug_names) == len(o.drugs) else o.drugs
+            shown = [n if n == d else f"{n} ({d})" for n, d in zip(names, o.drugs, strict=True)]
+            out.append(f"   {t('txt_drugs', lang)}: {t('list_sep', lang).join(shown)}")
         out.append(f"   {t('txt_setting', lang)}: {o.setting}")
         out.append(f"   {t('txt_level', lang)}: {o.evidence_level}")
         out.append(f"   {t('txt_why', lang)}:")

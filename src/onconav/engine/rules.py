@@ -58,10 +58,11 @@ RULES: dict[str, str] = {
     "fitness.crcl_cisplatin": "creatinine clearance < 45 mL/min with cisplatin: caution",
     "fitness.lvef": "LVEF < 50% with anti-HER2 antibodies or anthracyclines: caution",
     "fitness.child_pugh": "Child-Pugh class outside the item's list excludes it",
+    "fitness.comorbidity": "a serious comorbidity gives a caution (intensive treatment, immunotherapy, HBV reactivation)",
     "fitness.tumor_size": "tumour size / count limits",
     "merge.regimen": "several evidence items for one regimen are merged; the best decides",
     "rank.superseded": "a single-drug option beaten head-to-head by another option of the same level is listed after it",
-    "rank.key": "rank = (setting fit, fitness tier, level, biomarker-matched, superseded, hazard ratio, China access, NRDL, cost vs budget, regimen id)",
+    "rank.key": "rank = (setting fit, fitness tier, biomarker-matched with level 1-2 evidence, level, biomarker-matched, superseded, hazard ratio, China access, NRDL, cost vs budget, regimen id)",
 }
 
 PRIMARY_SETTINGS = {
@@ -89,6 +90,56 @@ FAIL_TOGETHER = frozenset(
     }
 )
 CARDIOTOXIC_TAGS = frozenset({"anti_her2_antibody", "anthracycline"})
+# Comorbidity fitness rules (cautions only): (words in the comorbidity text, applies to
+# intensities or class tags, message key). Kept small and generic on purpose.
+COMORBIDITY_RULES: tuple[tuple[tuple[str, ...], frozenset[str], str], ...] = (
+    (
+        (
+            "heart failure",
+            "copd",
+            "dialysis",
+            "kidney failure",
+            "renal failure",
+            "cirrhosis",
+            "stroke",
+            "myocardial infarction",
+            "frail",
+            "dementia",
+            "心衰",
+            "慢阻肺",
+            "透析",
+            "肝硬化",
+        ),
+        frozenset({"intensity:high", "intensity:very_high"}),
+        "c_comorbidity_intensive",
+    ),
+    (
+        (
+            "autoimmune",
+            "lupus",
+            "rheumatoid",
+            "crohn",
+            "ulcerative colitis",
+            "interstitial lung",
+            "ild",
+            "pneumonitis",
+            "organ transplant",
+            "自身免疫",
+            "间质性肺",
+        ),
+        frozenset({"checkpoint_inhibitor"}),
+        "c_comorbidity_io",
+    ),
+    (
+        ("hepatitis b", "hbv", "乙肝", "乙型肝炎"),
+        frozenset({"checkpoint_inhibitor", "anti_cd20", "chemotherapy", "car_t"}),
+        "c_comorbidity_hbv",
+    ),
+)
+_COMORBIDITY_PATTERNS = tuple(
+    (re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words)), applies, key)
+    for words, applies, key in COMORBIDITY_RULES
+)
 DRIVER_GENES = frozenset({"EGFR", "ALK", "ROS1", "RET", "NTRK", "BRAF", "KRAS", "NRAS", "MET", "ERBB2"})
 ACCESS_ORDER = (
     "approved",
@@ -396,6 +447,8 @@ def _fitness(c: Candidate, case: Case, run: Run) -> None:
             c.exclude(t("x_very_high_frail", lang, ecog=ecog, age=_num(case.age)), "fitness.very_high")
         elif ecog == 2:
             c.demote(1, t("c_very_high_ecog", lang, ecog=ecog), "fitness.very_high")
+        if ecog is None:
+            c.caution(t("c_very_high_ecog_unknown", lang))
         if case.age is not None and case.age >= 70:
             c.caution(t("c_very_high_age", lang, age=_num(case.age)))
         c.caution(t("c_very_high_organ", lang))
@@ -429,6 +482,16 @@ def _fitness(c: Candidate, case: Case, run: Run) -> None:
             c.caution(t("c_count_unknown", lang, count=ev.max_tumor_count))
         elif case.tumor_count > ev.max_tumor_count:
             c.exclude(t("x_count", lang, count=ev.max_tumor_count), "fitness.tumor_size")
+    if case.comorbidities:
+        keys = set(reg.tags) | {f"intensity:{intensity}"}
+        for pattern, applies, key in _COMORBIDITY_PATTERNS:
+            if not applies & keys:
+                continue
+            hits = [cm for cm in case.comorbidities if pattern.search(cm.lower())]
+            if hits:
+                c.caution(t(key, lang, what=t("list_sep", lang).join(hits)))
+                if "fitness.comorbidity" not in c.trace:
+                    c.trace.append("fitness.comorbidity")
     for tx in ev.cautions:
         c.caution(text(tx, lang))
 
@@ -594,11 +657,24 @@ def matched(ev: Evidence) -> int:
     return 0 if (ev.biomarkers or ev.biomarkers_any) else 1
 
 
+def matched_standard(ev: Evidence) -> int:
+    """0 for a biomarker-matched option with guideline-level evidence (levels 1-2), 1 otherwise.
+    In the same setting such an option comes before unmatched ones of any level, as guidelines
+    prefer the matched drug (sotorasib or adagrasib over docetaxel for KRAS G12C after first-line
+    treatment; trastuzumab deruxtecan for HER2-mutant NSCLC). Weaker matched evidence (3A-4) and
+    tumour-agnostic items (written for every solid tumour, evidence from basket trials) do not
+    jump ahead of the cancer's own standard care."""
+    if ev.cancer in ("SOLID", "HEME"):
+        return 1
+    return 0 if matched(ev) == 0 and LEVEL_RANK.get(ev.level.value, 9) <= LEVEL_RANK["2"] else 1
+
+
 def item_key(c: Candidate) -> tuple:  # type: ignore[type-arg]
     hr = best_hr(c.ev)
     return (
         c.fit,
         c.tier,
+        matched_standard(c.ev),
         LEVEL_RANK.get(c.ev.level.value, 9),
         matched(c.ev),
         hr if hr is not None else 1.0,
@@ -678,6 +754,7 @@ def rank_key(c: Candidate, budget: float | None) -> tuple:  # type: ignore[type-
     return (
         c.fit,
         c.tier,
+        matched_standard(c.ev),
         LEVEL_RANK.get(c.ev.level.value, 9),
         matched(c.ev),
         hr if hr is not None else 1.0,
