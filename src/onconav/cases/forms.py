@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from onconav.accounts.models import Role, User
 from onconav.cases.hospitals import hospital_choices
 from onconav.cases.models import CaseState, DocumentKind, TravelPlan
+from onconav.cases.services import TRAVEL_FIELDS
 from onconav.options.forms import ECOG_CHOICES
 
 
@@ -185,18 +186,7 @@ class QuoteForm(forms.Form):
 class TravelPlanForm(forms.ModelForm):
     class Meta:
         model = TravelPlan
-        fields = [
-            "hospital_id",
-            "passport_nationality",
-            "passport_number",
-            "treatment_start",
-            "treatment_end",
-            "arrival_at",
-            "arrival_details",
-            "pickup",
-            "interpreter_language",
-            "companions",
-        ]
+        fields = list(TRAVEL_FIELDS)
         widgets = {
             "treatment_start": forms.DateInput(attrs={"type": "date"}),
             "treatment_end": forms.DateInput(attrs={"type": "date"}),
