@@ -8,7 +8,7 @@ from typing import Any
 
 from onconav.engine import rules
 from onconav.engine.answer import Answer, China, Excluded, Option, OutcomeOut, TestRecommended
-from onconav.engine.messages import normalize_lang, t
+from onconav.engine.messages import localise_endpoint, localise_value, normalize_lang, t
 from onconav.engine.normalize import Case, Vocabulary, drug_label, normalize
 from onconav.engine.profile import Profile, parse_profile, unknown_fields
 from onconav.engine.rules import (
@@ -231,8 +231,8 @@ class Engine:
         for item in c.merged or [ev]:
             for o in item.outcomes:
                 out = OutcomeOut(
-                    endpoint=o.endpoint,
-                    value=o.value,
+                    endpoint=localise_endpoint(o.endpoint, lang),
+                    value=localise_value(o.value, lang),
                     trial=item.trial,
                     reference=o.reference,
                     comparator=o.comparator,
