@@ -75,3 +75,33 @@ def page(browser, request):
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+# --- accessibility (axe-core 4.14, vendored in tests/e2e/vendor, MPL-2.0) -------------------------
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def a11y_page(browser):  # type: ignore[no-untyped-def]
+    """A page that may inject axe-core despite the site's Content-Security-Policy."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+def serious_accessibility_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """WCAG 2.2 AA violations of impact serious or critical on the current page (needs a page whose
+    context bypasses the CSP, such as ``a11y_page``)."""
+    page.add_script_tag(content=AXE)
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -125,13 +125,12 @@ def test_coordinator_takes_a_case_through_every_state_to_follow_up(live_server, 
     assert page.locator("ol.timeline li").count() >= len(transitions)
 
 
-def test_staff_pages_have_no_serious_accessibility_violations(live_server, browser, coordinator):
-    from tests.e2e.test_patient_journey import serious_accessibility_violations
+def test_staff_pages_have_no_serious_accessibility_violations(live_server, a11y_page, coordinator):
+    from tests.e2e.conftest import serious_accessibility_violations
 
     case = CaseFactory(state=CaseState.HOSPITAL_MATCHED)
     ConsentFactory(draft=case.draft)
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    page = a11y_page
     _sign_in(page, live_server, coordinator)
     problems = {}
     for url in (
@@ -144,5 +143,4 @@ def test_staff_pages_have_no_serious_accessibility_violations(live_server, brows
         found = serious_accessibility_violations(page)
         if found:
             problems[url] = found
-    context.close()
     assert not problems, problems

@@ -4,13 +4,12 @@ in English and in Chinese. The Chinese run asserts on structure and URLs, not on
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from onconav.cases.models import Case, Document
 from onconav.intake.models import Consent
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import serious_accessibility_violations, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -171,29 +170,13 @@ def test_intake_pages_fit_a_phone_screen(live_server, page):
     shot(page, "intake-phone")
 
 
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
-
-
-def serious_accessibility_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
-    page.add_script_tag(content=AXE)
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 @pytest.mark.parametrize("lang", ["en", "zh-hans"])
-def test_intake_and_portal_pages_have_no_serious_accessibility_violations(live_server, browser, lang):
+def test_intake_and_portal_pages_have_no_serious_accessibility_violations(live_server, a11y_page, lang):
     from tests.cases.factories import CaseFactory
     from tests.factories import PASSWORD
 
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
+    page = a11y_page
+    page.context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
     problems = {}
     page.goto(live_server.url + "/start/")
     page.locator("form[action='/start/'] button[type=submit]").click()
@@ -228,5 +211,4 @@ def test_intake_and_portal_pages_have_no_serious_accessibility_violations(live_s
         found = serious_accessibility_violations(page)
         if found:
             problems[url] = found
-    context.close()
     assert not problems, problems

@@ -669,7 +669,9 @@ def matched_standard(ev: Evidence) -> int:
     return 0 if matched(ev) == 0 and LEVEL_RANK.get(ev.level.value, 9) <= LEVEL_RANK["2"] else 1
 
 
-def item_key(c: Candidate) -> tuple:  # type: ignore[type-arg]
+def evidence_key(c: Candidate) -> tuple:  # type: ignore[type-arg]
+    """The part of the ranking key that one evidence item decides (shared by the choice of the
+    best item for a regimen and by the ranking of options)."""
     hr = best_hr(c.ev)
     return (
         c.fit,
@@ -678,8 +680,11 @@ def item_key(c: Candidate) -> tuple:  # type: ignore[type-arg]
         LEVEL_RANK.get(c.ev.level.value, 9),
         matched(c.ev),
         hr if hr is not None else 1.0,
-        c.ev.id,
     )
+
+
+def item_key(c: Candidate) -> tuple:  # type: ignore[type-arg]
+    return (*evidence_key(c), c.ev.id)
 
 
 def merge(run: Run) -> None:
@@ -748,21 +753,9 @@ def supersede(run: Run) -> None:
 
 
 def rank_key(c: Candidate, budget: float | None) -> tuple:  # type: ignore[type-arg]
-    hr = best_hr(c.ev)
     _, arank, _, nrdl = china_access(c)
     nrank = 0 if nrdl is True else 1 if nrdl is None else 2
-    return (
-        c.fit,
-        c.tier,
-        matched_standard(c.ev),
-        LEVEL_RANK.get(c.ev.level.value, 9),
-        matched(c.ev),
-        hr if hr is not None else 1.0,
-        arank,
-        nrank,
-        cost_rank(c, budget),
-        c.reg.regimen.id,
-    )
+    return (*evidence_key(c), arank, nrank, cost_rank(c, budget), c.reg.regimen.id)
 
 
 def rank(run: Run) -> None:
