@@ -26,6 +26,26 @@ class OutcomeOut(_Model):
     hazard_ratio: float | None = None
 
 
+class CostRange(_Model):
+    """An option's approximate cost in China (regimen x typical duration, from the KB's cost
+    model; NRDL negotiated prices where listed), in CNY, in USD and in the patient's currency."""
+
+    cny_low: int
+    cny_high: int
+    per: str  # course | month
+    months: float | None = None  # the typical duration the course figure covers
+    usd_low: int
+    usd_high: int
+    currency: str | None = None  # the patient's currency (preferences.currency)
+    local_low: int | None = None
+    local_high: int | None = None
+    price_year: int | None = None  # the year of the oldest price used
+    nrdl_price: bool = False  # at least one drug priced at its NRDL negotiated price
+    basis: str = ""  # what the figure covers, in the answer language
+    sources: list[str] = []
+    budget: str | None = None  # within | over | unknown (the patient's budget, never used to hide)
+
+
 class China(_Model):
     nmpa_approved: bool | None = None
     nrdl_reimbursed: bool | None = None
@@ -33,6 +53,48 @@ class China(_Model):
     # extensions
     access: str = "unknown"
     boao_only: bool = False
+    nmpa_year: int | None = None  # first NMPA approval year of the option's newest drug
+    nrdl_since: int | None = None
+    boao: bool | None = None  # available in the Boao Lecheng pilot zone
+    cost: CostRange | None = None
+
+
+class OptionCondition(_Model):
+    """What an option waits on: unknown biomarkers or patient facts, the tests that decide, and
+    whether co-occurrence makes the condition likely (True), unlikely (False) or open (None)."""
+
+    text: str  # "If EGFR and ALK are both negative"
+    tests: list[str] = []  # the deciding tests, by name
+    biomarkers: list[str] = []  # biomarker ids
+    facts: list[str] = []  # fact ids (knowledge/policy/facts)
+    likely: bool | None = None
+    note: str | None = None  # "KRAS G12C makes an EGFR or ALK alteration very unlikely"
+
+
+class RankReason(_Model):
+    step: str  # a ranking step id (knowledge/policy/ranking.yaml) or a rule id
+    text: str
+
+
+class TrialSite(_Model):
+    facility: str
+    city: str | None = None
+    country: str | None = None
+    status: str | None = None  # the site's own recruitment status
+    contact: str | None = None
+
+
+class TrialInfo(_Model):
+    """A clinical_trial option's study (trials app, contract section 5)."""
+
+    nct_id: str
+    phase: str | None = None
+    status: str | None = None
+    met: int = 0
+    unknown: int = 0
+    not_met: int = 0
+    sites: list[TrialSite] = []
+    label: str = "investigational"  # investigational | approved_product | unproven_commercial
 
 
 class Option(_Model):
@@ -55,13 +117,38 @@ class Option(_Model):
     summary: str = ""
     guideline: str | None = None
     drug_names: list[str] = []  # the drugs in the answer's language (Chinese names in zh-hans)
+    # v2 extensions (docs/engine.md "The answer")
+    group: str = "reasonable"  # preferred | reasonable | conditional | later | supportive
+    condition: OptionCondition | None = None
+    rank_reasons: list[RankReason] = []  # which steps put the option where it is
+    tie_with: list[int] = []  # ranks of options that are equivalent choices
+    preference: dict[str, str] | None = None  # {"nccn": ..., "csco": ..., "label": ...}
+    trial: TrialInfo | None = None
 
 
 class TestRecommended(_Model):
     test: str
     reason: str
-    # extension
+    # extensions
     biomarkers: list[str] = []
+    kind: str = "biomarker"  # biomarker | panel | situational | rebiopsy | fact | staging
+    decides: list[str] = []  # regimen ids whose place the result decides
+    facts: list[str] = []  # fact ids it decides
+
+
+class UnusedInput(_Model):
+    """Something the profile said that the engine could not use (never silently dropped)."""
+
+    field: str
+    value: str
+    reason: str
+
+
+class FactOut(_Model):
+    id: str
+    label: str
+    value: bool | None
+    derived: bool = False  # estimated from other fields (transplant eligibility from age, ECOG)
 
 
 class Excluded(_Model):
@@ -81,6 +168,9 @@ class Answer(_Model):
     # extensions
     language: str = "en"
     excluded: list[Excluded] = []
+    unused_inputs: list[UnusedInput] = []
+    facts: list[FactOut] = []  # the patient facts that mattered for this answer
+    groups: list[dict[str, str]] = []  # [{"id": "preferred", "label": "Preferred now"}, ...] in order
 
     def to_dict(self) -> dict:  # type: ignore[type-arg]
         return self.model_dump(mode="json")

@@ -102,6 +102,99 @@ class Outcome(StrEnum):
 FAILED_OUTCOMES = frozenset({Outcome.PROGRESSION, Outcome.RELAPSE, Outcome.REFRACTORY})
 
 
+class Response(StrEnum):
+    """Best response to a line (RECIST / Lugano / IMWG, simplified)."""
+
+    CR = "CR"  # complete response (also sCR, VGPR-or-better are read as their own words)
+    PR = "PR"
+    SD = "SD"
+    PD = "PD"
+
+
+_RESPONSE_WORDS = {
+    "cr": "CR",
+    "complete response": "CR",
+    "complete remission": "CR",
+    "scr": "CR",
+    "stringent complete response": "CR",
+    "pr": "PR",
+    "partial response": "PR",
+    "vgpr": "PR",
+    "very good partial response": "PR",
+    "sd": "SD",
+    "stable disease": "SD",
+    "stable": "SD",
+    "pd": "PD",
+    "progressive disease": "PD",
+    "progression": "PD",
+}
+
+
+class Origin(StrEnum):
+    GERMLINE = "germline"
+    SOMATIC = "somatic"
+
+
+_ORIGIN_WORDS = {
+    "germline": "germline",
+    "hereditary": "germline",
+    "inherited": "germline",
+    "constitutional": "germline",
+    "somatic": "somatic",
+    "tumour": "somatic",
+    "tumor": "somatic",
+    "tumour only": "somatic",
+    "tumor only": "somatic",
+    "acquired": "somatic",
+}
+
+
+class CastrationStatus(StrEnum):
+    SENSITIVE = "sensitive"
+    RESISTANT = "resistant"
+
+
+_CASTRATION_WORDS = {
+    "sensitive": "sensitive",
+    "castration sensitive": "sensitive",
+    "hormone sensitive": "sensitive",
+    "hspc": "sensitive",
+    "mhspc": "sensitive",
+    "cspc": "sensitive",
+    "mcspc": "sensitive",
+    "resistant": "resistant",
+    "castration resistant": "resistant",
+    "crpc": "resistant",
+    "mcrpc": "resistant",
+    "nmcrpc": "resistant",
+}
+
+
+class PlatinumSensitivity(StrEnum):
+    SENSITIVE = "sensitive"
+    RESISTANT = "resistant"
+    REFRACTORY = "refractory"
+
+
+class RoutePreference(StrEnum):
+    ORAL = "oral"
+    INFUSION = "infusion"
+    ANY = "any"
+
+
+def _word(v: Any) -> Any:
+    return re.sub(r"[\s_\-]+", " ", v.strip().lower()) if isinstance(v, str) else v
+
+
+def _date_or_none(v: Any) -> Any:
+    v = _date_text(v)
+    if v is None or v == "":
+        return None
+    if not isinstance(v, str) or not re.fullmatch(r"\d{4}(-\d{1,2}(-\d{1,2})?)?", v.strip()):
+        raise ValueError("must be a date: YYYY, YYYY-MM or YYYY-MM-DD")
+    return v.strip()
+
+
 class OrganFunction(_Open):
     creatinine_clearance_ml_min: float | None = Field(default=None, ge=0, le=500)
     bilirubin_x_uln: float | None = Field(default=None, ge=0, le=100)
@@ -121,6 +214,52 @@ class CancerInfo(_Open):
     resected: bool | None = None
     resectable: bool | None = None
     recurrent_metastatic: bool | None = None
+    # --- extensions (profile v1, optional; docs/engine.md "Profile") -------------------------
+    castration_status: CastrationStatus | None = None  # prostate: sensitive (HSPC) | resistant (CRPC)
+    platinum_sensitivity: PlatinumSensitivity | None = None  # ovarian, SCLC relapse
+    platinum_free_interval_months: float | None = Field(default=None, ge=0, le=600)
+    risk_groups: dict[str, str | float] = {}  # {IMDC: intermediate, R-ISS: III, IPI: 3, ELN: adverse}
+    metastatic_sites: list[str] = []  # brain, liver, bone, lung, peritoneum, lymph nodes ...
+    residual_disease: bool | None = None  # residual invasive disease after neoadjuvant therapy
+    histologic_transformation: str | None = Field(default=None, max_length=60)  # small cell, Richter
+
+    @field_validator("castration_status", mode="before")
+    @classmethod
+    def _castration(cls, v: Any) -> Any:
+        w = _word(v)
+        return _CASTRATION_WORDS.get(w, w) if isinstance(w, str) else w
+
+    @field_validator("platinum_sensitivity", mode="before")
+    @classmethod
+    def _platinum(cls, v: Any) -> Any:
+        w = _word(v)
+        if isinstance(w, str):
+            w = w.removeprefix("platinum ").strip()
+        return w
+
+    @field_validator("platinum_free_interval_months", mode="before")
+    @classmethod
+    def _pfi(cls, v: Any) -> Any:
+        return _strict_number(v)
+
+    @field_validator("metastatic_sites", mode="before")
+    @classmethod
+    def _sites(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else ([] if v is None else v)
+
+    @field_validator("risk_groups", mode="before")
+    @classmethod
+    def _risk(cls, v: Any) -> Any:
+        if v is None:
+            return {}
+        if isinstance(v, dict):
+            return {str(k).strip(): (str(x) if isinstance(x, bool) else x) for k, x in v.items()}
+        return v
+
+    @field_validator("residual_disease", mode="before")
+    @classmethod
+    def _residual(cls, v: Any) -> Any:
+        return _strict_bool(v)
 
     @field_validator("oncotree_code", mode="before")
     @classmethod
@@ -154,6 +293,13 @@ class BiomarkerEntry(_Open):
     name: str | None = Field(default=None, max_length=100)
     value: float | str | None = None
     unit: str | None = Field(default=None, max_length=40)
+    origin: Origin | None = None  # extension: germline | somatic (tumour)
+
+    @field_validator("origin", mode="before")
+    @classmethod
+    def _origin(cls, v: Any) -> Any:
+        w = _word(v)
+        return _ORIGIN_WORDS.get(w, w) if isinstance(w, str) else w
 
     @field_validator("value", mode="before")
     @classmethod
@@ -204,6 +350,22 @@ class PriorTherapy(_Open):
     # Extension (optional): the setting it was given in. Adjuvant / neoadjuvant / perioperative /
     # definitive / consolidation treatment does not count as a line for advanced disease.
     setting: str | None = None
+    # Extensions (optional): a regimen name instead of (or besides) the drugs ("R-CHOP",
+    # "FOLFOX"), the best response, and when the disease progressed or relapsed.
+    regimen: str | None = Field(default=None, max_length=120)
+    best_response: Response | None = None
+    progression_date: str | None = None
+
+    @field_validator("best_response", mode="before")
+    @classmethod
+    def _response(cls, v: Any) -> Any:
+        w = _word(v)
+        return _RESPONSE_WORDS.get(w, v) if isinstance(w, str) else v
+
+    @field_validator("progression_date", mode="before")
+    @classmethod
+    def _progression_date(cls, v: Any) -> Any:
+        return _date_or_none(v)
 
     @field_validator("drugs", mode="before")
     @classmethod
@@ -254,6 +416,19 @@ class Preferences(_Open):
     budget_usd: float | None = Field(default=None, ge=0)
     insurance: str | None = None
     languages: list[str] = []
+    route: RoutePreference | None = None  # extension: oral | infusion | any
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")  # extension: cost display currency
+
+    @field_validator("route", mode="before")
+    @classmethod
+    def _route(cls, v: Any) -> Any:
+        w = _word(v)
+        return {"iv": "infusion", "intravenous": "infusion", "tablets": "oral", "pills": "oral"}.get(w, w)
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency(cls, v: Any) -> Any:
+        return v.strip().upper() if isinstance(v, str) else v
 
     @field_validator("budget_usd", mode="before")
     @classmethod
@@ -274,6 +449,7 @@ class Profile(_Open):
     smoking: Smoking | None = None
     child_pugh: ChildPugh | None = None
     operable: bool | None = None
+    transplant_eligible: bool | None = None  # extension: the transplant team's judgement
     comorbidities: list[str] = []
     organ_function: OrganFunction = OrganFunction()
     cancer: CancerInfo
@@ -301,7 +477,7 @@ class Profile(_Open):
             return v[:1] if v[:1] in ("A", "B", "C") and (len(v) == 1 or v[1:].strip().isdigit()) else v
         return v
 
-    @field_validator("operable", mode="before")
+    @field_validator("operable", "transplant_eligible", mode="before")
     @classmethod
     def _bool(cls, v: Any) -> Any:
         return _strict_bool(v)

@@ -122,9 +122,18 @@ class Cancer(Cited):
     stage_groups: dict[str, Literal["early", "locally_advanced", "advanced"]] = {}
     modalities: list[Modality] = []
     description: Text | None = None
+    # OncoTree codes below this node that the KB does not hold as records of their own (IDC, ILC
+    # under BRCA): a profile with one of them is read as this node and finds its evidence.
+    child_codes: list[Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")]] = []
 
 
 # --- biomarkers -------------------------------------------------------------------------
+
+
+class CodonRange(Strict):
+    start: int = Field(ge=1)
+    end: int = Field(ge=1)
+    kind: Literal["del", "ins", "delins", "dup", "any"]
 
 
 class Biomarker(Cited):
@@ -140,6 +149,11 @@ class Biomarker(Cited):
     resistance: bool = False  # a resistance biomarker (T790M, C797S, MET amplification)
     resistance_to: list[str] = []  # drug class tags it confers resistance to
     description: Text | None = None
+    # The test that decides this biomarker, named as a clinician orders it
+    # ("T790M (tissue or plasma ctDNA)", "germline BRCA1/2 testing (blood or saliva)").
+    test: Text | None = None
+    # In-frame variants recognised by codon range (EGFR exon 19 deletions: 729-761, kind del).
+    codon_ranges: list[CodonRange] = []
 
 
 # --- drugs ------------------------------------------------------------------------------
@@ -152,8 +166,14 @@ class Approval(Strict):
     indication: NonEmpty
     indication_zh: str | None = None
     conditional: bool = False
+    # The year an indication was withdrawn (accelerated approval not confirmed...): shown as
+    # withdrawn, never as current.
+    withdrawn: int | None = Field(default=None, ge=1950, le=2030)
+    withdrawn_note: Text | None = None
     sources: list[Reference] = Field(min_length=1)
     verified: bool = True
+    # When the year is unknown: the date it was searched for, and where (curator note).
+    searched: dt.date | None = None
 
 
 class Nrdl(Strict):
@@ -162,8 +182,14 @@ class Nrdl(Strict):
     listed: bool | None
     since: int | None = Field(default=None, ge=2000, le=2030)
     indications: str | None = None
+    indications_zh: str | None = None
+    # Listed before and removed (year), e.g. not renewed at a negotiation round.
+    removed: int | None = Field(default=None, ge=2000, le=2030)
     sources: list[Reference] = []
     verified: bool = True
+    # Unknown status: the date it was searched for and what was searched (curator note).
+    searched: dt.date | None = None
+    search_note: str | None = None
 
     @model_validator(mode="after")
     def _cited_when_known(self) -> Nrdl:
@@ -181,12 +207,24 @@ class CostBand(Strict):
     verified: bool = True
 
 
+class Boao(Strict):
+    """Access in the Hainan Boao Lecheng International Medical Tourism Pilot Zone (urgently
+    needed imported drugs and devices used before NMPA approval)."""
+
+    available: bool | None
+    since: int | None = Field(default=None, ge=2013, le=2030)
+    note: Text | None = None
+    sources: list[Reference] = []
+    verified: bool = True
+
+
 class Drug(Cited):
     inn: Inn  # lowercase WHO INN: the key
     name_zh: NonEmpty
     brands: list[str] = []
     company: NonEmpty
     drug_class: NonEmpty  # human-readable: "EGFR TKI (third generation)"
+    drug_class_zh: str | None = None  # the same in Chinese (kb-check requires it)
     class_tags: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]] = Field(min_length=1)
     targets: list[str] = []
     route: Literal["oral", "iv", "sc", "im", "intravesical", "intratumoral", "topical", "infusion"]
@@ -197,6 +235,13 @@ class Drug(Cited):
     china_access: ChinaAccess  # best access for any indication
     cost: CostBand | None = None
     summary: Text | None = None
+    boao: Boao | None = None
+    # No NMPA approval recorded (or its year unknown): when and what was searched (curator note).
+    nmpa_searched: dt.date | None = None
+    nmpa_search_note: str | None = None
+    # Never approved anywhere (investigational agents the seeds name): what became of it.
+    investigational: bool = False
+    development_status: Text | None = None
 
 
 # --- regimens ---------------------------------------------------------------------------
@@ -212,6 +257,9 @@ class Regimen(Strict):
     # chemoradiation; very_high: CAR-T, stem-cell transplant
     intensity: Literal["low", "moderate", "high", "very_high"]
     description: Text | None = None
+    # Other names a patient or a record uses for it ("R-CHOP", "FOLFOX", "AC-T"): used to read
+    # prior treatment and to find the regimen by name (cost estimator, search).
+    aliases: list[str] = []
 
 
 # --- evidence ---------------------------------------------------------------------------
@@ -223,6 +271,11 @@ class Outcome(Strict):
     comparator: str | None = None  # "10.2 months with gefitinib or erlotinib"
     hazard_ratio: float | None = Field(default=None, gt=0, lt=5)
     reference: Reference
+    # Chinese versions of the text fields (kb-check requires them where the English has words
+    # that the engine's endpoint vocabulary does not translate).
+    endpoint_zh: str | None = None
+    value_zh: str | None = None
+    comparator_zh: str | None = None
 
 
 class Threshold(Strict):
@@ -244,6 +297,20 @@ Setting = Literal[
     "any",
 ]
 StageGroup = Literal["early", "locally_advanced", "advanced"]
+FactId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class Preference(Strict):
+    """Guideline preference of an evidence item, as the guideline states it for this setting.
+
+    nccn: preferred | other_recommended | certain_circumstances ("useful in certain
+    circumstances") | not_listed; csco: I | II | III (CSCO level of recommendation) | not_listed.
+    """
+
+    nccn: Literal["preferred", "other_recommended", "certain_circumstances", "not_listed"]
+    csco: Literal["I", "II", "III", "not_listed"]
+    esmo: str | None = None  # ESMO-MCBS / level as printed ("I, A"), optional
+    sources: list[Reference] = []
 
 
 class Evidence(Cited):
@@ -265,6 +332,17 @@ class Evidence(Cited):
     not_after: list[str] = []  # excluded when already received (any outcome)
     requires_resected: bool | None = None
     requires_inoperable: bool | None = None
+    # Prior-exposure predicate, all-of: each token (drug INN or class tag) received before, with
+    # any outcome ("after a proteasome inhibitor, an IMiD and an anti-CD38 antibody").
+    after_exposure_to: list[str] = []
+    # Patient facts (knowledge/policy/facts/*.yaml): all of `requires` must hold, none of
+    # `requires_not`. An unknown fact makes the option conditional on it (the fact's question).
+    requires: list[FactId] = []
+    requires_not: list[FactId] = []
+    # The required biomarkers must be germline (OlympiA) or somatic; origin unknown makes the
+    # option conditional on germline testing.
+    biomarker_origin: Literal["germline", "somatic"] | None = None
+    preference: Preference | None = None  # kb-check requires it
     ecog_max: int = Field(default=2, ge=0, le=4)
     age_min: int | None = Field(default=None, ge=0, le=120)
     age_max: int | None = Field(default=None, ge=0, le=120)
@@ -435,6 +513,27 @@ class CostItem(Cited):
         return self
 
 
+class CostUse(Strict):
+    """One cost item used by a regimen: ``units`` of the item's unit per cycle (``per: cycle``),
+    per month (``per: month``) or once for the course (``per: course``)."""
+
+    item: str  # CostItem.id
+    units: float = Field(default=1, gt=0)
+    per: Literal["cycle", "month", "course"]
+
+
+class RegimenCost(Cited):
+    """The cost model of a regimen: its items and typical duration. The engine multiplies the
+    items' CNY ranges out to a course (and a monthly figure) for an option's cost range."""
+
+    regimen: str  # Regimen.id
+    cycle_days: int | None = Field(default=None, ge=1, le=365)
+    typical_cycles: float | None = Field(default=None, gt=0)
+    typical_months: float | None = Field(default=None, gt=0)  # continuous treatment
+    uses: list[CostUse] = Field(min_length=1)
+    duration_note: Text | None = None  # "until progression; 12 months shown"
+
+
 class ExchangeRate(Cited):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     cny_per_unit: float = Field(gt=0)
@@ -449,3 +548,22 @@ class Faq(Cited):
     topic: NonEmpty
     question: Text
     answer: Text
+
+
+# --- references (a link a reader can open for every non-PMID/DOI reference) --------------
+
+
+class ReferenceRecord(Strict):
+    """What a ``LABEL:`` / ``GUIDELINE:`` / ``NOTICE:`` / ``BOOK:`` / ``URL:`` reference is and
+    where a reader opens it. PMID and DOI references link themselves (PubMed, doi.org)."""
+
+    ref: Reference
+    type: Literal[
+        "label", "guideline", "notice", "nrdl_list", "book", "web", "news", "registry", "price_list"
+    ]
+    title: NonEmpty
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    publisher: str | None = None
+    year: int | None = Field(default=None, ge=1950, le=2030)
+    accessed: dt.date | None = None
+    note: str | None = None  # curator note, never shown

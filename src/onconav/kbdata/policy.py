@@ -1,0 +1,282 @@
+"""Clinical policy as data (``knowledge/policy/``): the rules the options engine applies beyond
+the evidence items themselves, in a form a clinician can read and edit.
+
+Every rule has an ``id`` and ``sources``; ``make kb-check`` validates the files and their
+cross-references. Pure Python (no Django). See docs/engine.md, "Policy".
+
+Directories hold lists of records of one kind (one file per area: ``thoracic.yaml``,
+``heme.yaml`` ...); single files hold one mapping.
+
+    policy/facts/         Fact            patient facts derived from the profile (three-valued)
+    policy/fitness/       FitnessRule     organ function, age, fitness, comorbidity rules
+    policy/classes/       DrugClass       class tags: labels, which fail together
+    policy/tests/         TestRule        decisive tests named for a situation
+    policy/panels/        PanelRule       when several unknown markers become one panel
+    policy/co-occurrence/ ExclusiveSet    drivers that rarely occur together
+    policy/ranking.yaml   RankingPolicy   the order of the ranking key
+    policy/labels.yaml    Labels          bilingual labels for codes shown to people
+    policy/her2.yaml      Her2Scoring     HER2 IHC / ISH -> categories
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from onconav.kbdata.schema import BiomarkerId, FactId, Reference, Strict, Text
+
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
+Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
+
+# Dotted paths a condition may read (the engine's view of a normalised profile). ``derived.*``
+# values are computed by the engine from the profile (docs/engine.md, "Facts").
+FIELDS = (
+    "age",
+    "sex",
+    "ecog",
+    "smoking",
+    "child_pugh",
+    "operable",
+    "transplant_eligible",
+    "comorbidities",
+    "organ_function.creatinine_clearance_ml_min",
+    "organ_function.bilirubin_x_uln",
+    "organ_function.lvef_percent",
+    "cancer.stage_group",  # early | locally_advanced | advanced (may be several)
+    "cancer.resected",
+    "cancer.resectable",
+    "cancer.castration_status",  # sensitive | resistant
+    "cancer.platinum_sensitivity",  # sensitive | resistant | refractory
+    "cancer.metastatic_sites",  # list: brain, liver, bone, lung, peritoneum, nodes, ...
+    "cancer.residual_disease",  # residual invasive disease after neoadjuvant therapy
+    "cancer.histologic_transformation",  # small_cell, squamous, richter, large_cell ...
+    "cancer.risk_groups",  # mapping system -> value; read as cancer.risk_groups.IMDC
+    "derived.line",  # the line of systemic therapy for advanced disease now being chosen
+    "derived.prior_lines",
+    "derived.months_to_relapse",  # from the end of the last failed line to progression
+    "derived.platinum_free_interval_months",
+    "derived.last_outcome",  # response | no progression | progression | relapse | refractory | intolerance
+    "derived.last_best_response",  # CR | PR | SD | PD
+    "derived.received",  # INNs and class tags received (any outcome)
+    "derived.failed",  # INNs and class tags that failed (progression, relapse, refractory)
+    "derived.refractory",  # INNs and class tags the disease was refractory to
+    "derived.had_radiotherapy",
+)
+
+
+class Condition(Strict):
+    """One test on the profile. Exactly one of ``field`` / ``fact`` / ``biomarker``.
+
+    * ``field`` + ``op`` + ``value``: ``{field: organ_function.lvef_percent, op: "<", value: 50}``;
+      ops ``in`` / ``contains`` take lists or strings; ``keywords`` matches free text
+      (comorbidities) case-insensitively as whole words, English or Chinese.
+    * ``fact``: another fact holds (``negate: true``: it does not hold).
+    * ``biomarker``: the biomarker is present (with ``origin`` when given).
+
+    Unknown input makes the condition unknown, never false.
+    """
+
+    field: str | None = None
+    op: Literal["<", "<=", ">", ">=", "==", "!=", "in", "contains", "keywords"] | None = None
+    value: float | str | bool | list[str] | None = None
+    fact: FactId | None = None
+    biomarker: BiomarkerId | None = None
+    origin: Literal["germline", "somatic"] | None = None
+    negate: bool = False
+
+    @model_validator(mode="after")
+    def _one_subject(self) -> Condition:
+        subjects = [x for x in (self.field, self.fact, self.biomarker) if x]
+        if len(subjects) != 1:
+            raise ValueError("a condition needs exactly one of field, fact, biomarker")
+        if self.field:
+            if not (self.field in FIELDS or self.field.startswith("cancer.risk_groups.")):
+                raise ValueError(f"unknown field {self.field!r} (see kbdata/policy.py FIELDS)")
+            if self.op is None or self.value is None:
+                raise ValueError("a field condition needs op and value")
+        return self
+
+
+class Fact(Strict):
+    """A patient fact, true / false / unknown, derived from the profile.
+
+    ``explicit``: a profile field that states it directly (wins when given). Otherwise the fact is
+    true when its conditions hold: ``all`` (every one) and ``any`` (at least one), three-valued.
+    Without ``false_when`` it is false when they are false. With ``false_when`` (any-of) it is
+    false only when one of those holds, and unknown in between (a grey zone the care team
+    decides: transplant eligibility between 70 and 76 years). ``if_unknown: false`` treats an
+    unknown fact as false (metastatic sites not stated). ``derived_caution`` is shown on an option
+    whose place depends on this fact when it was derived rather than stated.
+    """
+
+    id: FactId
+    label: Text  # "not suitable for cisplatin"
+    question: Text  # what decides it when unknown: "Is creatinine clearance at least 60 mL/min?"
+    test: Text | None = None  # the test or assessment to order: "creatinine clearance (blood test)"
+    explicit: str | None = None
+    all: list[Condition] = []
+    any: list[Condition] = []
+    false_when: list[Condition] = []
+    if_unknown: Literal["unknown", "false"] = "unknown"
+    derived_caution: Text | None = None
+    sources: list[Reference] = Field(min_length=1)
+    reviewed: dt.date
+    notes: str | None = None  # curator note, never shown
+
+    @model_validator(mode="after")
+    def _has_logic(self) -> Fact:
+        if not (self.explicit or self.all or self.any):
+            raise ValueError("a fact needs explicit, all or any")
+        return self
+
+
+class Selector(Strict):
+    """Which options a rule applies to (any of the lists matching is enough; empty: none)."""
+
+    drugs: list[str] = []  # INNs
+    class_tags: list[Tag] = []
+    intensity: list[Literal["low", "moderate", "high", "very_high"]] = []
+    modality: list[str] = []
+    regimens: list[str] = []
+    cancers: list[str] = []  # restrict to these OncoTree nodes (and descendants); empty: all
+
+
+class FitnessRule(Strict):
+    """When ``when`` holds for the patient, options matched by ``applies`` are excluded,
+    demoted (never first) or cautioned. ``unless_regimen_has``: the regimen offers an
+    alternative drug (``cisplatin or carboplatin``): keep it with the ``alternative`` note.
+    ``substitutes``: regimen ids the answer names instead (they need evidence of their own to be
+    options). ``if_unknown``: what to do when ``when`` is unknown."""
+
+    id: RuleId
+    applies: Selector
+    when: list[Condition] = Field(min_length=1)  # all must hold
+    action: Literal["exclude", "demote", "caution"]
+    message: Text  # may use {age} {ecog} {crcl} {lvef} {bilirubin} {what}
+    unless_regimen_has: list[str] = []
+    alternative: Text | None = None
+    substitutes: list[str] = []
+    if_unknown: Literal["ignore", "caution"] = "ignore"
+    unknown_message: Text | None = None
+    keep_driver_targeted: bool = False  # targeted therapy for a driver is kept (demoted) instead
+    sources: list[Reference] = Field(min_length=1)
+    reviewed: dt.date
+
+
+class DrugClass(Strict):
+    """A class tag: its name in both languages and whether its members fail together (after
+    progression on one, the others are not offered first). ``fails_with``: other tags that fail
+    with it (same target across modalities: BCMA CAR-T and BCMA bispecifics)."""
+
+    tag: Tag
+    label: Text
+    fails_together: bool = False
+    fails_with: list[Tag] = []
+    why: Text | None = None  # shown when the rule demotes an option
+    sources: list[Reference] = []
+    reviewed: dt.date | None = None
+
+
+class NamedTest(Strict):
+    name: Text  # "T790M (tissue or plasma ctDNA)"
+    biomarkers: list[BiomarkerId] = []  # what it decides (empty for e.g. a rebiopsy)
+    reason: Text
+
+
+class TestRule(Strict):
+    """Decisive tests named for a situation: in ``cancer`` (and descendants), after failure of
+    any of ``after_failure_of`` (INN or class tag), not after ``not_after``, at ``stage_groups``."""
+
+    id: RuleId
+    cancer: str
+    after_failure_of: list[str] = []
+    not_after: list[str] = []
+    stage_groups: list[Literal["early", "locally_advanced", "advanced"]] = []
+    when: list[Condition] = []
+    tests: list[NamedTest] = Field(min_length=1)
+    sources: list[Reference] = Field(min_length=1)
+    reviewed: dt.date
+
+
+class PanelRule(Strict):
+    """Two or more unknown markers from ``genes`` become one panel test (named, listing the
+    markers that decide an option); ``also_reports`` are added to it."""
+
+    id: RuleId
+    cancer: str
+    exclude_cancers: list[str] = []
+    stage_groups: list[Literal["early", "locally_advanced", "advanced"]] = []
+    genes: list[str] = Field(min_length=2)
+    min_unknown: int = Field(default=2, ge=1)
+    also_reports: list[str] = []
+    name: Text
+    sources: list[Reference] = Field(min_length=1)
+    reviewed: dt.date
+
+
+class ExclusiveSet(Strict):
+    """Driver alterations that rarely occur together in ``cancer``: when one is present, an
+    option needing another is unlikely, and an option needing the others absent is likely."""
+
+    id: RuleId
+    cancer: str
+    markers: list[BiomarkerId] = Field(min_length=2)
+    note: Text
+    sources: list[Reference] = Field(min_length=1)
+    reviewed: dt.date
+
+
+RankStep = Literal[
+    "setting_fit",
+    "fitness_tier",
+    "condition",
+    "matched_standard",
+    "level",
+    "preference",
+    "approval_global",
+    "china_access",
+    "nrdl",
+    "route_preference",
+    "budget",
+    "regimen_id",
+]
+
+
+class RankingPolicy(Strict):
+    """The ranking key, step by step. Options equal on every step before ``ties_from`` are
+    equivalent choices (the answer says so); later steps only order them."""
+
+    steps: list[RankStep] = Field(min_length=1)
+    ties_from: RankStep
+    explain: dict[str, Text]  # step -> what it means, shown in docs and answers
+    sources: list[Reference] = Field(min_length=1)
+    reviewed: dt.date
+
+    @model_validator(mode="after")
+    def _complete(self) -> RankingPolicy:
+        if self.ties_from not in self.steps:
+            raise ValueError("ties_from must be one of the steps")
+        if self.steps[-1] != "regimen_id":
+            raise ValueError("the last step must be regimen_id (a stable key)")
+        return self
+
+
+class Her2Row(Strict):
+    ihc: Literal["0", "ultralow", "1", "2", "3", "any"]
+    ish: Literal["positive", "negative", "unknown", "any"]
+    present: list[BiomarkerId] = []
+    absent: list[BiomarkerId] = []
+
+
+class Her2Scoring(Strict):
+    rows: list[Her2Row] = Field(min_length=1)  # first matching row wins
+    sources: list[Reference] = Field(min_length=1)
+    reviewed: dt.date
+
+
+class Labels(Strict):
+    """Bilingual labels for codes that reach people: settings, routes, groups, access..."""
+
+    labels: dict[str, dict[str, Text]]  # namespace -> code -> Text
