@@ -17,16 +17,40 @@ EGC_MARKERS = [{"gene": "HER2", "alteration": "negative"}, {"name": "PD-L1 CPS",
 
 # Cancer -> a realistic untreated profile and one regimen the guidelines put first-line there.
 AREA: dict[str, tuple[dict[str, Any], str]] = {
-    "HCC": ({"child_pugh": "A", "cancer": {"oncotree_code": "HCC", "stage": "BCLC C"}}, "durvalumab+tremelimumab"),
-    "STAD": ({"cancer": {"oncotree_code": "STAD", "stage": "IV"}, "biomarkers": EGC_MARKERS}, "nivolumab+oxaliplatin+fluoropyrimidine"),
-    "GEJ": ({"cancer": {"oncotree_code": "GEJ", "stage": "IV"}, "biomarkers": EGC_MARKERS}, "nivolumab+oxaliplatin+fluoropyrimidine"),
-    "ESCA": ({"cancer": {"oncotree_code": "ESCA", "stage": "IV"}, "biomarkers": EGC_MARKERS}, "nivolumab+oxaliplatin+fluoropyrimidine"),
+    "HCC": (
+        {"child_pugh": "A", "cancer": {"oncotree_code": "HCC", "stage": "BCLC C"}},
+        "durvalumab+tremelimumab",
+    ),
+    "STAD": (
+        {"cancer": {"oncotree_code": "STAD", "stage": "IV"}, "biomarkers": EGC_MARKERS},
+        "nivolumab+oxaliplatin+fluoropyrimidine",
+    ),
+    "GEJ": (
+        {"cancer": {"oncotree_code": "GEJ", "stage": "IV"}, "biomarkers": EGC_MARKERS},
+        "nivolumab+oxaliplatin+fluoropyrimidine",
+    ),
+    "ESCA": (
+        {"cancer": {"oncotree_code": "ESCA", "stage": "IV"}, "biomarkers": EGC_MARKERS},
+        "nivolumab+oxaliplatin+fluoropyrimidine",
+    ),
     "ESCC": ({"cancer": {"oncotree_code": "ESCC", "stage": "IVB"}}, "camrelizumab+paclitaxel+cisplatin"),
-    "COADREAD": ({"cancer": {"oncotree_code": "COADREAD", "stage": "IV"}}, "fluorouracil+leucovorin+oxaliplatin+bevacizumab"),
+    "COADREAD": (
+        {"cancer": {"oncotree_code": "COADREAD", "stage": "IV"}},
+        "fluorouracil+leucovorin+oxaliplatin+bevacizumab",
+    ),
     "COAD": ({"cancer": {"oncotree_code": "COAD", "stage": "IV"}}, "capecitabine+oxaliplatin+bevacizumab"),
-    "READ": ({"cancer": {"oncotree_code": "READ", "stage": "IV"}}, "fluorouracil+leucovorin+oxaliplatin+bevacizumab"),
-    "PAAD": ({"cancer": {"oncotree_code": "PAAD", "stage": "IV"}}, "fluorouracil+leucovorin+irinotecan+oxaliplatin"),
-    "BILIARY_TRACT": ({"cancer": {"oncotree_code": "BILIARY_TRACT", "stage": "IV"}}, "gemcitabine+cisplatin+durvalumab"),
+    "READ": (
+        {"cancer": {"oncotree_code": "READ", "stage": "IV"}},
+        "fluorouracil+leucovorin+oxaliplatin+bevacizumab",
+    ),
+    "PAAD": (
+        {"cancer": {"oncotree_code": "PAAD", "stage": "IV"}},
+        "fluorouracil+leucovorin+irinotecan+oxaliplatin",
+    ),
+    "BILIARY_TRACT": (
+        {"cancer": {"oncotree_code": "BILIARY_TRACT", "stage": "IV"}},
+        "gemcitabine+cisplatin+durvalumab",
+    ),
     "CHOL": ({"cancer": {"oncotree_code": "CHOL", "stage": "IV"}}, "gemcitabine+cisplatin+durvalumab"),
     "IHCH": ({"cancer": {"oncotree_code": "IHCH", "stage": "IV"}}, "gemcitabine+cisplatin+pembrolizumab"),
     "EHCH": ({"cancer": {"oncotree_code": "EHCH", "stage": "IVB"}}, "gemcitabine+cisplatin+durvalumab"),
@@ -102,14 +126,22 @@ def test_area_evidence_has_no_completeness_gaps(kb):
     # given the area's evidence items
     ids = {e.id for e in kb.evidence if e.cancer in {*AREA, "EGC", "BILIARY_TRACT", "PHCH"}}
     # when the v2 completeness report is read
-    gaps = [g for g in completeness(kb) if g.startswith(("preference", "zh: evidence", "figure-source", "curator-note: evidence"))]
+    gaps = [
+        g
+        for g in completeness(kb)
+        if g.startswith(("preference", "zh: evidence", "figure-source", "curator-note: evidence"))
+    ]
     # then none of them concerns this area
     assert not [g for g in gaps if any(f"evidence {i} " in g for i in ids)]
 
 
 def test_left_sided_first_line_anti_egfr_is_conditional_on_sidedness(kb):
     # given the first-line anti-EGFR items for RAS wild-type colorectal cancer
-    items = [e for e in kb.evidence if e.id in ("crc-folfox-panitumumab-ras-wt-1l", "crc-folfiri-cetuximab-ras-wt-1l")]
+    items = [
+        e
+        for e in kb.evidence
+        if e.id in ("crc-folfox-panitumumab-ras-wt-1l", "crc-folfiri-cetuximab-ras-wt-1l")
+    ]
     # then both need a left-sided, RAS and BRAF wild-type tumour
     assert len(items) == 2
     for e in items:
