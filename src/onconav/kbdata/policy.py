@@ -52,6 +52,7 @@ FIELDS = (
     "cancer.metastatic_sites",  # list: brain, liver, bone, lung, peritoneum, nodes, ...
     "cancer.residual_disease",  # residual invasive disease after neoadjuvant therapy
     "cancer.histologic_transformation",  # small_cell, squamous, richter, large_cell ...
+    "cancer.left_sided_primary",  # colorectal sidedness (true: splenic flexure to rectum)
     "cancer.risk_groups",  # mapping system -> value; read as cancer.risk_groups.IMDC
     "derived.line",  # the line of systemic therapy for advanced disease now being chosen
     "derived.prior_lines",
