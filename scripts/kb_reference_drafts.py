@@ -24,7 +24,17 @@ import yaml
 from onconav.kbdata.loader import load_knowledge_base
 
 # US brands no longer marketed under that name (DailyMed finds the generic labels by INN).
-US_BRANDS_GONE = {"Cytosar-U", "Platinol", "Paraplatin", "Taxol", "Mutamycin", "VePesid", "Cytoxan", "Nolvadex", "Adriamycin"}
+US_BRANDS_GONE = {
+    "Cytosar-U",
+    "Platinol",
+    "Paraplatin",
+    "Taxol",
+    "Mutamycin",
+    "VePesid",
+    "Cytoxan",
+    "Nolvadex",
+    "Adriamycin",
+}
 KINDS = ("LABEL:", "GUIDELINE:", "NOTICE:", "BOOK:")
 DAILYMED = "https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query={}"
 EPAR = "https://www.ema.europa.eu/en/medicines/human/EPAR/{}"
@@ -118,7 +128,17 @@ def used_references(kb: Any) -> set[str]:
     ):  # fmt: skip
         for rec in getattr(kb, section):
             _walk(rec.model_dump(mode="json"), out)
-    for section in ("facts", "fitness", "classes", "tests", "panels", "exclusive", "ranking", "labels", "her2"):
+    for section in (
+        "facts",
+        "fitness",
+        "classes",
+        "tests",
+        "panels",
+        "exclusive",
+        "ranking",
+        "labels",
+        "her2",
+    ):
         value = getattr(kb.policy, section)
         for rec in value if isinstance(value, tuple) else [value] if value else []:
             _walk(rec.model_dump(mode="json"), out)
@@ -187,7 +207,9 @@ def draft_ema(ref: str, kb: Any, inns: set[str]) -> dict[str, Any]:
     product = re.sub(r" (EPAR|SmPC)$", "", body)
     drug = _drug_zh(kb, _by_brand(kb, product, inns))
     zh_drug = f"{drug[1]}（{drug[0]}）" if drug else product
-    kind = "summary of product characteristics" if body.endswith("SmPC") else "European public assessment report"
+    kind = (
+        "summary of product characteristics" if body.endswith("SmPC") else "European public assessment report"
+    )
     kind_zh = "产品特性概要" if body.endswith("SmPC") else "欧洲公开评估报告"
     return {
         "ref": ref,
