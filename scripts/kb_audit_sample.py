@@ -82,7 +82,11 @@ def _hospitals(kb: KnowledgeBase) -> list[dict[str, Any]]:
             )  # fmt: skip
         for c in h.capabilities:
             out.append(
-                {"id": f"hospital:{h.id}:cap:{c}", "statement": f"{h.name} ({h.city}): offers {c}", "cited": h.sources}
+                {
+                    "id": f"hospital:{h.id}:cap:{c}",
+                    "statement": f"{h.name} ({h.city}): offers {c}",
+                    "cited": h.sources,
+                }
             )
     return out
 
@@ -106,7 +110,9 @@ def _trials(kb: KnowledgeBase) -> list[dict[str, Any]]:
         if t.id in seen:
             continue
         seen.add(t.id)
-        statement = f"trial {t.name}: phase {t.phase}" + (f", {t.nct_id}" if t.nct_id else "") + f"; {t.design}"
+        statement = (
+            f"trial {t.name}: phase {t.phase}" + (f", {t.nct_id}" if t.nct_id else "") + f"; {t.design}"
+        )
         out.append({"id": f"trial:{t.id}", "statement": statement, "cited": t.sources})
     return out
 
