@@ -50,6 +50,19 @@ def _short_url(url: str) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+def reference_url(ref: str) -> str | None:
+    """Where a reader opens a reference: PubMed, doi.org, the URL itself, or the address of its
+    reference record; None when it has none."""
+    for pattern, url, _ in _REF_LINKS:
+        m = pattern.match(ref)
+        if m:
+            return url.format(m.group(1))
+    from onconav.kb.selectors import reference_index
+
+    rec = reference_index().get(ref)
+    return rec.get("url") if rec else None
+
+
 @register.filter
 def reference(ref: str) -> str:
     """A reference as a link a reader can open: PMID to PubMed, DOI to doi.org, a URL to itself,
