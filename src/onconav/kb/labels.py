@@ -1,5 +1,5 @@
 """Bilingual labels for the codes knowledge-base pages show (settings, stage groups, routes,
-modalities, guideline preference, agencies, China access, reference types).
+modalities, guideline preference, agencies, China access, drug classes, reference types).
 
 A code such as ``first_line`` or ``not_available`` never reaches a page: templates show
 ``label(namespace, code)``. The policy file ``knowledge/policy/labels.yaml`` (see
@@ -99,6 +99,84 @@ KB_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "solid": ("Solid tumour", "实体瘤"),
         "heme": ("Blood cancer", "血液肿瘤"),
     },
+    "drug_class": {
+        "adc": ("Antibody-drug conjugate", "抗体偶联药物"),
+        "alk_tki": ("ALK inhibitor", "ALK抑制剂"),
+        "alk_tki_1g": ("First-generation ALK inhibitor", "第一代ALK抑制剂"),
+        "alk_tki_2g": ("Second-generation ALK inhibitor", "第二代ALK抑制剂"),
+        "alk_tki_3g": ("Third-generation ALK inhibitor", "第三代ALK抑制剂"),
+        "alkylating_agent": ("Alkylating agent", "烷化剂"),
+        "anthracycline": ("Anthracycline", "蒽环类药物"),
+        "anti_angiogenic": ("Anti-angiogenic drug", "抗血管生成药物"),
+        "anti_cd19": ("CD19-directed therapy", "CD19靶向治疗"),
+        "anti_cd20": ("CD20 antibody", "CD20抗体"),
+        "anti_cd38": ("CD38 antibody", "CD38抗体"),
+        "anti_cldn18": ("Claudin 18.2 antibody", "Claudin 18.2抗体"),
+        "anti_egfr_antibody": ("EGFR antibody", "EGFR抗体"),
+        "anti_her2_antibody": ("HER2 antibody", "HER2抗体"),
+        "anti_her3": ("HER3-directed antibody", "HER3靶向抗体"),
+        "anti_hgf_antibody": ("HGF antibody", "HGF抗体"),
+        "anti_met_antibody": ("MET antibody", "MET抗体"),
+        "anti_vegf": ("VEGF antibody", "VEGF抗体"),
+        "antiandrogen": ("Anti-androgen", "抗雄激素药物"),
+        "antiestrogen": ("Anti-oestrogen", "抗雌激素药物"),
+        "antifolate": ("Antifolate", "抗叶酸药物"),
+        "aromatase_inhibitor": ("Aromatase inhibitor", "芳香化酶抑制剂"),
+        "bcl2_inhibitor": ("BCL-2 inhibitor", "BCL-2抑制剂"),
+        "bispecific": ("Bispecific antibody", "双特异性抗体"),
+        "braf_inhibitor": ("BRAF inhibitor", "BRAF抑制剂"),
+        "btk_inhibitor": ("BTK inhibitor", "BTK抑制剂"),
+        "cancer_vaccine": ("Cancer vaccine", "肿瘤疫苗"),
+        "car_t": ("CAR-T cell therapy", "CAR-T细胞治疗"),
+        "car_t_bcma": ("BCMA CAR-T cell therapy", "BCMA CAR-T细胞治疗"),
+        "car_t_cd19": ("CD19 CAR-T cell therapy", "CD19 CAR-T细胞治疗"),
+        "cdk46_inhibitor": ("CDK4/6 inhibitor", "CDK4/6抑制剂"),
+        "checkpoint_inhibitor": (
+            "Immune checkpoint inhibitor (PD-1, PD-L1 or CTLA-4)",
+            "免疫检查点抑制剂（PD-1、PD-L1或CTLA-4）",
+        ),
+        "chemotherapy": ("Chemotherapy", "化疗"),
+        "corticosteroid": ("Corticosteroid", "糖皮质激素"),
+        "ctla4": ("CTLA-4 antibody", "CTLA-4抗体"),
+        "egfr_tki": ("EGFR inhibitor", "EGFR抑制剂"),
+        "egfr_tki_1g": ("First-generation EGFR inhibitor", "第一代EGFR抑制剂"),
+        "egfr_tki_2g": ("Second-generation EGFR inhibitor", "第二代EGFR抑制剂"),
+        "egfr_tki_3g": ("Third-generation EGFR inhibitor", "第三代EGFR抑制剂"),
+        "fgfr_inhibitor": ("FGFR inhibitor", "FGFR抑制剂"),
+        "fluoropyrimidine": ("Fluoropyrimidine", "氟尿嘧啶类药物"),
+        "gnrh": ("GnRH agonist or antagonist", "GnRH激动剂或拮抗剂"),
+        "her2_adc": ("HER2 antibody-drug conjugate", "HER2抗体偶联药物"),
+        "her2_tki": ("HER2 tyrosine kinase inhibitor", "HER2酪氨酸激酶抑制剂"),
+        "hormone_therapy": ("Hormone therapy", "内分泌治疗"),
+        "idh_inhibitor": ("IDH inhibitor", "IDH抑制剂"),
+        "imid": ("Immunomodulatory drug (IMiD)", "免疫调节药物（IMiD）"),
+        "kras_g12c_inhibitor": ("KRAS G12C inhibitor", "KRAS G12C抑制剂"),
+        "mek_inhibitor": ("MEK inhibitor", "MEK抑制剂"),
+        "met_tki": ("MET inhibitor", "MET抑制剂"),
+        "mtor_inhibitor": ("mTOR inhibitor", "mTOR抑制剂"),
+        "multikinase_tki": ("Multi-kinase inhibitor", "多靶点激酶抑制剂"),
+        "ntrk_tki": ("TRK inhibitor", "TRK抑制剂"),
+        "nucleoside_analog": ("Nucleoside analogue", "核苷类似物"),
+        "oncolytic_virus": ("Oncolytic virus", "溶瘤病毒"),
+        "parp_inhibitor": ("PARP inhibitor", "PARP抑制剂"),
+        "pd1": ("PD-1 antibody", "PD-1抗体"),
+        "pdl1": ("PD-L1 antibody", "PD-L1抗体"),
+        "pi3k_inhibitor": ("PI3K inhibitor", "PI3K抑制剂"),
+        "platinum": ("Platinum chemotherapy", "铂类化疗"),
+        "proteasome_inhibitor": ("Proteasome inhibitor", "蛋白酶体抑制剂"),
+        "radiopharmaceutical": ("Radiopharmaceutical", "放射性药物"),
+        "ret_tki": ("RET inhibitor", "RET抑制剂"),
+        "ros1_tki": ("ROS1 inhibitor", "ROS1抑制剂"),
+        "serd": ("Oral SERD (oestrogen receptor degrader)", "口服SERD（雌激素受体降解剂）"),
+        "supportive": ("Supportive medicine", "支持治疗药物"),
+        "t_cell_engager": ("T-cell engager", "T细胞衔接器"),
+        "taxane": ("Taxane", "紫杉类药物"),
+        "topoisomerase_inhibitor": ("Topoisomerase inhibitor", "拓扑异构酶抑制剂"),
+        "trop2_adc": ("TROP2 antibody-drug conjugate", "TROP2抗体偶联药物"),
+        "vegfr_tki": ("VEGFR inhibitor", "VEGFR抑制剂"),
+        "vinca_alkaloid": ("Vinca alkaloid", "长春碱类药物"),
+        "xpo1_inhibitor": ("XPO1 inhibitor", "XPO1抑制剂"),
+    },
     "reference_type": {
         "label": ("Drug label", "药品说明书"),
         "guideline": ("Guideline", "指南"),
@@ -128,20 +206,36 @@ POLICY_NAMESPACES: dict[str, tuple[str, ...]] = {
 
 @lru_cache(maxsize=1)
 def _policy_labels() -> dict[str, dict[str, dict[str, str]]]:
-    """Labels from ``knowledge/policy/labels.yaml`` (empty when the file does not exist)."""
-    path = Path(settings.KNOWLEDGE_BASE_PATH) / "policy" / "labels.yaml"
+    """Labels from ``knowledge/policy/labels.yaml`` and drug-class labels from
+    ``knowledge/policy/classes/`` (empty when the files do not exist)."""
+    root = Path(settings.KNOWLEDGE_BASE_PATH)
+    classes = _class_labels(root)
+    path = root / "policy" / "labels.yaml"
     if not path.exists():
-        return {}
+        return {"drug_class": classes}
     from onconav.kbdata.policy import Labels
 
     raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     if isinstance(raw, list):
         raw = raw[0] if raw else {}
     labels = Labels.model_validate(raw or {"labels": {}})
-    return {
+    out = {
         ns: {code: {"en": t.en, "zh": t.zh} for code, t in codes.items()}
         for ns, codes in labels.labels.items()
     }
+    out["drug_class"] = {**classes, **out.get("drug_class", {})}
+    return out
+
+
+def _class_labels(root: Path) -> dict[str, dict[str, str]]:
+    """Drug-class labels from ``knowledge/policy/classes/*.yaml`` (``tag`` and ``label``)."""
+    out: dict[str, dict[str, str]] = {}
+    for path in sorted((root / "policy" / "classes").glob("*.yaml")):
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            text = entry.get("label") if isinstance(entry, dict) else None
+            if isinstance(text, dict) and text.get("en") and text.get("zh"):
+                out[entry["tag"]] = {"en": text["en"], "zh": text["zh"]}
+    return out
 
 
 def labels_cache_clear() -> None:

@@ -135,6 +135,39 @@ def zh_or_en(record: Any, field: str) -> str:
     return "" if value is None else str(value)
 
 
+@register.filter
+def drug_class_text(drug: Any) -> str:
+    """A drug's class in the page's language: the curated ``drug_class_zh`` on a Chinese page, else
+    the Chinese labels of its class tags, else the English class."""
+    if not isinstance(drug, dict):
+        return ""
+    if not is_zh():
+        return str(drug.get("drug_class") or "")
+    if drug.get("drug_class_zh"):
+        return str(drug["drug_class_zh"])
+    tags = [t for t in drug.get("class_tags", []) if has_label("drug_class", t)]
+    if tags:
+        return "、".join(label("drug_class", t, "zh") for t in tags)
+    return str(drug.get("drug_class") or "")
+
+
+@register.filter
+def outcome_text(outcome: Any, field: str) -> str:
+    """An outcome's endpoint, value or comparator in the page's language: the curated Chinese
+    (``endpoint_zh``...) when there is one, else the English with the common endpoint names and
+    units put into Chinese as the engine's answers do."""
+    if not isinstance(outcome, dict) or outcome.get(field) is None:
+        return ""
+    text = str(outcome[field])
+    if not is_zh():
+        return text
+    if outcome.get(f"{field}_zh"):
+        return str(outcome[f"{field}_zh"])
+    from onconav.engine.messages import localise_endpoint, localise_value
+
+    return localise_endpoint(text, "zh-hans") if field == "endpoint" else localise_value(text, "zh-hans")
+
+
 HOSPITAL_TYPES = {
     "public_tertiary": ("Public tertiary hospital", "公立三级医院"),
     "public_general": ("Public general hospital", "公立综合医院"),
