@@ -47,6 +47,16 @@ def test_lines_group_drugs_started_within_the_window():
     assert lines[1].end == "2024-12-01"
 
 
+def test_next_cycles_continue_a_line_and_a_progression_in_between_starts_a_new_one():
+    cycles = [Event("cisplatin", f"2024-0{m}-01", None) for m in (1, 2, 3, 4)]
+    assert [ln.drugs for ln in group_lines(cycles, 28)] == [["cisplatin"]]
+    split = group_lines(cycles, 28, progressions=("2024-02-20",))
+    assert [(ln.start, ln.end) for ln in split] == [
+        ("2024-01-01", "2024-02-01"),
+        ("2024-03-01", "2024-04-01"),
+    ]
+
+
 def test_rxnorm_codes_become_lines_with_progression_from_disease_status():
     cis = med_request("1736854", "2024-01-05", "m1")  # Cisplatin 50 MG Injection (SCD)
     eto = med_request("1734340", "2024-01-05", "m2")  # Etoposide 100 MG Injection

@@ -29,6 +29,7 @@ class Context:
     by_type: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     used: set[int] = field(default_factory=set)  # id() of the resources that were read
     notes: list[Note] = field(default_factory=list)
+    _seen: set[Note] = field(default_factory=set)
     profile: dict[str, Any] = field(default_factory=dict)
     cancer: dict[str, Any] = field(default_factory=dict)
     biomarkers: list[dict[str, Any]] = field(default_factory=list)
@@ -43,7 +44,8 @@ class Context:
 
     def note(self, key: str, **params: object) -> None:
         n = Note.of(key, **params)
-        if n not in self.notes:
+        if n not in self._seen:
+            self._seen.add(n)
             self.notes.append(n)
 
     def use(self, resource: dict[str, Any]) -> None:

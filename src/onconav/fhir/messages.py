@@ -126,6 +126,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "记录的分期不一致：采用了 {used}（{used_basis}，{used_where}），未采用 {other}（{other_basis}，{other_where}）。"
         "请核对分期。",
     },
+    "stage_below_metastases": {
+        "en": "Stage {stage} is recorded but metastases are coded too: the options are for metastatic disease; "
+        "check the stage.",
+        "zh": "记录的分期为 {stage}，但同时编码了转移：治疗方案按转移性疾病给出；请核对分期。",
+    },
     "variant_no_gene": {
         "en": "A genomic variant ({id}) names no gene (LOINC 48018-6); not used.",
         "zh": "一项基因变异（{id}）未注明基因（LOINC 48018-6），未使用。",
@@ -189,7 +194,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "unused_resources": {
         "en": "Not used: {count} {type} resource(s).",
-        "zh": "未使用：{type} 资源 {count} 条。",
+        "zh": "未使用：{type}资源 {count} 条。",
     },
     "unused_observations": {
         "en": "Not used: {count} Observation(s) of {kinds} other codes (e.g. {examples}).",

@@ -3,6 +3,7 @@ cancer.stage / cancer.risk_groups; different stages warned, naming each and wher
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from onconav.fhir.codes import NCIT, SNOMED, codes, effective, label, reference_id
@@ -10,6 +11,7 @@ from onconav.fhir.context import Context
 
 # Which stage wins when several are recorded: pathological (after surgery), then clinical, then
 # the Condition's stage summary, then a stage carried by the condition code; the latest within one.
+EARLIER_THAN_IV = re.compile(r"^(0|I{1,3})(?![V])")
 BASIS_ORDER = {"pathological": 0, "clinical": 1, "other": 2, "condition": 3, "code": 4}
 
 
@@ -89,6 +91,8 @@ def resolve_stage(ctx: Context) -> None:
     usable.sort(key=lambda s: (BASIS_ORDER.get(s["basis"], 9), _neg_date(s["date"])))
     chosen = usable[0]
     ctx.cancer["stage"] = chosen["value"]
+    if ctx.cancer.get("recurrent_metastatic") and EARLIER_THAN_IV.match(chosen["value"]):
+        ctx.note("stage_below_metastases", stage=chosen["value"])
     different = [s for s in usable[1:] if s["value"] != chosen["value"]]
     for other in different:
         ctx.note(

@@ -144,8 +144,8 @@ def build_prior_therapies(ctx: Context, kinds: dict[str, list[dict[str, Any]]], 
     courses = read_procedures(ctx)
     events = medication_events(ctx, cancer_ids)
     window = int(ctx.maps.treatments.get("regimen_window_days", 28))
-    lines = group_lines(events, window)
     statuses = disease_status(ctx, kinds)
+    lines = group_lines(events, window, tuple(when for when, word in statuses if word == "progression"))
     lines = sorted(lines + _attach_radiotherapy(lines, courses, window), key=lambda ln: ln.start or "9999")
     _apply_status(lines, statuses)
     for line in lines:

@@ -168,15 +168,15 @@ def medication_events(ctx: Context, cancer_ids: set[str]) -> list[Event]:
 # --- lines -----------------------------------------------------------------------------------
 
 
-def group_lines(events: list[Event], window_days: int) -> list[Line]:
-    """Drugs started within ``window_days`` of a line's first drug join that line (sorted by date)."""
+def group_lines(events: list[Event], window_days: int, progressions: tuple[str, ...] = ()) -> list[Line]:
+    """Lines of treatment, by date. A drug started within ``window_days`` of a line's first drug
+    joins that line; a drug of the current line given again (the next cycle) continues it unless a
+    progression was recorded in between; any other drug opens a new line."""
     dated = sorted((e for e in events if e.start), key=lambda e: (e.start, e.inn))
     lines: list[Line] = []
     for e in dated:
         current = lines[-1] if lines else None
-        first = as_date(current.start) if current else None
-        when = as_date(e.start)
-        if current is None or first is None or when is None or (when - first).days > window_days:
+        if current is None or not _continues(current, e, window_days, progressions):
             current = Line(start=e.start)
             lines.append(current)
         _add_event(current, e)
@@ -187,6 +187,16 @@ def group_lines(events: list[Event], window_days: int) -> list[Line]:
             _add_event(line, e)
         lines.append(line)
     return lines
+
+
+def _continues(line: Line, e: Event, window_days: int, progressions: tuple[str, ...]) -> bool:
+    first, when = as_date(line.start), as_date(e.start)
+    if first is None or when is None:
+        return False
+    if (when - first).days <= window_days:
+        return True
+    progressed = any(line.start and e.start and line.start < p <= e.start for p in progressions)
+    return e.inn in line.drugs and not progressed
 
 
 def _add_event(line: Line, e: Event) -> None:
