@@ -143,3 +143,16 @@ def test_curative_intent_before_resection_is_neoadjuvant():
 def test_outcomes_missing_are_said():
     result = run(med_request("1736854", "2024-01-05", "m1"))
     assert "outcomes_not_coded" in [n.key for n in result.notes]
+
+
+def test_short_abbreviations_are_not_matched_in_medicine_names():
+    # a KB whose rituximab has the alias "R": "Vitamin R" is no rituximab; the brand name is
+    from types import SimpleNamespace
+
+    from onconav.fhir.context import Context
+    from onconav.fhir.treatments import drug_inn
+
+    drug = SimpleNamespace(inn="rituximab", brands=["MabThera"], aliases=["R", "RTX"])
+    ctx = Context(kb=SimpleNamespace(drugs=[drug], cancer_by_code={}))
+    assert drug_inn(ctx, {"text": "Vitamin R 10 MG"}) == (None, False)
+    assert drug_inn(ctx, {"text": "MabThera 500 MG Injection"}) == ("rituximab", True)

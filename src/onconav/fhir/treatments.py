@@ -24,6 +24,7 @@ from onconav.fhir.context import Context
 
 MED_TYPES = ("MedicationRequest", "MedicationAdministration", "MedicationStatement")
 SKIP_STATUS = {"entered-in-error", "cancelled", "draft", "not-done", "not-taken", "preparation"}
+MIN_NAME_LENGTH = 5
 _WORD_RE = re.compile(r"[a-z0-9][a-z0-9\-]*")
 
 
@@ -53,14 +54,18 @@ class Line:
 
 
 def _kb_names(kb: Any) -> dict[str, str]:
-    """Lower-case INN, brand and alias -> INN, from the knowledge base (built once per KB)."""
+    """Lower-case INN, brand and alias -> INN, from the knowledge base (built once per KB). Brands
+    and aliases shorter than five characters ("R", "LV", "CDDP") are abbreviations that other
+    words share: they are left out."""
     cached = getattr(kb, "_fhir_drug_names", None)
     if cached is not None:
         return cached
     names: dict[str, str] = {}
     for d in getattr(kb, "drugs", ()):
-        for n in [d.inn, *d.brands, *d.aliases]:
-            names.setdefault(str(n).strip().lower(), d.inn)
+        names.setdefault(d.inn.strip().lower(), d.inn)
+        for n in [*d.brands, *d.aliases]:
+            if len(str(n).strip()) >= MIN_NAME_LENGTH:
+                names.setdefault(str(n).strip().lower(), d.inn)
     try:
         object.__setattr__(kb, "_fhir_drug_names", names)
     except (AttributeError, TypeError):  # pragma: no cover - a KB that takes no attributes
