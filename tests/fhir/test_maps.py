@@ -96,13 +96,7 @@ def test_disease_status_codes_are_in_the_mcode_value_set():
     assert set(maps().observations["disease_status"]) <= set(vs_codes("mcode-condition-status-trend-max-vs"))
 
 
-# Organs whose OncoTree nodes the knowledge base-v2 work adds (kb-breast-gu: uterus, bladder);
-# until then the importer says the cancer is not covered.
-PENDING_IN_KB = {"endometrium", "uterus", "bladder", "renal_pelvis_ureter"}
-
-
 def test_every_organ_resolves_in_the_knowledge_base():
     kb = load_knowledge_base(KB_DIR)
     for organ, candidates in maps().conditions["organs"].items():
-        if organ not in PENDING_IN_KB:
-            assert any(c in kb.cancer_by_code for c in candidates), organ
+        assert any(c in kb.cancer_by_code for c in candidates), organ

@@ -156,3 +156,12 @@ def test_short_abbreviations_are_not_matched_in_medicine_names():
     ctx = Context(kb=SimpleNamespace(drugs=[drug], cancer_by_code={}))
     assert drug_inn(ctx, {"text": "Vitamin R 10 MG"}) == (None, False)
     assert drug_inn(ctx, {"text": "MabThera 500 MG Injection"}) == ("rituximab", True)
+
+
+def test_a_medicine_prescribed_for_another_condition_is_not_a_cancer_line():
+    arthritis = {"resourceType": "Condition", "id": "ra", "code": cc(SNOMED, "69896004")}
+    mtx = med_request("1736854", "2024-01-05", "m1")
+    mtx["meta"] = {}
+    mtx["reasonReference"] = [{"reference": "Condition/ra"}]
+    result = run(arthritis, mtx)
+    assert "prior_therapies" not in result.profile

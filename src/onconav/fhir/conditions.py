@@ -13,6 +13,7 @@ from typing import Any
 
 from onconav.fhir.codes import ICD10, ICDO3, SNOMED, codes, effective, extensions, label, profiles
 from onconav.fhir.context import Context
+from onconav.fhir.staging import stage_value
 
 HISTOLOGY_LOINC = "31206-6"  # mCODE HistologicBehaviorAndType
 ICDO3_RE = re.compile(r"^(\d{4})\d?/(\d)$")
@@ -293,8 +294,6 @@ def _read_histology(ctx: Context, concept: Any) -> None:
 
 
 def _condition_stages(ctx: Context, cond: dict[str, Any]) -> None:
-    from onconav.fhir.staging import stage_value
-
     for st in cond.get("stage") or []:
         if not isinstance(st, dict):
             continue

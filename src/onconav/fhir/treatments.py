@@ -146,6 +146,13 @@ def _cancer_related(res: dict[str, Any], cancer_ids: set[str]) -> bool:
     return any(reference_id(r) in cancer_ids for r in res.get("reasonReference") or [])
 
 
+def _for_another_condition(res: dict[str, Any], cancer_ids: set[str]) -> bool:
+    """Prescribed for a Condition that is not the cancer (methotrexate for arthritis)."""
+    reasons = [reference_id(r) for r in res.get("reasonReference") or []]
+    reasons = [r for r in reasons if r]
+    return bool(reasons) and not any(r in cancer_ids for r in reasons)
+
+
 def medication_events(ctx: Context, cancer_ids: set[str]) -> list[Event]:
     meds = {str(m.get("id")): m for m in ctx.of_type("Medication")}
     not_a_line = set(ctx.maps.treatments.get("not_a_line", []))
@@ -157,7 +164,7 @@ def medication_events(ctx: Context, cancer_ids: set[str]) -> list[Event]:
             concept = _medication_concept(ctx, res, meds)
             inn, from_display = drug_inn(ctx, concept)
             related = _cancer_related(res, cancer_ids)
-            if inn is None or (inn in not_a_line and not related):
+            if inn is None or (inn in not_a_line and not related) or _for_another_condition(res, cancer_ids):
                 if related:
                     ctx.use(res)
                     ctx.note("drug_unmapped", code=label(concept))
