@@ -84,7 +84,7 @@ def test_copy_number_gain_and_loss_are_kept_with_the_copy_number():
     )
     loss = variant(gene("CDKN2A"), comp("48019-4", valueCodeableConcept=cc(SO, "SO:0001743")), rid="v2")
     found, _ = markers(gain, loss)
-    assert {"gene": "MET", "alteration": "amplification (copy number 12)"} in found
+    assert {"gene": "MET", "alteration": "amplification", "value": 12.0, "unit": "copies"} in found
     assert {"gene": "CDKN2A", "alteration": "deletion"} in found
 
 

@@ -86,7 +86,11 @@ def read_variant(ctx: Context, obs: dict[str, Any]) -> None:
         ctx.note("variant_no_change", genes="/".join(genes))
         return
     gene = genes[-1] if len(genes) > 1 else genes[0]
-    _add(ctx, {"gene": gene, "alteration": alteration}, origin)
+    entry: dict[str, Any] = {"gene": gene, "alteration": alteration}
+    copies = next((q for q in (quantity(c) for c in comps.get("copy_number", [])) if q is not None), None)
+    if copies is not None and alteration in ("amplification", "deletion"):
+        entry.update(value=copies[0], unit="copies")  # the copy number kept beside the alteration
+    _add(ctx, entry, origin)
 
 
 def _add(ctx: Context, entry: dict[str, Any], origin: str | None) -> None:
@@ -139,14 +143,10 @@ def _alteration(ctx: Context, comps: dict[str, list[dict[str, Any]]], genes: lis
             if found:
                 ctx.note("hgvs_from_variation_name", value=found)
                 return found
-    cn = [quantity(c) for c in comps.get("copy_number", [])]
-    cn_text = next((f"copy number {q[0]:g}" for q in cn if q is not None), None)
     if "amplification" in words or "deletion" in words:
-        word = "amplification" if "amplification" in words else "deletion"
-        return f"{word} ({cn_text})" if cn_text else word
-    if cn_text:
-        return cn_text
-    return None
+        return "amplification" if "amplification" in words else "deletion"
+    cn = [q for q in (quantity(c) for c in comps.get("copy_number", [])) if q is not None]
+    return f"copy number {cn[0][0]:g}" if cn else None
 
 
 def _values(comp: dict[str, Any]) -> list[str]:
