@@ -229,6 +229,14 @@ UNPRICED: dict[str, tuple[str, ...]] = {
 # regimens as of 2026-12-07). Checked like UNPRICED once the regimen is first-line standard in the
 # knowledge base; fold the entries into UNPRICED after the merges.
 AHEAD_OF_MERGE: dict[str, tuple[str, ...]] = {
+    "abvd": ("drug:doxorubicin", "drug:bleomycin", "drug:vinblastine", "drug:dacarbazine"),
+    "brentuximab-vedotin+avd": (
+        "drug:brentuximab vedotin",
+        "drug:doxorubicin",
+        "drug:vinblastine",
+        "drug:dacarbazine",
+    ),
+    "nivolumab+avd": ("drug:doxorubicin", "drug:vinblastine", "drug:dacarbazine"),
     "acalabrutinib+bendamustine+rituximab": ("drug:acalabrutinib", "drug:bendamustine", "drug:rituximab"),
     "acalabrutinib+obinutuzumab": ("drug:acalabrutinib", "drug:obinutuzumab"),
     "acalabrutinib+venetoclax": ("drug:acalabrutinib", "drug:venetoclax"),
