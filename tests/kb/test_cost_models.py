@@ -8,18 +8,16 @@ one operation) that had no citable price when searched (2026-12-07: national and
 procurement results, NRDL negotiation reports, Chinese cost-effectiveness studies and cost-of-
 illness studies; see docs/costs.md). The test fails as soon as a named component gets a cost item,
 so the regimen must then be modelled (or the entry re-justified with what is still missing). An
-entry for a regimen that is not in the knowledge base (yet) is ignored; AHEAD_OF_MERGE holds the
-entries written ahead of the area merges, checked once their regimen is first-line standard.
+entry for a regimen that is not in the knowledge base (yet) is ignored, so an entry can be written
+ahead of an area merge.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 from typing import get_args
 
-import yaml
 from django.conf import settings
 
 from onconav.kbdata.loader import KnowledgeBase, load_knowledge_base
@@ -32,6 +30,10 @@ DOSE_ASSUMPTION = re.compile(r"m²|m2|AUC|mg/kg", re.IGNORECASE)
 
 UNPRICED: dict[str, tuple[str, ...]] = {
     "abemaciclib+letrozole-or-anastrozole": ("drug:abemaciclib", "drug:letrozole", "drug:anastrozole"),
+    "abvd": ("drug:doxorubicin", "drug:bleomycin", "drug:vinblastine", "drug:dacarbazine"),
+    "acalabrutinib+bendamustine+rituximab": ("drug:acalabrutinib", "drug:bendamustine", "drug:rituximab"),
+    "acalabrutinib+obinutuzumab": ("drug:acalabrutinib", "drug:obinutuzumab"),
+    "acalabrutinib+venetoclax": ("drug:acalabrutinib", "drug:venetoclax"),
     "adebrelimab+etoposide+carboplatin": ("drug:adebrelimab", "drug:etoposide"),
     "adt+abiraterone+prednisone": (
         "drug:goserelin",
@@ -58,6 +60,7 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     "adt+rezvilutamide": ("drug:goserelin", "drug:leuprorelin", "drug:rezvilutamide"),
     "amivantamab+lazertinib": ("drug:amivantamab", "drug:lazertinib"),
     "amivantamab+pemetrexed+carboplatin": ("drug:amivantamab", "drug:pemetrexed"),
+    "asciminib": ("drug:asciminib",),
     "atezolizumab+etoposide+carboplatin": ("drug:etoposide",),
     "aumolertinib": ("drug:aumolertinib",),
     "autologous-stem-cell-transplant": ("drug:melphalan", "price:stem_cell_transplant"),
@@ -68,6 +71,20 @@ UNPRICED: dict[str, tuple[str, ...]] = {
         "drug:etoposide",
     ),
     "bortezomib+lenalidomide+dexamethasone": ("drug:bortezomib", "drug:lenalidomide", "drug:dexamethasone"),
+    "bortezomib+rituximab+cyclophosphamide+doxorubicin+prednisone": (
+        "drug:bortezomib",
+        "drug:rituximab",
+        "drug:cyclophosphamide",
+        "drug:doxorubicin",
+        "drug:prednisone",
+    ),
+    "bosutinib": ("drug:bosutinib",),
+    "brentuximab-vedotin+avd": (
+        "drug:brentuximab vedotin",
+        "drug:doxorubicin",
+        "drug:vinblastine",
+        "drug:dacarbazine",
+    ),
     "brigatinib": ("drug:brigatinib",),
     "cabozantinib": ("drug:cabozantinib",),
     "cadonilimab+capecitabine+oxaliplatin": ("drug:cadonilimab", "drug:capecitabine", "drug:oxaliplatin"),
@@ -83,8 +100,24 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     "dabrafenib+trametinib": ("drug:dabrafenib", "drug:trametinib"),
     "dacomitinib": ("drug:dacomitinib",),
     "dalpiciclib+letrozole-or-anastrozole": ("drug:dalpiciclib", "drug:letrozole", "drug:anastrozole"),
+    "daratumumab+bortezomib+lenalidomide+dexamethasone": (
+        "drug:daratumumab",
+        "drug:bortezomib",
+        "drug:lenalidomide",
+        "drug:dexamethasone",
+    ),
     "daratumumab+lenalidomide+dexamethasone": ("drug:daratumumab", "drug:lenalidomide", "drug:dexamethasone"),
+    "dasatinib": ("drug:dasatinib",),
     "datopotamab-deruxtecan": ("drug:datopotamab deruxtecan",),
+    "daunorubicin+cytarabine": ("drug:daunorubicin", "drug:cytarabine"),
+    "daunorubicin+cytarabine+gemtuzumab-ozogamicin": (
+        "drug:daunorubicin",
+        "drug:cytarabine",
+        "drug:gemtuzumab ozogamicin",
+    ),
+    "daunorubicin+cytarabine+midostaurin": ("drug:daunorubicin", "drug:cytarabine", "drug:midostaurin"),
+    "daunorubicin+cytarabine+quizartinib": ("drug:daunorubicin", "drug:cytarabine", "drug:quizartinib"),
+    "daunorubicin-cytarabine-liposome": ("drug:daunorubicin-cytarabine liposome",),
     "donafenib": ("drug:donafenib",),
     "dostarlimab+carboplatin+paclitaxel": ("drug:dostarlimab",),
     "doxorubicin": ("drug:doxorubicin",),
@@ -110,6 +143,7 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     "ensartinib": ("drug:ensartinib",),
     "erlotinib": ("drug:erlotinib",),
     "etoposide+platinum": ("drug:etoposide",),
+    "flumatinib": ("drug:flumatinib",),
     "fluorouracil+leucovorin+irinotecan+cetuximab": (
         "drug:fluorouracil",
         "drug:leucovorin",
@@ -151,10 +185,20 @@ UNPRICED: dict[str, tuple[str, ...]] = {
         "drug:leucovorin",
         "drug:oxaliplatin",
     ),
+    "isatuximab+bortezomib+lenalidomide+dexamethasone": (
+        "drug:isatuximab",
+        "drug:bortezomib",
+        "drug:lenalidomide",
+        "drug:dexamethasone",
+    ),
     "ivonescimab": ("drug:ivonescimab",),
+    "ivosidenib+azacitidine": ("drug:ivosidenib", "drug:azacitidine"),
+    "lenalidomide+rituximab": ("drug:lenalidomide", "drug:rituximab"),
     "lenvatinib": ("drug:lenvatinib",),
     "lenvatinib+pembrolizumab": ("drug:lenvatinib",),
     "lorlatinib": ("drug:lorlatinib",),
+    "nilotinib": ("drug:nilotinib",),
+    "nivolumab+avd": ("drug:doxorubicin", "drug:vinblastine", "drug:dacarbazine"),
     "nivolumab+cabozantinib": ("drug:cabozantinib",),
     "nivolumab+cisplatin+fluorouracil": ("drug:fluorouracil",),
     "nivolumab+ipilimumab": ("drug:ipilimumab",),
@@ -187,6 +231,13 @@ UNPRICED: dict[str, tuple[str, ...]] = {
         "drug:doxorubicin",
         "drug:prednisone",
     ),
+    "ponatinib+reduced-intensity-chemotherapy": (
+        "drug:ponatinib",
+        "drug:vincristine",
+        "drug:dexamethasone",
+        "drug:methotrexate",
+        "drug:cytarabine",
+    ),
     "pyrotinib+trastuzumab+docetaxel": ("drug:pyrotinib", "drug:docetaxel"),
     "r-chop": (
         "drug:rituximab",
@@ -194,93 +245,6 @@ UNPRICED: dict[str, tuple[str, ...]] = {
         "drug:doxorubicin",
         "drug:vincristine",
         "drug:prednisone",
-    ),
-    "ribociclib+fulvestrant": ("drug:ribociclib", "drug:fulvestrant"),
-    "ribociclib+letrozole": ("drug:ribociclib", "drug:letrozole"),
-    "sacituzumab-govitecan": ("drug:sacituzumab govitecan",),
-    "sacituzumab-govitecan+pembrolizumab": ("drug:sacituzumab govitecan",),
-    "selpercatinib": ("drug:selpercatinib",),
-    "serplulimab+carboplatin+nab-paclitaxel": ("drug:serplulimab", "drug:nab-paclitaxel"),
-    "serplulimab+etoposide+carboplatin": ("drug:serplulimab", "drug:etoposide"),
-    "sintilimab+capecitabine+oxaliplatin": ("drug:capecitabine", "drug:oxaliplatin"),
-    "sintilimab+pemetrexed+platinum": ("drug:pemetrexed",),
-    "sorafenib": ("drug:sorafenib",),
-    "tislelizumab+etoposide+platinum": ("drug:etoposide",),
-    "tislelizumab+fluoropyrimidine+platinum": ("drug:oxaliplatin", "drug:capecitabine", "drug:fluorouracil"),
-    "tislelizumab+pemetrexed+platinum": ("drug:pemetrexed",),
-    "toripalimab+etoposide+platinum": ("drug:etoposide",),
-    "toripalimab+nab-paclitaxel": ("drug:nab-paclitaxel",),
-    "toripalimab+platinum-doublet": ("drug:pemetrexed", "drug:nab-paclitaxel"),
-    "trastuzumab+cisplatin+fluoropyrimidine": ("drug:capecitabine", "drug:fluorouracil"),
-    "trastuzumab+pertuzumab+docetaxel": ("drug:pertuzumab", "drug:docetaxel"),
-    "trastuzumab-deruxtecan+pertuzumab": ("drug:trastuzumab deruxtecan", "drug:pertuzumab"),
-    "vandetanib": ("drug:vandetanib",),
-    "zolbetuximab+oxaliplatin+fluoropyrimidine": (
-        "drug:zolbetuximab",
-        "drug:oxaliplatin",
-        "drug:fluorouracil",
-        "drug:leucovorin",
-        "drug:capecitabine",
-    ),
-}
-
-
-# Written ahead of the area merges (kb-thoracic, kb-breast-gu, kb-heme: their first-line level-1
-# regimens as of 2026-12-07). Checked like UNPRICED once the regimen is first-line standard in the
-# knowledge base; fold the entries into UNPRICED after the merges.
-AHEAD_OF_MERGE: dict[str, tuple[str, ...]] = {
-    "abvd": ("drug:doxorubicin", "drug:bleomycin", "drug:vinblastine", "drug:dacarbazine"),
-    "brentuximab-vedotin+avd": (
-        "drug:brentuximab vedotin",
-        "drug:doxorubicin",
-        "drug:vinblastine",
-        "drug:dacarbazine",
-    ),
-    "nivolumab+avd": ("drug:doxorubicin", "drug:vinblastine", "drug:dacarbazine"),
-    "acalabrutinib+bendamustine+rituximab": ("drug:acalabrutinib", "drug:bendamustine", "drug:rituximab"),
-    "acalabrutinib+obinutuzumab": ("drug:acalabrutinib", "drug:obinutuzumab"),
-    "acalabrutinib+venetoclax": ("drug:acalabrutinib", "drug:venetoclax"),
-    "asciminib": ("drug:asciminib",),
-    "bortezomib+rituximab+cyclophosphamide+doxorubicin+prednisone": (
-        "drug:bortezomib",
-        "drug:rituximab",
-        "drug:cyclophosphamide",
-        "drug:doxorubicin",
-        "drug:prednisone",
-    ),
-    "bosutinib": ("drug:bosutinib",),
-    "daratumumab+bortezomib+lenalidomide+dexamethasone": (
-        "drug:daratumumab",
-        "drug:bortezomib",
-        "drug:lenalidomide",
-        "drug:dexamethasone",
-    ),
-    "dasatinib": ("drug:dasatinib",),
-    "daunorubicin+cytarabine": ("drug:daunorubicin", "drug:cytarabine"),
-    "daunorubicin+cytarabine+gemtuzumab-ozogamicin": (
-        "drug:daunorubicin",
-        "drug:cytarabine",
-        "drug:gemtuzumab ozogamicin",
-    ),
-    "daunorubicin+cytarabine+midostaurin": ("drug:daunorubicin", "drug:cytarabine", "drug:midostaurin"),
-    "daunorubicin+cytarabine+quizartinib": ("drug:daunorubicin", "drug:cytarabine", "drug:quizartinib"),
-    "daunorubicin-cytarabine-liposome": ("drug:daunorubicin-cytarabine liposome",),
-    "flumatinib": ("drug:flumatinib",),
-    "isatuximab+bortezomib+lenalidomide+dexamethasone": (
-        "drug:isatuximab",
-        "drug:bortezomib",
-        "drug:lenalidomide",
-        "drug:dexamethasone",
-    ),
-    "ivosidenib+azacitidine": ("drug:ivosidenib", "drug:azacitidine"),
-    "lenalidomide+rituximab": ("drug:lenalidomide", "drug:rituximab"),
-    "nilotinib": ("drug:nilotinib",),
-    "ponatinib+reduced-intensity-chemotherapy": (
-        "drug:ponatinib",
-        "drug:vincristine",
-        "drug:dexamethasone",
-        "drug:methotrexate",
-        "drug:cytarabine",
     ),
     "r-chop-r-dhap+ibrutinib": (
         "drug:rituximab",
@@ -301,12 +265,39 @@ AHEAD_OF_MERGE: dict[str, tuple[str, ...]] = {
         "drug:cytarabine",
         "price:stem_cell_transplant",
     ),
+    "ribociclib+fulvestrant": ("drug:ribociclib", "drug:fulvestrant"),
+    "ribociclib+letrozole": ("drug:ribociclib", "drug:letrozole"),
+    "sacituzumab-govitecan": ("drug:sacituzumab govitecan",),
+    "sacituzumab-govitecan+pembrolizumab": ("drug:sacituzumab govitecan",),
+    "selpercatinib": ("drug:selpercatinib",),
+    "serplulimab+carboplatin+nab-paclitaxel": ("drug:serplulimab", "drug:nab-paclitaxel"),
+    "serplulimab+etoposide+carboplatin": ("drug:serplulimab", "drug:etoposide"),
+    "sintilimab+capecitabine+oxaliplatin": ("drug:capecitabine", "drug:oxaliplatin"),
+    "sintilimab+pemetrexed+platinum": ("drug:pemetrexed",),
+    "sorafenib": ("drug:sorafenib",),
+    "tislelizumab+etoposide+platinum": ("drug:etoposide",),
+    "tislelizumab+fluoropyrimidine+platinum": ("drug:oxaliplatin", "drug:capecitabine", "drug:fluorouracil"),
+    "tislelizumab+pemetrexed+platinum": ("drug:pemetrexed",),
+    "toripalimab+etoposide+platinum": ("drug:etoposide",),
+    "toripalimab+nab-paclitaxel": ("drug:nab-paclitaxel",),
+    "toripalimab+platinum-doublet": ("drug:pemetrexed", "drug:nab-paclitaxel"),
+    "trastuzumab+cisplatin+fluoropyrimidine": ("drug:capecitabine", "drug:fluorouracil"),
+    "trastuzumab+pertuzumab+docetaxel": ("drug:pertuzumab", "drug:docetaxel"),
+    "trastuzumab-deruxtecan+pertuzumab": ("drug:trastuzumab deruxtecan", "drug:pertuzumab"),
     "tretinoin+arsenic-trioxide": ("drug:tretinoin", "drug:arsenic trioxide"),
     "tretinoin+realgar-indigo-naturalis-formula": ("drug:tretinoin", "drug:realgar-indigo naturalis formula"),
+    "vandetanib": ("drug:vandetanib",),
     "venetoclax+azacitidine": ("drug:venetoclax", "drug:azacitidine"),
     "venetoclax+low-dose-cytarabine": ("drug:venetoclax", "drug:cytarabine"),
     "venetoclax+obinutuzumab": ("drug:venetoclax", "drug:obinutuzumab"),
     "zanubrutinib": ("drug:zanubrutinib",),
+    "zolbetuximab+oxaliplatin+fluoropyrimidine": (
+        "drug:zolbetuximab",
+        "drug:oxaliplatin",
+        "drug:fluorouracil",
+        "drug:leucovorin",
+        "drug:capecitabine",
+    ),
 }
 
 
@@ -348,12 +339,8 @@ def _still_unpriced(kb: KnowledgeBase, regimen: str, token: str) -> str | None:
 def test_first_line_standard_regimens_have_a_cost_model_or_a_documented_gap():
     kb = _kb()
     models = _models(kb)
-    documented = UNPRICED | AHEAD_OF_MERGE
-    missing = sorted(r for r in _first_line_standard(kb) if r not in models and r not in documented)
-    assert not missing, (
-        f"first-line level-1 regimens without a cost model or an UNPRICED entry: {missing} "
-        "(a model may be waiting in knowledge/cost-models/pending/)"
-    )
+    missing = sorted(r for r in _first_line_standard(kb) if r not in models and r not in UNPRICED)
+    assert not missing, f"first-line level-1 regimens without a cost model or an UNPRICED entry: {missing}"
 
 
 def test_unpriced_entries_name_components_that_are_still_unpriced():
@@ -361,9 +348,8 @@ def test_unpriced_entries_name_components_that_are_still_unpriced():
     models = _models(kb)
     standard = _first_line_standard(kb)
     stale = []
-    entries = [(r, t, True) for r, t in UNPRICED.items()] + [(r, t, False) for r, t in AHEAD_OF_MERGE.items()]
-    for regimen, tokens, strict in entries:
-        if regimen not in kb.regimen_by_id or (not strict and regimen not in standard):
+    for regimen, tokens in UNPRICED.items():
+        if regimen not in kb.regimen_by_id:
             continue
         if regimen in models:
             stale.append(f"{regimen}: has a cost model now, remove its entry")
@@ -438,27 +424,5 @@ def test_a_missing_cost_model_is_caught():
     standard = _first_line_standard(kb)
     modelled = sorted(standard & set(_models(kb)))
     assert modelled, "no first-line standard regimen has a cost model"
-    documented = UNPRICED | AHEAD_OF_MERGE
-    without = {r for r in standard if r not in set(_models(kb)) - {modelled[0]} and r not in documented}
+    without = {r for r in standard if r not in set(_models(kb)) - {modelled[0]} and r not in UNPRICED}
     assert modelled[0] in without
-
-
-def test_pending_models_are_valid_and_move_in_once_their_regimen_is_merged():
-    """knowledge/cost-models/pending/ holds models of regimens that area branches add; the loader
-    does not read it. Each must be a valid model over known, sourced items, and must be moved into
-    all-regimens.yaml as soon as its regimen is in the knowledge base."""
-    kb = _kb()
-    items = _items(kb)
-    pending = Path(settings.KNOWLEDGE_BASE_PATH) / "cost-models" / "pending" / "after-area-merges.yaml"
-    records = yaml.safe_load(pending.read_text(encoding="utf-8")) if pending.exists() else []
-    problems = []
-    for raw in records or []:
-        model = RegimenCost.model_validate(raw)
-        if model.regimen in kb.regimen_by_id:
-            problems.append(
-                f"{model.regimen} is merged: move its model from {pending.name} into all-regimens.yaml"
-            )
-        problems += [f"{model.regimen}: unknown item {u.item}" for u in model.uses if u.item not in items]
-        if model.duration_note is None or not CJK.search(model.duration_note.zh):
-            problems.append(f"{model.regimen}: no bilingual duration note")
-    assert not problems, problems
