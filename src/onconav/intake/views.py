@@ -95,6 +95,33 @@ def _sections(draft: Any) -> list[dict[str, Any]]:
     return out
 
 
+@require_POST
+@ratelimit("intake-step", limit=120, window_seconds=300)
+@audited_draft(action="prefill")
+def from_options(request: HttpRequest) -> HttpResponse:
+    """ "Start my treatment with this case": the options page's profile becomes the draft's answers."""
+    from onconav.options.views import profile_from_signed
+
+    if request.user.is_authenticated and request.user.is_staff_role:
+        messages.error(request, _("Staff accounts cannot send a request for treatment."))
+        return redirect("options:page")
+    profile = profile_from_signed(request.POST.get("signed_profile", ""))
+    if profile is None:
+        messages.error(
+            request, _("The options could not be carried over (they are older than a day). Show them again.")
+        )
+        return redirect("options:page")
+    draft = services.draft_for_request(request, create=True)
+    services.draft_prefill(draft=draft, profile=profile)
+    messages.success(
+        request,
+        _(
+            "What you entered on the options page is filled in. Check each section, and answer the ones still open."
+        ),
+    )
+    return redirect("intake:tasks")
+
+
 @require_GET
 @audited_draft()
 def tasks(request: HttpRequest) -> HttpResponse:
