@@ -20,7 +20,7 @@ def _index(kb_version: str) -> tuple[dict[str, str], list[tuple[str, str, str]]]
     names: list[tuple[str, str, str]] = []
     for r in kb.regimens:
         names.append((r.id, r.name.en, r.name.zh))
-        for n in (r.name.en, r.name.zh, *r.aliases):
+        for n in (r.name.en, r.name.zh, *r.aliases, r.id):
             index.setdefault(_norm(n), r.id)
     single = {r.drugs[0]: r.id for r in kb.regimens if len(r.drugs) == 1}
     for d in kb.drugs:
