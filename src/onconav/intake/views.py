@@ -25,6 +25,7 @@ from onconav.foundation.ratelimit import ratelimit
 from onconav.intake import services
 from onconav.intake.consent import PROCESSING_TEXT, REVIEW_NOTICE, TRANSFER_TEXT
 from onconav.intake.forms import STEP_BY_SLUG, STEPS, AccountForm, ConsentForm, UploadForm
+from onconav.pages.uploads import upload_done, upload_failed
 
 
 def audited_draft(action: str | None = None):  # type: ignore[no-untyped-def]
@@ -71,18 +72,6 @@ def start(request: HttpRequest) -> HttpResponse:
         return redirect("intake:tasks")
     draft = services.draft_for_request(request)
     return render(request, "intake/start.html", {"draft": draft, "review_notice": REVIEW_NOTICE})
-
-
-def _display_value(form_class: Any, key: str, value: Any) -> str:
-    field = form_class().fields.get(key)
-    if field is None or value in (None, "", []):
-        return ""
-    choices = dict(getattr(field, "choices", []) or [])
-    if isinstance(value, list):
-        return ", ".join(str(choices.get(v, v)) for v in value)
-    if isinstance(value, bool):
-        return str(_("Yes")) if value else ""
-    return str(choices.get(value, choices.get(str(value), value)))
 
 
 def _sections(draft: Any) -> list[dict[str, Any]]:
@@ -209,9 +198,11 @@ def documents(request: HttpRequest) -> HttpResponse:
                 draft=draft,
             )
             messages.success(request, _("The file was uploaded and stored encrypted."))
-            return redirect("intake:documents")
+            return upload_done(request, reverse("intake:documents"))
         except ValidationError as exc:
             form.add_error("file", exc.messages)
+    if request.method == "POST" and request.headers.get("X-Upload-Progress"):
+        return upload_failed(form)
     docs = list(draft.documents.all())
     cancer = (draft.answers or {}).get("diagnosis", {}).get("cancer_type", "")
     return render(
@@ -260,16 +251,9 @@ def check(request: HttpRequest) -> HttpResponse:
     draft = _draft_or_start(request)
     if draft is None:
         return redirect("intake:start")
-    answers = draft.answers or {}
-    rows = []
-    for spec in STEPS:
-        saved = answers.get(spec.slug)
-        fields = spec.form().fields
-        items = []
-        for key, field in fields.items():
-            value = _display_value(spec.form, key, (saved or {}).get(key))
-            items.append({"label": field.label, "value": value})
-        rows.append({"step": spec, "items": items, "done": saved is not None})
+    from onconav.intake.display import answer_rows
+
+    rows = answer_rows(draft.answers or {})
     return render(
         request,
         "intake/check.html",
