@@ -20,8 +20,6 @@ def test_coordinator_takes_a_case_through_every_state_to_closed_with_a_timeline(
             make_matchable(case)
         if to_state == S.QUOTE_SENT:
             QuoteFactory(case=case)
-        if to_state == S.VISA_TRAVEL:
-            case.quotes.update(status="accepted")
         case = case_transition(case=case, to_state=to_state, actor=coordinator)
     # Then it is closed and every transition is on the timeline, in order
     assert case.state == S.CLOSED and case.closed_at is not None
@@ -142,13 +140,6 @@ def test_hospital_matched_with_opinion_and_accepted_referral(coordinator):
     assert (
         case_transition(case=case, to_state=S.HOSPITAL_MATCHED, actor=coordinator).state == S.HOSPITAL_MATCHED
     )
-
-
-def test_visa_and_travel_needs_an_accepted_quote(coordinator):
-    case = CaseFactory(state=S.QUOTE_ACCEPTED)
-    QuoteFactory(case=case)  # sent, not accepted
-    with pytest.raises(ValidationError):
-        case_transition(case=case, to_state=S.VISA_TRAVEL, actor=coordinator)
 
 
 @pytest.mark.parametrize("state", [S.NEW, S.RECORDS_REVIEW, S.MDT_OPINION])

@@ -67,10 +67,6 @@ def _referral_accepted(case: Case) -> bool:
     return case.referrals.filter(status=ReferralStatus.ACCEPTED).exists()
 
 
-def _quote_accepted(case: Case) -> bool:
-    return case.quotes.filter(status=QuoteStatus.ACCEPTED).exists()
-
-
 # Preconditions on the case for entering a state, each with the sentence shown when it fails.
 GUARDS: dict[str, tuple[tuple[Callable[[Case], bool], Any], ...]] = {
     S.HOSPITAL_MATCHED: (
@@ -79,7 +75,6 @@ GUARDS: dict[str, tuple[tuple[Callable[[Case], bool], Any], ...]] = {
     ),
     S.QUOTE_SENT: ((_quote_was_sent, _("Send a quote first.")),),
     S.QUOTE_ACCEPTED: ((_quote_was_sent, _("There is no quote to accept.")),),
-    S.VISA_TRAVEL: ((_quote_accepted, _("The patient has not accepted a quote yet.")),),
 }
 # States in which a quote may be sent: a hospital has been matched (and not yet accepted).
 QUOTE_STATES = frozenset({S.HOSPITAL_MATCHED, S.QUOTE_SENT})

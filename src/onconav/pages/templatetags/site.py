@@ -74,9 +74,13 @@ def reference_parts(ref: str) -> tuple[str, str | None]:
 def ref(value: Any) -> str:
     """A reference as a readable link (PubMed, DOI, web page, label...), never with its prefix."""
     text, url = reference_parts(str(value))
+    # A source keeps its own title; one written in Latin script is marked as such (lang="en").
+    lang = "" if re.search(r"[\u3400-\u9fff]", text) else "en"
     if url:
+        if lang:
+            return format_html('<a href="{}" rel="noopener noreferrer" lang="en">{}</a>', url, text)
         return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url, text)
-    return format_html("<span>{}</span>", text)
+    return format_html('<span lang="en">{}</span>', text) if lang else format_html("<span>{}</span>", text)
 
 
 @register.filter
