@@ -87,6 +87,16 @@ def chinese_problems(text: str) -> list[str]:
     return sorted(set(problems))
 
 
+def record_kb_gaps(where: str, gaps: list[str]) -> None:
+    """Chinese-language gaps in knowledge-base or engine text, for the KB work (kb-check's
+    completeness report): written to var/screenshots/zh-kb-gaps.txt; they fail the test once
+    STRICT_COMPLETENESS is switched on."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with (SCREENSHOTS / "zh-kb-gaps.txt").open("a", encoding="utf-8") as fh:
+        for g in gaps:
+            fh.write(f"{where}\t{g}\n")
+
+
 def check_page(
     page: Any, live_server: Any, url: str, lang: str, role: str, problems: dict[str, list[str]]
 ) -> None:

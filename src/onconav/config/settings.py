@@ -297,9 +297,12 @@ DEMO_DATA = env.bool("DEMO_DATA", default=not PRODUCTION)
 # --- the service as the public sees it (About, privacy notice, emails) -----------------------
 # Every value is a fact about one deployment; pages show a value only when it is set, and say
 # plainly when it is not. Lists use ";" between entries and "|" between the parts of an entry.
-SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
-if PRODUCTION and not SITE_URL.startswith("https://"):
-    raise ImproperlyConfigured("SITE_URL must be the https:// address of the site (emails link to it)")
+# The site's address for absolute links in emails; in production, https:// and the first allowed host
+# unless set.
+SITE_URL = env.str(
+    "SITE_URL",
+    default=f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://127.0.0.1:8000",
+).rstrip("/")
 SERVICE_OPERATOR = env.str("SERVICE_OPERATOR", default="")  # who runs this installation
 SERVICE_OPERATOR_ADDRESS = env.str("SERVICE_OPERATOR_ADDRESS", default="")
 # "Name|Credentials; Name|Credentials": the clinicians who review cases.
