@@ -225,7 +225,4 @@ def allowed_tokens() -> frozenset[str]:
     for r in kb.regimens:
         for a in r.aliases:
             add(a)
-    for h in kb.hospitals:  # proper names shown beside the Chinese one, marked lang="en"
-        for a in h.aliases:
-            add(a)
     return frozenset(w for w in words if w)

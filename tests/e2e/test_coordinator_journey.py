@@ -36,6 +36,7 @@ def _opinion_and_acceptance(case) -> None:  # type: ignore[no-untyped-def]
     from onconav.cases.models import Referral
     from tests.factories import UserFactory
 
+    case.refresh_from_db()
     clinician = UserFactory(role=Role.CLINICIAN)
     services.opinion_record(
         case=case, author=clinician, summary="Osimertinib first line.", regimen="osimertinib"
