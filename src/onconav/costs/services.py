@@ -173,10 +173,13 @@ def _pick(
     if not candidates:
         return None
 
-    def score(c: CostItem) -> tuple[int, int, int, str]:
+    def score(c: CostItem) -> tuple[int, int, int, int, str]:
+        # A newer price beats an older one (negotiated drug prices fall at each NRDL renewal, so a
+        # verified 2018 price must not hide a 2025 one); verification breaks ties between same-date items.
         return (
             0 if c.hospital_type == band else 1 if c.hospital_type == "any" else 2,
             0 if (c.city or "").lower() == city.lower() else 1 if c.city is None else 2,
+            -c.price_date.toordinal(),
             0 if c.verified else 1,
             c.id,
         )

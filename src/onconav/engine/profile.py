@@ -222,6 +222,7 @@ class CancerInfo(_Open):
     metastatic_sites: list[str] = []  # brain, liver, bone, lung, peritoneum, lymph nodes ...
     residual_disease: bool | None = None  # residual invasive disease after neoadjuvant therapy
     histologic_transformation: str | None = Field(default=None, max_length=60)  # small cell, Richter
+    left_sided_primary: bool | None = None  # colorectal: primary from the splenic flexure to the rectum
 
     @field_validator("castration_status", mode="before")
     @classmethod
@@ -256,7 +257,7 @@ class CancerInfo(_Open):
             return {str(k).strip(): (str(x) if isinstance(x, bool) else x) for k, x in v.items()}
         return v
 
-    @field_validator("residual_disease", mode="before")
+    @field_validator("residual_disease", "left_sided_primary", mode="before")
     @classmethod
     def _residual(cls, v: Any) -> Any:
         return _strict_bool(v)

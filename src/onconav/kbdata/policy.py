@@ -52,6 +52,7 @@ FIELDS = (
     "cancer.metastatic_sites",  # list: brain, liver, bone, lung, peritoneum, nodes, ...
     "cancer.residual_disease",  # residual invasive disease after neoadjuvant therapy
     "cancer.histologic_transformation",  # small_cell, squamous, richter, large_cell ...
+    "cancer.left_sided_primary",  # colorectal sidedness (true: splenic flexure to rectum)
     "cancer.risk_groups",  # mapping system -> value; read as cancer.risk_groups.IMDC
     "derived.line",  # the line of systemic therapy for advanced disease now being chosen
     "derived.prior_lines",
@@ -129,6 +130,8 @@ class Fact(Strict):
     def _has_logic(self) -> Fact:
         if not (self.explicit or self.all or self.any):
             raise ValueError("a fact needs explicit, all or any")
+        if self.explicit and self.explicit not in FIELDS:
+            raise ValueError(f"explicit field {self.explicit!r} is not a profile field (kbdata/policy.py FIELDS)")
         return self
 
 
