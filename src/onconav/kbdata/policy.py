@@ -131,7 +131,9 @@ class Fact(Strict):
         if not (self.explicit or self.all or self.any):
             raise ValueError("a fact needs explicit, all or any")
         if self.explicit and self.explicit not in FIELDS:
-            raise ValueError(f"explicit field {self.explicit!r} is not a profile field (kbdata/policy.py FIELDS)")
+            raise ValueError(
+                f"explicit field {self.explicit!r} is not a profile field (kbdata/policy.py FIELDS)"
+            )
         return self
 
 
