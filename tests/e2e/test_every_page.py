@@ -101,10 +101,9 @@ def check_page(
     page: Any, live_server: Any, url: str, lang: str, role: str, problems: dict[str, list[str]]
 ) -> None:
     """Visit ``url`` (or, for a callable, let it navigate) at each width and record every problem."""
-    slug = (
-        re.sub(r"[^a-z0-9]+", "-", (url if isinstance(url, str) else url.__name__).lower()).strip("-")
-        or "home"
-    )
+    name = url if isinstance(url, str) else url.__name__
+    name = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "id", name)  # stable names
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "home"
     found: list[str] = []
     kb_gaps: list[str] = []
     for width in WIDTHS:

@@ -24,13 +24,21 @@ CJK_FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def _styles(lang: str = "zh-hans") -> dict[str, ParagraphStyle]:
+    """Paragraph styles: Chinese (and mixed) text in the CID font; English-only text in Helvetica,
+    whose Latin letters every PDF reader draws well."""
     base = getSampleStyleSheet()
-    common = {"fontName": CJK_FONT, "wordWrap": "CJK", "alignment": TA_LEFT}
+    zh = not lang.startswith("en")
+    common = (
+        {"fontName": CJK_FONT, "wordWrap": "CJK", "alignment": TA_LEFT}
+        if zh
+        else {"fontName": "Helvetica", "alignment": TA_LEFT}
+    )
+    bold = {**common, "fontName": CJK_FONT if zh else "Helvetica-Bold"}
     return {
-        "h1": ParagraphStyle("h1", parent=base["Heading1"], fontSize=18, leading=24, **common),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontSize=13, leading=18, spaceBefore=8, **common),
-        "h3": ParagraphStyle("h3", parent=base["Heading3"], fontSize=11, leading=15, spaceBefore=6, **common),
+        "h1": ParagraphStyle("h1", parent=base["Heading1"], fontSize=18, leading=24, **bold),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontSize=13, leading=18, spaceBefore=8, **bold),
+        "h3": ParagraphStyle("h3", parent=base["Heading3"], fontSize=11, leading=15, spaceBefore=6, **bold),
         "body": ParagraphStyle("body", parent=base["BodyText"], fontSize=9.5, leading=14, **common),
         "small": ParagraphStyle(
             "small",
@@ -56,7 +64,14 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: Any, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
+    """A paragraph; text that Helvetica cannot draw (≥, Chinese...) falls back to the CID font."""
+    text = str(text)
+    if style.fontName.startswith("Helvetica"):
+        try:
+            text.encode("cp1252")
+        except UnicodeEncodeError:
+            style = ParagraphStyle(f"{style.name}-cjk", parent=style, fontName=CJK_FONT, wordWrap="CJK")
+    return Paragraph(escape(text), style)
 
 
 def _bullets(items: list[str], style: ParagraphStyle) -> ListFlowable:
@@ -91,9 +106,8 @@ def report_for_profile(*, profile: dict[str, Any], report_lang: str = "en") -> b
 def _build(answers: dict[str, Any], hospitals: dict[int, list[dict[str, Any]]]) -> bytes:
     from onconav.documents.report import report_rows
 
-    s = _styles()
     langs = list(answers)
-    rows = {lang: report_rows(answers[lang], hospitals, lang, s) for lang in langs}
+    rows = {lang: report_rows(answers[lang], hospitals, lang, _styles(lang)) for lang in langs}
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,

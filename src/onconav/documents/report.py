@@ -36,7 +36,12 @@ def _cost(o: Any) -> str:
         return _("not estimated yet")
     text = f"CNY {_money(c.cny_low)} – {_money(c.cny_high)}"
     if c.currency and c.local_low is not None:
-        text += f" ≈ {c.currency} {_money(c.local_low)} – {_money(c.local_high or c.local_low)}"
+        text += (
+            " ("
+            + _("about %(amount)s")
+            % {"amount": f"{c.currency} {_money(c.local_low)} – {_money(c.local_high or c.local_low)}"}
+            + ")"
+        )
     text += " " + label("per", c.per)
     if c.price_year:
         text += " · " + _("Prices of %(y)s.") % {"y": c.price_year}
@@ -67,7 +72,7 @@ def _facts(o: Any, hospitals: list[dict[str, Any]], zh: bool) -> list[str]:
 
 def _option_rows(o: Any, hospitals: list[dict[str, Any]], s: dict[str, Any], zh: bool) -> list[Row]:
     key = f"option-{o.rank}"
-    head = [_p(f"{o.rank}. {o.title}", s["h3"]), _p(label("group", o.group), s["small"])]
+    head = [_p(f"{o.rank}. {o.title}", s["h3"])]
     if o.condition:
         head.append(_p(o.condition.text, s["small"]))
     if o.tie_with:

@@ -135,7 +135,7 @@ def _facts(letter: VisaLetter, w: dict[str, str], s: dict[str, Any]) -> Table:
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, -1), CJK_FONT),
+                ("FONTNAME", (0, 0), (-1, -1), CJK_FONT if letter.language.startswith("zh") else "Helvetica"),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, "#c9d2d9"),
             ]
@@ -145,7 +145,7 @@ def _facts(letter: VisaLetter, w: dict[str, str], s: dict[str, Any]) -> Table:
 
 
 def visa_letter_pdf(letter: VisaLetter) -> bytes:
-    s = _styles()
+    s = _styles(letter.language)
     w = WORDS["zh-hans" if letter.language.startswith("zh") else "en"]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(

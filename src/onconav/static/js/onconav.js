@@ -91,6 +91,27 @@
     }
   });
 
+  // Download links (PDF reports): the same "being prepared" status, with the token in the URL.
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest ? e.target.closest("a[data-download]") : null;
+    if (!a) { return; }
+    var token = String(Date.now());
+    var url = new URL(a.href, window.location.href);
+    url.searchParams.set("download_token", token);
+    a.href = url.toString();
+    var status = document.getElementById(a.getAttribute("data-download"));
+    if (status) { status.hidden = false; }
+    a.classList.add("busy"); a.setAttribute("aria-disabled", "true");
+    var started = Date.now();
+    var timer = window.setInterval(function () {
+      if (document.cookie.indexOf("download_done=" + token) !== -1 || Date.now() - started > 60000) {
+        window.clearInterval(timer);
+        a.classList.remove("busy"); a.removeAttribute("aria-disabled");
+        if (status) { status.hidden = true; }
+      }
+    }, 500);
+  });
+
   // htmx sends the CSRF token with every request.
   document.addEventListener("htmx:configRequest", function (e) {
     var m = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
