@@ -62,7 +62,7 @@ def _facts(o: Any, hospitals: list[dict[str, Any]], zh: bool) -> list[str]:
     )
     return [
         f"{_('When it is used')}: {label('setting', o.setting)}",
-        f"{_('Evidence')}: {label('level', o.evidence_level)}",
+        f"{_('Evidence')}: {label('level_word', o.evidence_level)}",
         f"{_('Approved in China')}: {label('access', o.china.access)}",
         f"{_('Reimbursed in China')}: {nrdl}",
         f"{_('Approximate cost in China')}: {_cost(o)}",
@@ -145,7 +145,7 @@ def report_rows(
                     _p(_("Evidence levels"), s["h2"]),
                     _bullets(
                         [
-                            f"{label('level', lv)}: {label('level_explained', lv)}"
+                            f"{label('level_word', lv)}: {label('level', lv)}"
                             for lv in ("1", "2", "3A", "3B", "4")
                         ],
                         s["small"],

@@ -71,7 +71,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "supportive_care": _("Supportive care"),
         "unproven": _("Unproven"),
     },
-    "level": {
+    "level_word": {
         "1": _("Standard of care"),
         "2": _("Guideline-supported"),
         "3A": _("Promising clinical evidence"),
@@ -80,7 +80,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "R1": _("Known resistance (standard)"),
         "R2": _("Known resistance (clinical evidence)"),
     },
-    "level_explained": {
+    "level": {  # what a level means (the policy's labels, when present, say it in their words)
         "1": _("Approved or recommended as standard for exactly this situation, on large randomised trials."),
         "2": _(
             "Recommended by major guidelines for this situation, though not (yet) the standard everywhere."
@@ -134,17 +134,17 @@ TABLES: dict[str, dict[str, Any]] = {
         "unknown": _("Budget fit not known"),
     },
     "route": {"oral": _("Tablets or capsules"), "infusion": _("Infusion or injection"), "any": _("Any")},
-    "nccn": {
-        "preferred": _("NCCN: preferred"),
-        "other_recommended": _("NCCN: other recommended"),
-        "certain_circumstances": _("NCCN: useful in certain circumstances"),
-        "not_listed": _("NCCN: not listed"),
+    "preference.nccn": {
+        "preferred": _("preferred"),
+        "other_recommended": _("other recommended"),
+        "certain_circumstances": _("useful in certain circumstances"),
+        "not_listed": _("not listed"),
     },
-    "csco": {
-        "I": _("CSCO: level I recommendation"),
-        "II": _("CSCO: level II recommendation"),
-        "III": _("CSCO: level III recommendation"),
-        "not_listed": _("CSCO: not listed"),
+    "preference.csco": {
+        "I": _("level I recommendation"),
+        "II": _("level II recommendation"),
+        "III": _("level III recommendation"),
+        "not_listed": _("not listed"),
     },
     "city": {
         "Beijing": _("Beijing"),
