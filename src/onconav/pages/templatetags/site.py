@@ -76,11 +76,15 @@ def ref(value: Any) -> str:
     text, url = reference_parts(str(value))
     # A source keeps its own title; one written in Latin script is marked as such (lang="en").
     lang = "" if re.search(r"[\u3400-\u9fff]", text) else "en"
+    # data-kb: a source's title is knowledge-base text (the browser suite reports its language gaps
+    # with the knowledge base's, not as the site's own words)
     if url:
         if lang:
-            return format_html('<a href="{}" rel="noopener noreferrer" lang="en">{}</a>', url, text)
-        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url, text)
-    return format_html('<span lang="en">{}</span>', text) if lang else format_html("<span>{}</span>", text)
+            return format_html('<a href="{}" rel="noopener noreferrer" lang="en" data-kb>{}</a>', url, text)
+        return format_html('<a href="{}" rel="noopener noreferrer" data-kb>{}</a>', url, text)
+    if lang:
+        return format_html('<span lang="en" data-kb>{}</span>', text)
+    return format_html("<span data-kb>{}</span>", text)
 
 
 @register.filter
