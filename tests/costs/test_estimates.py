@@ -91,6 +91,7 @@ def test_estimator_page_formats_amounts_and_shows_phases_years_and_sources(clien
         "/costs/estimate/", {"treatment": "奥希替尼"}, HTTP_ACCEPT_LANGUAGE="zh-Hans"
     ).content.decode()
     assert 'value="奥希替尼"' in zh  # the name is shown back in Chinese, not the id
+    assert re.search(r"CNY \d{1,3}(,\d{3})+ – \d{1,3}(,\d{3})+", zh)  # separators in Chinese too
 
 
 def test_unknown_treatment_name_is_a_field_error(client, kb_loaded):

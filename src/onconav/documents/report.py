@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from reportlab.platypus import Spacer
 
@@ -18,7 +17,9 @@ Row = tuple[str, list[Any]]
 
 
 def _money(value: Any) -> str:
-    return number_format(round(float(value)), decimal_pos=0, use_l10n=True, force_grouping=True)
+    from onconav.pages.templatetags.site import format_money
+
+    return format_money(value)
 
 
 def _ref(ref: str) -> str:

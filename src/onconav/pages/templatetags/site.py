@@ -8,7 +8,6 @@ from functools import lru_cache
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -31,11 +30,16 @@ def tx(value: Any) -> str:
 
 @register.filter
 def money(value: Any) -> str:
-    """A whole amount with the locale's thousands separator (no currency)."""
+    """A whole amount with thousands separators (no currency): "12,345" — the comma is the
+    grouping mark in English and in Chinese (Django's zh-Hans formats set none)."""
+    return format_money(value)
+
+
+def format_money(value: Any) -> str:
     if value is None or value == "":
         return ""
     try:
-        return number_format(round(float(value)), decimal_pos=0, use_l10n=True, force_grouping=True)
+        return f"{round(float(value)):,}"
     except (TypeError, ValueError):
         return str(value)
 
