@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from onconav.api.schemas import ErrorBody
 from onconav.kb import selectors
 from onconav.kb.models import RecordKind
+from onconav.kb.public import public_data
 
 router = Router(tags=["knowledge base"])
 
@@ -37,12 +38,23 @@ class SearchQuery(Schema):
     q: str
 
 
+class ReferenceOut(Schema):
+    ref: str
+    type: str
+    title: str
+    title_zh: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    year: int | None = None
+
+
 def _out(r) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return {"kind": r.kind, "key": r.key, "name": r.name_en, "name_zh": r.name_zh, "verified": r.verified}
 
 
 def _detail(r) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    return {**_out(r), "data": r.data}
+    """A record as the public sees it: curator notes are never part of a response."""
+    return {**_out(r), "data": public_data(r.data)}
 
 
 @router.get("/kb", auth=None, summary="Knowledge-base version and record counts")
@@ -65,6 +77,16 @@ def kb_search(request: HttpRequest, params: Query[SearchQuery]):  # type: ignore
 @router.get("/kb/evidence", response=list[RecordDetail], auth=None, summary="Evidence items, filtered")
 def evidence_list(request: HttpRequest, filters: Query[EvidenceFilters]):  # type: ignore[no-untyped-def]
     return [_detail(r) for r in selectors.evidence_filtered(**filters.dict())]
+
+
+@router.get(
+    "/kb/references",
+    response=list[ReferenceOut],
+    auth=None,
+    summary="What each label, guideline and notice reference is, and where to read it",
+)
+def reference_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return [public_data(r.data) for r in selectors.records(RecordKind.REFERENCE)]
 
 
 def _collection(kind: str, name: str) -> None:

@@ -20,11 +20,12 @@ class RecordKind(models.TextChoices):
     EVIDENCE = "evidence"
     TRIAL = "trial"
     HOSPITAL = "hospital"
+    REFERENCE = "reference"  # what a LABEL: / GUIDELINE: / NOTICE: / BOOK: reference is, and its link
 
 
 class KBRecord(models.Model):
     kind = models.CharField(max_length=20, choices=RecordKind.choices)
-    key = models.CharField(max_length=120)  # id / inn / oncotree_code
+    key = models.CharField(max_length=300)  # id / inn / oncotree_code / reference
     name_en = models.CharField(max_length=300, blank=True)
     name_zh = models.CharField(max_length=300, blank=True)
     # Denormalised filters

@@ -9,10 +9,22 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from onconav.kb.labels import labels_cache_clear
 from onconav.kb.models import KBRecord, KnowledgeBaseLoad, RecordKind
+from onconav.kb.public import public_data
 
 LEVEL_ORDER = {"1": 0, "2": 1, "3A": 2, "3B": 3, "4": 4, "R1": 5, "R2": 6}
-EXPORT_ORDER = ["modalities", "cancers", "biomarkers", "drugs", "regimens", "evidence", "hospitals", "trials"]
+EXPORT_ORDER = [
+    "modalities",
+    "cancers",
+    "biomarkers",
+    "drugs",
+    "regimens",
+    "evidence",
+    "hospitals",
+    "trials",
+    "references",
+]
 KIND_OF_SECTION = {
     "modalities": RecordKind.MODALITY,
     "cancers": RecordKind.CANCER,
@@ -22,11 +34,14 @@ KIND_OF_SECTION = {
     "evidence": RecordKind.EVIDENCE,
     "hospitals": RecordKind.HOSPITAL,
     "trials": RecordKind.TRIAL,
+    "references": RecordKind.REFERENCE,
 }
 
 
 def kb_cache_clear() -> None:
     _lineage_map.cache_clear()
+    reference_index.cache_clear()
+    labels_cache_clear()
 
 
 def kb_version() -> str | None:
@@ -36,6 +51,12 @@ def kb_version() -> str | None:
 
 def records(kind: str) -> QuerySet[KBRecord]:
     return KBRecord.objects.filter(kind=kind).order_by("key")
+
+
+@lru_cache(maxsize=1)
+def reference_index() -> dict[str, dict[str, Any]]:
+    """Reference records by reference string (``LABEL:FDA Tagrisso ...`` -> type, title, url)."""
+    return {r.key: public_data(r.data) for r in KBRecord.objects.filter(kind=RecordKind.REFERENCE)}
 
 
 def record_get(kind: str, key: str) -> KBRecord:
@@ -88,6 +109,38 @@ def evidence_for_cancer(code: str) -> dict[str, list[KBRecord]]:
     return {"own": _by_level(own), "inherited": _by_level(inherited)}
 
 
+def cancer_names() -> dict[str, dict[str, str]]:
+    """Bilingual names of the cancer records by OncoTree code."""
+    return {
+        r.key: {"en": r.name_en, "zh": r.name_zh or r.name_en}
+        for r in KBRecord.objects.filter(kind=RecordKind.CANCER).only("key", "name_en", "name_zh")
+    }
+
+
+def biomarker_names(ids: list[str]) -> dict[str, dict[str, str]]:
+    """Bilingual names of biomarkers by id ({"EGFR:L858R": {"en": ..., "zh": ...}})."""
+    return {
+        r.key: {"en": r.name_en, "zh": r.name_zh or r.name_en}
+        for r in KBRecord.objects.filter(kind=RecordKind.BIOMARKER, key__in=set(ids))
+    }
+
+
+AGENCY_ORDER = {"NMPA": 0, "FDA": 1, "EMA": 2}
+
+
+def approvals_in_order(approvals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """China first, then the FDA and the EMA; current indications before withdrawn ones; oldest
+    first within each (an unknown year last)."""
+    return sorted(
+        approvals,
+        key=lambda a: (
+            AGENCY_ORDER.get(a["agency"], 9),
+            a.get("withdrawn") is not None,
+            a.get("year") or 9999,
+        ),
+    )
+
+
 def regimens_with_drug(inn: str) -> list[KBRecord]:
     return [r for r in records(RecordKind.REGIMEN) if inn in (r.drugs or [])]
 
@@ -129,6 +182,7 @@ def kb_search(query: str, *, limit: int = 50) -> list[KBRecord]:
     q = (query or "").strip()
     if not q:
         return []
+    searchable = KBRecord.objects.exclude(kind=RecordKind.REFERENCE)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
@@ -137,7 +191,7 @@ def kb_search(query: str, *, limit: int = 50) -> list[KBRecord]:
         )
         sq = SearchQuery(q, config="english", search_type="websearch")
         qs = (
-            KBRecord.objects.annotate(rank=SearchRank(vector, sq))
+            searchable.annotate(rank=SearchRank(vector, sq))
             .filter(Q(rank__gt=0) | Q(name_zh__icontains=q) | Q(search_zh__icontains=q) | Q(key__iexact=q))
             .order_by("-rank", "kind", "key")
         )
@@ -151,7 +205,7 @@ def kb_search(query: str, *, limit: int = 50) -> list[KBRecord]:
             | Q(name_zh__icontains=t)
             | Q(key__icontains=t)
         )
-    items = list(KBRecord.objects.filter(cond)[: limit * 4])
+    items = list(searchable.filter(cond)[: limit * 4])
 
     def score(r: KBRecord) -> tuple[int, str, str]:
         ql = q.lower()
@@ -181,10 +235,11 @@ def _flatten_text(value: Any) -> Any:
 
 
 def kb_export() -> dict[str, Any]:
-    """The whole loaded knowledge base as one document (contracts.md section 4)."""
+    """The whole loaded knowledge base as one document (contracts.md section 4), without curator
+    notes (``onconav.kb.public``)."""
     doc: dict[str, Any] = {"version": kb_version()}
     for section in EXPORT_ORDER:
-        doc[section] = [_flatten_text(r.data) for r in records(KIND_OF_SECTION[section])]
+        doc[section] = [_flatten_text(public_data(r.data)) for r in records(KIND_OF_SECTION[section])]
     return doc
 
 

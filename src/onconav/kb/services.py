@@ -12,6 +12,7 @@ from django.db import transaction
 from pydantic import BaseModel
 
 from onconav.kb.models import KBRecord, KnowledgeBaseLoad, RecordKind
+from onconav.kb.public import is_curator_note
 from onconav.kbdata.loader import KnowledgeBase, load_knowledge_base
 
 # Section name in KnowledgeBase -> (record kind, key attribute)
@@ -24,6 +25,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "evidence": (RecordKind.EVIDENCE, "id"),
     "trials": (RecordKind.TRIAL, "id"),
     "hospitals": (RecordKind.HOSPITAL, "id"),
+    "references": (RecordKind.REFERENCE, "ref"),
 }
 
 
@@ -39,7 +41,7 @@ def _texts(value: Any, lang: str) -> list[str]:
             out.append(str(value[lang]))
         else:
             for k, v in value.items():
-                if k in ("sources", "references", "reviewed", "verified", "notes"):
+                if k in ("sources", "references", "reviewed", "verified") or is_curator_note(k, v):
                     continue
                 out.extend(_texts(v, lang))
     elif isinstance(value, list):
@@ -60,6 +62,8 @@ def _names(kind: str, data: dict[str, Any]) -> tuple[str, str]:
         return data.get("name") or "", data.get("name_zh") or ""
     if kind == RecordKind.EVIDENCE:
         return data["summary"]["en"], data["summary"]["zh"]
+    if kind == RecordKind.REFERENCE:
+        return data["title"], data.get("title_zh") or ""
     return str(name or data.get("id", "")), ""
 
 

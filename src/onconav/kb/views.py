@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from onconav.kb import selectors
 from onconav.kb.models import RecordKind
+from onconav.kb.public import public_data
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -35,6 +36,7 @@ def cancer_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "rec": rec,
             "lineage": selectors.cancer_lineage(code),
+            "names": selectors.cancer_names(),
             "children": selectors.cancer_children(code),
             "own": ev["own"],
             "inherited": ev["inherited"],
@@ -47,11 +49,16 @@ def cancer_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def drug_detail(request: HttpRequest, inn: str) -> HttpResponse:
     rec = selectors.record_get(RecordKind.DRUG, inn)
+    data = public_data(rec.data)
+    approvals = selectors.approvals_in_order(data.get("approvals", []))
     return render(
         request,
         "kb/drug.html",
         {
             "rec": rec,
+            "d": data,
+            "approvals": approvals,
+            "nmpa": [a for a in approvals if a["agency"] == "NMPA"],
             "evidence": selectors.evidence_for_drug(inn),
             "regimens": selectors.regimens_with_drug(inn),
             "version": selectors.kb_version(),
@@ -66,12 +73,26 @@ def modality_detail(request: HttpRequest, modality_id: str) -> HttpResponse:
 
 def evidence_detail(request: HttpRequest, evidence_id: str) -> HttpResponse:
     rec = selectors.record_get(RecordKind.EVIDENCE, evidence_id)
+    data = public_data(rec.data)
     regimen = selectors.KBRecord.objects.filter(kind=RecordKind.REGIMEN, key=rec.regimen).first()
     cancer = selectors.KBRecord.objects.filter(kind=RecordKind.CANCER, key=rec.cancer).first()
+    markers = [
+        *data.get("biomarkers", []),
+        *data.get("biomarkers_any", []),
+        *data.get("biomarkers_absent", []),
+        *(t["marker"] for t in data.get("thresholds", [])),
+    ]
     return render(
         request,
         "kb/evidence.html",
-        {"rec": rec, "regimen": regimen, "cancer": cancer, "version": selectors.kb_version()},
+        {
+            "rec": rec,
+            "d": data,
+            "regimen": regimen,
+            "cancer": cancer,
+            "biomarker_names": selectors.biomarker_names(markers),
+            "version": selectors.kb_version(),
+        },
     )
 
 

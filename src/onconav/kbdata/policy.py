@@ -44,6 +44,7 @@ FIELDS = (
     "organ_function.creatinine_clearance_ml_min",
     "organ_function.bilirubin_x_uln",
     "organ_function.lvef_percent",
+    "cancer.stage",  # the stage as given, upper-case without "STAGE" ("IIB", "IVA", "EXTENSIVE")
     "cancer.stage_group",  # early | locally_advanced | advanced (may be several)
     "cancer.resected",
     "cancer.resectable",

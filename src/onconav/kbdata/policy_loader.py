@@ -264,6 +264,7 @@ CURATOR_NOTE_RE = re.compile(
     re.IGNORECASE,
 )
 CITABLE_FOR_FIGURES = ("PMID:", "DOI:", "LABEL:")
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD_RE = re.compile(r"[A-Za-z]{3,}")
 UNIT_WORDS = {"months", "month", "years", "year", "weeks", "week", "days", "day", "not", "reached"}
 
@@ -281,6 +282,13 @@ def _public_texts(kb: KnowledgeBase) -> list[tuple[str, str]]:
             out.append((f"drug {d.inn} nrdl.indications", d.nrdl.indications))
         if d.cost:
             out.append((f"drug {d.inn} cost.basis", d.cost.basis))
+        if d.development_status:
+            out.append((f"drug {d.inn} development_status", d.development_status.en))
+        if d.boao and d.boao.note:
+            out.append((f"drug {d.inn} boao.note", d.boao.note.en))
+        for a in d.approvals:
+            if a.withdrawn_note:
+                out.append((f"drug {d.inn} {a.agency} withdrawn_note", a.withdrawn_note.en))
     for e in kb.evidence:
         out.append((f"evidence {e.id} summary", e.summary.en))
         out.extend((f"evidence {e.id} caution", c.en) for c in e.cautions)
@@ -297,6 +305,70 @@ def _needs_zh(text: str | None) -> bool:
         return False
     words = {w.lower() for w in LATIN_WORD_RE.findall(text)}
     return bool(words - UNIT_WORDS)
+
+
+RECORD_REFS = ("LABEL:", "GUIDELINE:", "NOTICE:", "BOOK:")
+# A reference that names no source outside the knowledge base (its own records, a curator's
+# recollection): the fact it supports needs a real source.
+NOT_A_SOURCE_RE = re.compile(r"\bOncoNav\b|general knowledge|unverified|\(weak\)", re.IGNORECASE)
+KB_SECTIONS = (
+    "modalities", "cancers", "biomarkers", "drugs", "regimens", "evidence", "trials",
+    "hospitals", "costs", "exchange_rates", "faq", "regimen_costs",
+)  # fmt: skip
+POLICY_SECTIONS = ("facts", "fitness", "classes", "tests", "panels", "exclusive", "ranking", "labels", "her2")
+
+
+def _collect_refs(value: Any, out: set[str]) -> None:
+    if isinstance(value, dict):
+        for v in value.values():
+            _collect_refs(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _collect_refs(v, out)
+    elif isinstance(value, str) and value.startswith(RECORD_REFS):
+        out.add(value)
+
+
+def used_record_refs(kb: KnowledgeBase) -> set[str]:
+    """Every LABEL: / GUIDELINE: / NOTICE: / BOOK: reference anywhere in the knowledge base."""
+    out: set[str] = set()
+    for section in KB_SECTIONS:
+        for rec in getattr(kb, section):
+            _collect_refs(rec.model_dump(mode="json"), out)
+    for section in POLICY_SECTIONS:
+        value = getattr(kb.policy, section)
+        for rec in value if isinstance(value, tuple) else ([value] if value is not None else []):
+            _collect_refs(rec.model_dump(mode="json"), out)
+    return out
+
+
+def _reference_gaps(kb: KnowledgeBase) -> list[str]:
+    gaps: list[str] = []
+    records = {r.ref: r for r in kb.references}
+    for ref in sorted(used_record_refs(kb)):
+        if NOT_A_SOURCE_RE.search(ref):
+            gaps.append(f"source: {ref} names no source outside the knowledge base; cite the real source")
+        elif ref not in records:
+            gaps.append(f"reference: {ref} has no entry in knowledge/references/ (type, title, link)")
+    for ref, r in sorted(records.items()):
+        if r.url is None:
+            gaps.append(f"reference: {ref} has no link a reader can open")
+        if not r.title_zh and not CJK_RE.search(r.title):  # a title given in Chinese is bilingual
+            gaps.append(f"zh: reference {ref} has no title_zh")
+    return gaps
+
+
+def _drug_v2_gaps(kb: KnowledgeBase) -> list[str]:
+    gaps: list[str] = []
+    for d in kb.drugs:
+        if d.nrdl.listed and d.nrdl.since is None:
+            gaps.append(f"china: drug {d.inn} is NRDL-listed without the year it was listed")
+        if d.investigational and d.development_status is None:
+            gaps.append(f"china: investigational drug {d.inn} has no development_status")
+        for a in d.approvals:
+            if a.withdrawn and a.withdrawn_note is None:
+                gaps.append(f"zh: drug {d.inn} {a.agency} withdrawn indication has no withdrawn_note")
+    return gaps
 
 
 def completeness(kb: KnowledgeBase) -> list[str]:
@@ -329,17 +401,8 @@ def completeness(kb: KnowledgeBase) -> list[str]:
         has_nmpa = any(a.agency == "NMPA" and a.year for a in d.approvals)
         if not has_nmpa and d.nmpa_searched is None and not d.investigational:
             gaps.append(f"china: drug {d.inn} has no NMPA approval year and is not marked searched")
-    known_refs = {r.ref for r in kb.references}
-    used: set[str] = set()
-    for e in kb.evidence:
-        used.update(e.references)
-    for d in kb.drugs:
-        for a in d.approvals:
-            used.update(a.sources)
-        used.update(d.nrdl.sources)
-    for ref in sorted(used):
-        if not ref.startswith(("PMID:", "DOI:", "URL:")) and ref not in known_refs:
-            gaps.append(f"reference: {ref} has no entry in knowledge/references/ (type, title, link)")
+    gaps.extend(_reference_gaps(kb))
+    gaps.extend(_drug_v2_gaps(kb))
     for where, text in _public_texts(kb):
         if CURATOR_NOTE_RE.search(text):
             gaps.append(f"curator-note: {where} reads like a curator note: {text[:80]!r}")

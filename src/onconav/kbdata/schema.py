@@ -566,6 +566,7 @@ class ReferenceRecord(Strict):
         "label", "guideline", "notice", "nrdl_list", "book", "web", "news", "registry", "price_list"
     ]
     title: NonEmpty
+    title_zh: str | None = None  # the title in Chinese, for Chinese pages (kb-check requires it)
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
     publisher: str | None = None
     year: int | None = Field(default=None, ge=1950, le=2030)

@@ -9,6 +9,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from onconav.kb.labels import has_label, label
+
 register = template.Library()
 
 
@@ -37,57 +39,133 @@ def lang_attr(_: Any = None) -> str:
 
 
 _REF_LINKS = [
-    (re.compile(r"^PMID:(\d+)$"), "https://pubmed.ncbi.nlm.nih.gov/{0}/"),
-    (re.compile(r"^DOI:(\S+)$"), "https://doi.org/{0}"),
-    (re.compile(r"^URL:(https?://\S+)$"), "{0}"),
+    (re.compile(r"^PMID:(\d+)$"), "https://pubmed.ncbi.nlm.nih.gov/{0}/", "PubMed {0}"),
+    (re.compile(r"^DOI:(\S+)$"), "https://doi.org/{0}", "DOI {0}"),
+    (re.compile(r"^URL:(https?://\S+)$"), "{0}", ""),
 ]
+
+
+def _short_url(url: str) -> str:
+    text = re.sub(r"^https?://(www\.)?", "", url)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def reference_url(ref: str) -> str | None:
+    """Where a reader opens a reference: PubMed, doi.org, the URL itself, or the address of its
+    reference record; None when it has none."""
+    for pattern, url, _ in _REF_LINKS:
+        m = pattern.match(ref)
+        if m:
+            return url.format(m.group(1))
+    from onconav.kb.selectors import reference_index
+
+    rec = reference_index().get(ref)
+    return rec.get("url") if rec else None
 
 
 @register.filter
 def reference(ref: str) -> str:
-    """A reference as a link where it has an address (PubMed, DOI, URL), else as text."""
-    for pattern, url in _REF_LINKS:
+    """A reference as a link a reader can open: PMID to PubMed, DOI to doi.org, a URL to itself,
+    and a label, guideline, notice or book through its reference record (knowledge/references/),
+    shown by its title in the page's language. A reference without an address stays text (kb-check
+    lists those as gaps)."""
+    for pattern, url, text in _REF_LINKS:
         m = pattern.match(ref)
         if m:
-            text = ref
-            if ref.startswith("URL:"):
-                text = re.sub(r"^URL:https?://(www\.)?", "", ref)
-                text = text if len(text) <= 60 else text[:57] + "…"
-            return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url.format(m.group(1)), text)
-    return format_html("<span>{}</span>", ref)
+            href = url.format(m.group(1))
+            shown = text.format(m.group(1)) if text else _short_url(href)
+            return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', href, shown)
+    from onconav.kb.selectors import reference_index
+
+    rec = reference_index().get(ref)
+    if rec is None:
+        return format_html("<span>{}</span>", ref.split(":", 1)[-1])
+    title = (rec.get("title_zh") or rec["title"]) if is_zh() else rec["title"]
+    kind = label("reference_type", rec["type"], "zh" if is_zh() else "en")
+    if rec.get("url"):
+        return format_html(
+            '<a href="{}" rel="noopener noreferrer">{}</a> <span class="hint">({})</span>',
+            rec["url"],
+            title,
+            kind,
+        )
+    return format_html('<span>{}</span> <span class="hint">({})</span>', title, kind)
 
 
-LEVEL_WORDS = {
-    "1": ("Standard of care", "标准治疗"),
-    "2": ("Guideline-supported", "指南推荐"),
-    "3A": ("Promising clinical evidence", "有前景的临床证据"),
-    "3B": ("Evidence in another cancer", "其他癌种的证据"),
-    "4": ("Early or biological evidence", "早期或生物学证据"),
-    "R1": ("Resistance (standard)", "耐药（标准）"),
-    "R2": ("Resistance (clinical evidence)", "耐药（临床证据）"),
-}
+@register.filter(name="label")
+def label_filter(code: Any, namespace: str) -> str:
+    """``{{ code|label:"setting" }}``: the bilingual label of a code in the page's language."""
+    return label(namespace, code, "zh" if is_zh() else "en")
 
 
 @register.filter
 def level_word(level: str) -> str:
-    en, zh = LEVEL_WORDS.get(str(level), (str(level), str(level)))
-    return zh if is_zh() else en
-
-
-ACCESS_WORDS = {
-    "approved": ("Approved in China", "中国已批准"),
-    "approved_other_indication": ("Approved in China for another use", "中国已批准（其他适应症）"),
-    "boao_only": ("Boao Lecheng pilot zone only", "仅限博鳌乐城先行区"),
-    "trial_only": ("Clinical trials only", "仅限临床试验"),
-    "not_available": ("Not available in China", "中国不可及"),
-    "unknown": ("China status unknown", "中国可及性未知"),
-}
+    return label("level", level, "zh" if is_zh() else "en")
 
 
 @register.filter
 def access_word(code: str) -> str:
-    en, zh = ACCESS_WORDS.get(str(code), (str(code), str(code)))
-    return zh if is_zh() else en
+    return label("access", code, "zh" if is_zh() else "en")
+
+
+@register.filter
+def get_name(names: dict[str, Any], key: str) -> str:
+    """``{{ biomarker_names|get_name:"EGFR:L858R" }}``: a record's bilingual name by id."""
+    name = names.get(key) if isinstance(names, dict) else None
+    return tr(name) if name else key
+
+
+@register.filter
+def treatment_token(token: str) -> str:
+    """A prior-treatment token: a drug (its INN) or a class tag (its label from the policy)."""
+    if has_label("drug_class", token):
+        return label("drug_class", token, "zh" if is_zh() else "en")
+    return label("drug_class", token, "en") if "_" in token else token
+
+
+@register.filter
+def zh_or_en(record: Any, field: str) -> str:
+    """``{{ a|zh_or_en:"indication" }}``: ``indication_zh`` on a Chinese page when it exists,
+    otherwise ``indication``."""
+    if not isinstance(record, dict):
+        return ""
+    if is_zh() and record.get(f"{field}_zh"):
+        return str(record[f"{field}_zh"])
+    value = record.get(field)
+    return "" if value is None else str(value)
+
+
+@register.filter
+def drug_class_text(drug: Any) -> str:
+    """A drug's class in the page's language: the curated ``drug_class_zh`` on a Chinese page, else
+    the Chinese labels of its class tags, else the English class."""
+    if not isinstance(drug, dict):
+        return ""
+    if not is_zh():
+        return str(drug.get("drug_class") or "")
+    if drug.get("drug_class_zh"):
+        return str(drug["drug_class_zh"])
+    tags = [t for t in drug.get("class_tags", []) if has_label("drug_class", t)]
+    if tags:
+        return "、".join(label("drug_class", t, "zh") for t in tags)
+    return str(drug.get("drug_class") or "")
+
+
+@register.filter
+def outcome_text(outcome: Any, field: str) -> str:
+    """An outcome's endpoint, value or comparator in the page's language: the curated Chinese
+    (``endpoint_zh``...) when there is one, else the English with the common endpoint names and
+    units put into Chinese as the engine's answers do."""
+    if not isinstance(outcome, dict) or outcome.get(field) is None:
+        return ""
+    text = str(outcome[field])
+    if not is_zh():
+        return text
+    if outcome.get(f"{field}_zh"):
+        return str(outcome[f"{field}_zh"])
+    from onconav.engine.messages import localise_endpoint, localise_value
+
+    return localise_endpoint(text, "zh-hans") if field == "endpoint" else localise_value(text, "zh-hans")
 
 
 HOSPITAL_TYPES = {
