@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from onconav.cases.models import Case, CaseState, Quote, QuoteLine, QuoteStatus, Referral
+from onconav.cases.models import Case, CaseState, MdtOpinion, Quote, QuoteLine, QuoteStatus, Referral
 from onconav.intake.models import Consent, ConsentKind, DraftStatus, IntakeDraft
 from tests.factories import UserFactory
 
@@ -125,3 +125,25 @@ class QuoteFactory(factory.django.DjangoModelFactory):
     def with_lines(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create:
             QuoteLine.objects.create(quote=obj, description="Consultation", amount_low=1000, amount_high=2000)
+
+
+class OpinionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MdtOpinion
+
+    case = factory.SubFactory(CaseFactory)
+    summary = "Stage IV EGFR L858R adenocarcinoma: first-line osimertinib is preferred."
+    recommendation = "Start osimertinib; imaging every 8-12 weeks."
+    regimen = "osimertinib"
+
+
+def make_matchable(case):  # type: ignore[no-untyped-def]
+    """What "hospital matched" needs: a recorded opinion and a referral the hospital accepted."""
+    OpinionFactory(case=case)
+    return ReferralFactory(
+        case=case,
+        hospital_id=HOSPITAL,
+        status="accepted",
+        department="Thoracic oncology",
+        contact="+86 10 0000 0000",
+    )

@@ -52,6 +52,24 @@ def test_status_changes_email_the_patient(coordinator, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         services.case_transition(case=case, to_state=CaseState.RECORDS_REVIEW, actor=coordinator)
     assert mail.outbox and mail.outbox[0].to == [case.patient.email]
+    assert "Record review" in mail.outbox[0].body  # the new status, in words
+
+
+def test_emails_carry_absolute_links_and_reach_the_patient_in_their_language(
+    coordinator, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://onconav.example.org"
+    case = CaseFactory()
+    case.patient.preferred_language = "zh-hans"
+    case.patient.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_transition(case=case, to_state=CaseState.RECORDS_REVIEW, actor=coordinator)
+        services.message_send(case=case, author=coordinator, body="Hello")
+    assert len(mail.outbox) == 2
+    for m in mail.outbox:
+        assert f"https://onconav.example.org/cases/{case.public_id}/" in m.body
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in m.subject + m.body), "not in Chinese"
+        assert "Sign in" not in m.body
 
 
 def test_sensitive_fields_are_encrypted_at_rest(coordinator):
@@ -132,7 +150,13 @@ def test_patient_accepts_the_quote_in_the_portal(login_as):
     case = CaseFactory(state=CaseState.QUOTE_SENT)
     quote = QuoteFactory(case=case)
     client = login_as(case.patient, Client())
-    resp = client.post(f"/cases/{case.public_id}/quotes/{quote.public_id}/accept/")
+    page = client.get(f"/cases/{case.public_id}/quotes/{quote.public_id}/accept/").content.decode()
+    assert "The terms" in page and "What happens next" in page
+    unconfirmed = client.post(f"/cases/{case.public_id}/quotes/{quote.public_id}/accept/")
+    assert unconfirmed.status_code == 400 and "Tick the box" in unconfirmed.content.decode()
+    quote.refresh_from_db()
+    assert quote.status == QuoteStatus.SENT
+    resp = client.post(f"/cases/{case.public_id}/quotes/{quote.public_id}/accept/", {"confirm": "yes"})
     assert resp.status_code == 302
     case.refresh_from_db()
     quote.refresh_from_db()
@@ -160,9 +184,20 @@ def test_partner_accepts_a_referral_with_dates_or_declines_with_a_reason(partner
         accept=True,
         proposed_start=start,
         proposed_end=start + dt.timedelta(days=5),
+        department="Thoracic oncology",
+        contact="ipd@example.org",
     )
     referral.refresh_from_db()
     assert referral.status == "accepted" and referral.proposed_start == start
+    assert referral.department == "Thoracic oncology"
+
+
+def test_accepting_a_referral_needs_the_department_and_a_contact(partner):
+    from django.core.exceptions import ValidationError
+
+    referral = ReferralFactory(case=CaseFactory(state=CaseState.MDT_OPINION))
+    with pytest.raises(ValidationError):
+        services.referral_respond(referral=referral, actor=partner, accept=True)
 
 
 def test_coordinator_refers_to_a_directory_hospital_with_transfer_consent(coordinator, kb_loaded):
@@ -176,45 +211,93 @@ def test_coordinator_refers_to_a_directory_hospital_with_transfer_consent(coordi
         services.referral_create(case=case, hospital_id="no-such-hospital", actor=coordinator)
 
 
-def test_visa_letter_pdf_holds_the_chinese_text_and_the_facts():
-    letter = VisaLetter(
+def _letter(lang: str, **kw):  # type: ignore[no-untyped-def]
+    base = dict(
+        language=lang,
         reference="AB12CD34",
         issued_on=dt.date(2026, 11, 24),
         patient_name="Aigerim Testova",
-        nationality="Kazakhstan",
+        nationality="Kazakhstan" if lang == "en" else "哈萨克斯坦",
         passport_number="N1234567",
         date_of_birth="1961-03-27",
-        hospital_name_en="Peking Union Medical College Hospital",
-        hospital_name_zh="北京协和医院",
-        city="Beijing",
+        diagnosis="Lung adenocarcinoma" if lang == "en" else "肺腺癌",
+        hospital_name="Peking Union Medical College Hospital" if lang == "en" else "北京协和医院",
+        department="Thoracic oncology" if lang == "en" else "胸部肿瘤科",
+        hospital_contact="+86 10 0000 0000",
+        hospital_address="",
+        city="Beijing" if lang == "en" else "北京",
         treatment_start=dt.date(2026, 12, 10),
         treatment_end=dt.date(2027, 1, 20),
         companions=1,
     )
-    text = _pdf_text(visa_letter_pdf(letter))
+    return VisaLetter(**{**base, **kw})
+
+
+def test_visa_letter_in_english_is_wholly_english():
+    text = _pdf_text(visa_letter_pdf(_letter("en")))
     for expected in (
         "Aigerim Testova",
         "Kazakhstan",
         "Peking Union Medical College Hospital",
+        "Thoracic oncology",
+        "Lung adenocarcinoma",
+        "+86 10 0000 0000",
         "2026-12-10",
         "2027-01-20",
+    ):
+        assert expected in text, expected
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), "Chinese characters in the English letter"
+
+
+def test_visa_letter_in_chinese_is_wholly_chinese():
+    text = _pdf_text(visa_letter_pdf(_letter("zh-hans")))
+    for expected in (
         "来华就医邀请函",
         "北京协和医院",
+        "哈萨克斯坦",
+        "胸部肿瘤科",
+        "肺腺癌",
         "恳请贵馆为此次治疗签发所需签证",
     ):
         assert expected in text, expected
+    for english in ("Kazakhstan", "Beijing", "Hospital", "Invitation", "Embassy"):
+        assert english not in text
 
 
-def test_visa_letter_for_a_case_uses_the_travel_details(kb_loaded):
-    case = CaseFactory(state=CaseState.VISA_TRAVEL)
+def test_visa_letter_for_a_case_needs_acceptance_and_names_department_diagnosis_and_contact(kb_loaded):
+    from django.core.exceptions import ValidationError
+
+    from tests.cases.factories import make_matchable
+
+    case = CaseFactory(state=CaseState.HOSPITAL_MATCHED)
     TravelPlan.objects.create(
         case=case,
         hospital_id=HOSPITAL,
         passport_nationality="Kazakhstan",
         treatment_start=dt.date(2026, 12, 10),
     )
-    text = _pdf_text(case_visa_letter(case))
-    assert "Aigerim Testova" in text and "北京协和医院" in text and "2026-12-10" in text
+    with pytest.raises(ValidationError):  # no hospital acceptance, no accepted quote
+        case_visa_letter(case)
+    make_matchable(case)
+    with pytest.raises(ValidationError):  # the patient has not accepted a quote
+        case_visa_letter(case)
+    case.state = CaseState.VISA_TRAVEL
+    case.save()
+    en = _pdf_text(case_visa_letter(case, "en"))
+    assert "Aigerim Testova" in en and "Kazakhstan" in en and "Thoracic oncology" in en and "2026-12-10" in en
+    assert "+86 10 0000 0000" in en and "Peking Union Medical College Hospital" in en
+    zh = _pdf_text(case_visa_letter(case, "zh-hans"))
+    assert "北京协和医院" in zh and "哈萨克斯坦" in zh and "北京" in zh and "Kazakhstan" not in zh
+
+
+def test_refused_visa_letter_says_why_in_the_page(login_as):
+    case = CaseFactory(state=CaseState.MDT_OPINION)
+    TravelPlan.objects.create(case=case, hospital_id=HOSPITAL, passport_nationality="Kazakhstan")
+    client = login_as(case.patient, Client())
+    resp = client.get(f"/cases/{case.public_id}/visa-letter.pdf", follow=True)
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "The visa letter cannot be made yet" in html
+    assert "No hospital has accepted the referral yet." in html
 
 
 def test_fhir_bundle_has_patient_condition_observations_medications_and_documents(private_storage):

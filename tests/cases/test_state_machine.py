@@ -5,7 +5,7 @@ from onconav.accounts.models import Role
 from onconav.cases.models import CaseEvent, CaseState, EventKind
 from onconav.cases.services import add_business_days, case_transition
 from onconav.cases.workflow import FORWARD, TERMINAL, TRANSITIONS, allowed_targets
-from tests.cases.factories import HOSPITAL, CaseFactory, QuoteFactory, ReferralFactory
+from tests.cases.factories import HOSPITAL, CaseFactory, QuoteFactory, ReferralFactory, make_matchable
 
 pytestmark = pytest.mark.django_db
 S = CaseState
@@ -16,6 +16,8 @@ def test_coordinator_takes_a_case_through_every_state_to_closed_with_a_timeline(
     case = CaseFactory()
     # When the coordinator moves it along the whole happy path (a quote is sent on the way)
     for to_state in FORWARD[1:]:
+        if to_state == S.HOSPITAL_MATCHED:
+            make_matchable(case)
         if to_state == S.QUOTE_SENT:
             QuoteFactory(case=case)
         case = case_transition(case=case, to_state=to_state, actor=coordinator)
@@ -106,3 +108,59 @@ def test_first_reply_is_due_two_business_days_later_skipping_the_weekend():
 
     friday = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
     assert add_business_days(friday, 2) == dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("opinion", "accepted", "missing"),
+    [
+        (False, False, ["tumour board", "accept the referral"]),
+        (True, False, ["accept the referral"]),
+        (False, True, ["tumour board"]),
+    ],
+)
+def test_hospital_matched_needs_an_opinion_and_an_accepted_referral(coordinator, opinion, accepted, missing):
+    from tests.cases.factories import OpinionFactory
+
+    case = CaseFactory(state=S.MDT_OPINION)
+    if opinion:
+        OpinionFactory(case=case)
+    ReferralFactory(case=case, status="accepted" if accepted else "pending")
+    with pytest.raises(ValidationError) as exc:
+        case_transition(case=case, to_state=S.HOSPITAL_MATCHED, actor=coordinator)
+    text = " ".join(exc.value.messages)
+    for m in missing:
+        assert m in text
+    case.refresh_from_db()
+    assert case.state == S.MDT_OPINION
+
+
+def test_hospital_matched_with_opinion_and_accepted_referral(coordinator):
+    case = CaseFactory(state=S.MDT_OPINION)
+    make_matchable(case)
+    assert (
+        case_transition(case=case, to_state=S.HOSPITAL_MATCHED, actor=coordinator).state == S.HOSPITAL_MATCHED
+    )
+
+
+@pytest.mark.parametrize("state", [S.NEW, S.RECORDS_REVIEW, S.MDT_OPINION])
+def test_no_quote_is_sent_before_a_hospital_is_matched(coordinator, state):
+    from onconav.cases.services import quote_send
+
+    case = CaseFactory(state=state)
+    quote = QuoteFactory(case=case, status="draft")
+    with pytest.raises(ValidationError):
+        quote_send(quote=quote, actor=coordinator)
+    quote.refresh_from_db()
+    assert quote.status == "draft"
+
+
+def test_refused_transition_says_why_in_the_page(coordinator, login_as):
+    from django.test import Client
+
+    case = CaseFactory(state=S.MDT_OPINION)
+    client = login_as(coordinator, Client())
+    page = client.get(f"/cases/{case.public_id}/").content.decode()
+    assert "Before the case can move on" in page and "tumour board" in page
+    resp = client.post(f"/cases/{case.public_id}/transition/", {"to_state": S.HOSPITAL_MATCHED})
+    html = resp.content.decode()
+    assert resp.status_code == 400 and "error-summary" in html and "accept the referral" in html

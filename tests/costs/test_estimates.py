@@ -65,3 +65,35 @@ def test_estimate_from_a_hospital_page_uses_its_city(client, kb_loaded):
         "/costs/estimate/", {"hospital": "fudan-cancer-center", "regimen": "osimertinib"}
     ).content.decode()
     assert "Shanghai" in html
+
+
+@pytest.mark.parametrize(
+    "name", ["osimertinib", "Tagrisso", "奥希替尼", "OSIMERTINIB", "osimertinib (Tagrisso)"]
+)
+def test_estimator_finds_a_treatment_by_name_in_either_language(client, kb_loaded, name):
+    from onconav.costs.names import treatment_resolve
+
+    assert treatment_resolve(name) == "osimertinib"
+    html = client.get("/costs/estimate/", {"treatment": name, "currency": "EUR"}).content.decode()
+    assert "Estimated total" in html and "EUR" in html
+
+
+def test_estimator_page_formats_amounts_and_shows_phases_years_and_sources(client, kb_loaded):
+    import re
+
+    html = client.get("/costs/estimate/", {"treatment": "Tagrisso", "currency": "EUR"}).content.decode()
+    assert re.search(r"CNY \d{1,3}(,\d{3})+ – \d{1,3}(,\d{3})+", html)  # thousands separators
+    assert re.search(r"EUR \d{1,3}(,\d{3})* – ", html)  # the patient's currency beside CNY
+    assert "Diagnosis and planning" in html and "Stay and interpreter" in html
+    for raw in ("follow_up<", "ngs_panel", "PMID:", "URL:http"):
+        assert raw not in html
+    zh = client.get(
+        "/costs/estimate/", {"treatment": "奥希替尼"}, HTTP_ACCEPT_LANGUAGE="zh-Hans"
+    ).content.decode()
+    assert 'value="奥希替尼"' in zh  # the name is shown back in Chinese, not the id
+    assert re.search(r"CNY \d{1,3}(,\d{3})+ – \d{1,3}(,\d{3})+", zh)  # separators in Chinese too
+
+
+def test_unknown_treatment_name_is_a_field_error(client, kb_loaded):
+    html = client.get("/costs/estimate/", {"treatment": "no such medicine"}).content.decode()
+    assert "There is a problem" in html

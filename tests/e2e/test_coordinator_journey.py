@@ -27,7 +27,28 @@ def _sign_in(page, live_server, user) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_url("**/accounts/2fa/verify/**")
     page.fill("input[name=token]", current_totp(TOTPDevice.objects.get(user=user)))
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/accounts/")
+    page.wait_for_url("**/cases/queue/")
+
+
+def _opinion_and_acceptance(case) -> None:  # type: ignore[no-untyped-def]
+    from onconav.accounts.models import Role
+    from onconav.cases import services
+    from onconav.cases.models import Referral
+    from tests.factories import UserFactory
+
+    case.refresh_from_db()
+    clinician = UserFactory(role=Role.CLINICIAN)
+    services.opinion_record(
+        case=case, author=clinician, summary="Osimertinib first line.", regimen="osimertinib"
+    )
+    partner = UserFactory(role=Role.PARTNER, partner_hospital_id=HOSPITAL)
+    services.referral_respond(
+        referral=Referral.objects.get(case=case, hospital_id=HOSPITAL),
+        actor=partner,
+        accept=True,
+        department="Thoracic oncology",
+        contact="+86 10 0000 0000",
+    )
 
 
 def _move(page, to_state: str) -> None:  # type: ignore[no-untyped-def]
@@ -65,14 +86,24 @@ def test_coordinator_takes_a_case_through_every_state_to_follow_up(live_server, 
     page.fill("form[action$='/notes/'] textarea[name=body]", "Ask for the NGS report.")
     page.locator("form[action$='/notes/'] button[type=submit]").click()
     page.wait_for_load_state("load")
-    for state in (CaseState.RECORDS_REVIEW, CaseState.MDT_OPINION, CaseState.HOSPITAL_MATCHED):
+    for state in (CaseState.RECORDS_REVIEW, CaseState.MDT_OPINION):
         _move(page, state)
-    shot(page, f"case-matched-{lang}")
+    # "Hospital matched" is refused, and the page says why
+    page.select_option("form[action$='/transition/'] select[name=to_state]", CaseState.HOSPITAL_MATCHED)
+    page.locator("form[action$='/transition/'] button[type=submit]").click()
+    page.wait_for_load_state("load")
+    assert page.locator(".error-summary").count() == 1
+    assert page.locator("[data-testid=case-state]").get_attribute("data-state") == CaseState.MDT_OPINION
     # Refer to a hospital in the directory
     page.select_option("form[action$='/referrals/'] select[name=hospital_id]", HOSPITAL)
     page.locator("form[action$='/referrals/'] button[type=submit]").click()
     page.wait_for_load_state("load")
     assert page.locator("#referrals ul.referrals li").count() == 1
+    # Meanwhile the clinician records the opinion and the hospital accepts the referral
+    _opinion_and_acceptance(case)
+    page.reload()
+    _move(page, CaseState.HOSPITAL_MATCHED)
+    shot(page, f"case-matched-{lang}")
     # Build and send a quote: the case moves to "quote sent"
     page.locator(f"a[href='/cases/{case.public_id}/quotes/new/']").click()
     page.wait_for_url("**/quotes/new/")
@@ -101,8 +132,8 @@ def test_coordinator_takes_a_case_through_every_state_to_follow_up(live_server, 
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**#travel")
     with page.expect_download() as download_info:
-        page.locator(f"a[href='/cases/{case.public_id}/visa-letter.pdf']").click()
-    assert download_info.value.suggested_filename.startswith("visa-letter-")
+        page.locator(f"a[href='/cases/{case.public_id}/visa-letter.pdf?lang={lang}']").click()
+    assert download_info.value.suggested_filename == f"visa-letter-{case.short_ref}-{lang}.pdf"
     _move(page, CaseState.IN_TREATMENT)
     _move(page, CaseState.FOLLOW_UP)
     shot(page, f"case-follow-up-{lang}")

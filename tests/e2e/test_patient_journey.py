@@ -107,7 +107,9 @@ def test_patient_goes_from_home_through_intake_with_an_upload_to_the_portal(
     report.write_bytes(PDF)
     page.select_option("select[name=kind]", "pathology")
     page.set_input_files("input[name=file]", str(report))
-    page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
+    button = page.locator("form[enctype='multipart/form-data'] button[type=submit]")
+    with page.expect_navigation():  # sent with a progress bar, then the list of files
+        button.click()
     page.wait_for_url("**/start/records/")
     assert page.locator("ul.documents a[href^='/start/records/']").count() == 1
     assert page.locator(".checklist li.present").count() == 1
@@ -205,7 +207,7 @@ def test_intake_and_portal_pages_have_no_serious_accessibility_violations(live_s
     page.fill("input[name=username]", case.patient.email)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/accounts/")
+    page.wait_for_url(f"**/cases/{case.public_id}/")  # a patient lands on their case
     for url in ("/cases/mine/", f"/cases/{case.public_id}/"):
         page.goto(live_server.url + url)
         found = serious_accessibility_violations(page)

@@ -17,7 +17,9 @@ def test_search_then_hospital_then_cost_estimate(live_server, page, kb_loaded, l
     shot(page, f"hospital-{lang}")
     # When they ask for a cost estimate there
     page.locator("a[href*='/costs/estimate/?hospital=fudan-cancer-center']").click()
-    page.locator("#id_regimen").fill("osimertinib")
+    page.locator("#id_treatment").fill(
+        "osimertinib" if lang == "en" else "奥希替尼"
+    )  # by name, either language
     page.locator(".estimate-form button[type=submit]").click()
     # Then an estimate with a chart and line items appears
     page.wait_for_selector(".cost-chart svg")

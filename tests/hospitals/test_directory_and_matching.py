@@ -108,3 +108,58 @@ def test_partner_cannot_change_another_hospital(client, kb_loaded, make_user, lo
 def test_patient_cannot_review_changes(client, kb_loaded, patient, login_as):
     login_as(patient)
     assert client.get("/hospitals/changes/review/").status_code == 403
+
+
+def test_directory_defaults_to_hospitals_for_adults_with_cancer(client, kb_loaded):
+    from onconav.hospitals.audience import audiences
+
+    default = hospitals_filtered(oncology_only=True)
+    assert default and not [h.id for h in default if audiences(h.data)]
+    assert all(h.data.get("oncology_relevant") is not False for h in default)
+    everything = hospitals_filtered(include_special=True)
+    assert any("children" in audiences(h.data) for h in everything)
+    html = client.get("/hospitals/").content.decode()
+    assert "Children&#x27;s Hospital of Fudan University" not in html
+    html_all = client.get("/hospitals/", {"scope": "all", "city": "Shanghai"}).content.decode()
+    assert "Children&#x27;s Hospital of Fudan University" in html_all
+
+
+def test_special_hospitals_appear_when_they_fit_the_patient():
+    kids = hospitals_filtered(include_special=False, age=8)
+    assert any(
+        "children" in __import__("onconav.hospitals.audience", fromlist=["x"]).audiences(h.data) for h in kids
+    )
+
+
+def test_directory_is_paginated(client, kb_loaded):
+    from onconav.hospitals.views import PAGE_SIZE
+
+    first = client.get("/hospitals/", {"scope": "all"}).content.decode()
+    assert first.count('class="hospital-card"') == PAGE_SIZE
+    assert "page=2" in first and 'aria-current="page"' in first
+    second = client.get("/hospitals/", {"scope": "all", "page": "2"}).content.decode()
+    assert 'class="hospital-card"' in second
+
+
+def test_hospital_page_shows_contact_fields_and_readable_sources(client, kb_loaded):
+    html = client.get("/hospitals/fudan-cancer-center/").content.decode()
+    for heading in (
+        "Address",
+        "International patient department",
+        "Languages spoken",
+        "Departments",
+        "Sources",
+    ):
+        assert heading in html
+    assert "URL:http" not in html
+
+
+def test_matching_names_needs_in_words_and_leaves_children_hospitals_out_for_adults():
+    from onconav.hospitals.audience import audiences
+    from onconav.hospitals.matching import hospital_match
+
+    matches = hospital_match(modalities=["radiotherapy"], cities=["Shanghai"], age=60, cancer="LUAD")
+    assert matches and not [m.hospital.id for m in matches if audiences(m.hospital.data)]
+    text = " ".join(r for m in matches for r in m.reasons + m.cautions)
+    assert "radiotherapy (" not in text.lower() or "Radiotherapy" in text
+    assert "heavy_ion" not in text and "medical_oncology" not in text

@@ -104,7 +104,7 @@ def test_options_page_shows_ranked_cards_in_both_languages(client, lang, heading
     html = resp.content.decode()
     assert resp.status_code == 200
     assert heading in html
-    assert 'class="option-card"' in html
+    assert 'class="option-card ' in html
     assert "pubmed.ncbi.nlm.nih.gov" in html
 
 
@@ -128,7 +128,31 @@ def test_pdf_report_renders_and_holds_the_text(client, lang, needle):
     assert resp["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(resp.content)).pages)
     assert needle in text
-    assert "PMID:" in text
+    assert "PubMed" in text  # references are readable and linked
+    assert "PMID:" not in text and "LABEL:" not in text  # no technical prefixes
+
+
+def test_pdf_report_side_by_side_holds_both_languages_date_and_kb_version(client):
+    from onconav.options.services import engine_get
+
+    resp = client.post("/options/report.pdf", {**FORM, "report_lang": "both"})
+    assert resp.status_code == 200
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(resp.content)).pages).split()
+    )
+    assert "Treatment options report" in text and "治疗方案报告" in text
+    assert engine_get().kb.version in text
+    import datetime as dt
+
+    assert dt.date.today().isoformat() in text
+    for raw in (
+        "first_line",
+        "later_line",
+        "standard_of_care",
+        "not_applicable",
+        "approved_other_indication",
+    ):
+        assert raw not in text
 
 
 def test_upload_of_a_profile_file_shows_options(client):
@@ -137,7 +161,7 @@ def test_upload_of_a_profile_file_shows_options(client):
     f = io.BytesIO(json.dumps(EGFR_PROFILE).encode())
     f.name = "profile.json"
     resp = client.post("/options/upload/", {"file": f})
-    assert 'class="option-card"' in resp.content.decode()
+    assert 'class="option-card ' in resp.content.decode()
 
 
 def test_upload_of_a_non_profile_file_is_refused_clearly(client):

@@ -25,7 +25,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def _safe_next(request: HttpRequest, default: str = "accounts:dashboard") -> str:
+def _safe_next(request: HttpRequest, default: str = "pages:landing") -> str:
     nxt = request.POST.get("next") or request.GET.get("next") or ""
     if nxt and url_has_allowed_host_and_scheme(
         nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()

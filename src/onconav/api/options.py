@@ -7,13 +7,34 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Body, Router
 from ninja.responses import Status
+from pydantic import BaseModel
 
 from onconav.api.schemas import ErrorBody
-from onconav.engine.answer import Answer
+from onconav.engine.answer import Answer, Option
 from onconav.foundation.ratelimit import client_ip, hit
-from onconav.options.services import ProfileError, options_for_profile
+from onconav.options.services import ProfileError, option_hospitals, options_for_profile
 
 router = Router(tags=["options"])
+
+
+class OptionHospital(BaseModel):
+    """A hospital known to deliver an option, in the patient's preferred cities when given."""
+
+    id: str
+    name: str
+    name_zh: str | None = None
+    city: str
+    url: str  # the hospital's page on this site
+    in_preferred_city: bool = False
+
+
+class OptionWithHospitals(Option):
+    hospitals: list[OptionHospital] = []  # additive: top few hospitals that deliver the option
+
+
+class AnswerWithHospitals(Answer):
+    options: list[OptionWithHospitals]  # type: ignore[assignment]
+
 
 EXAMPLE = {
     "age": 67,
@@ -25,13 +46,14 @@ EXAMPLE = {
 
 @router.post(
     "/options",
-    response={200: Answer, 422: ErrorBody, 429: ErrorBody},
+    response={200: AnswerWithHospitals, 422: ErrorBody, 429: ErrorBody},
     auth=None,
     summary="Treatment options for a patient profile",
     description=(
         "Body: a patient profile (version 1; only cancer.oncotree_code is required). Response: ranked options "
         "with evidence levels, outcomes and references, tests recommended, warnings, the disclaimer and the "
-        "knowledge-base version. `?lang=zh-hans` answers in Simplified Chinese. Nothing is stored. "
+        "knowledge-base version; each option lists the hospitals known to deliver it (`hospitals`, in "
+        "`preferences.cities` when given). `?lang=zh-hans` answers in Simplified Chinese. Nothing is stored. "
         "Informational only: not a diagnosis or a prescription."
     ),
 )
@@ -56,10 +78,14 @@ def options(
         )
     try:
         answer = options_for_profile(profile=profile, lang=lang)
+        hospitals = option_hospitals(answer, profile)
     except ProfileError as exc:
         errors = [
             {"field": f"body.{e['field']}" if e.get("field") else "body", "message": e["message"]}
             for e in exc.errors
         ]
         return Status(422, {"detail": "The profile is not valid.", "errors": errors})
-    return Status(200, answer)
+    body = answer.to_dict()
+    for o in body["options"]:
+        o["hospitals"] = hospitals.get(o["rank"], [])
+    return Status(200, AnswerWithHospitals.model_validate(body))

@@ -69,28 +69,111 @@ def case_fhir_bundle(case: Case, *, ips: bool = False) -> dict[str, Any]:
     return case_to_ips(data) if ips else case_to_bundle(data)
 
 
-def case_visa_letter(case: Case) -> bytes:
-    """Raises ValidationError when the facts a letter needs are not there yet."""
+def visa_letter_problems(case: Case) -> list[str]:
+    """Why a visa letter cannot be made for this case yet (empty: it can). A letter is true only
+    after the hospital accepted the referral and the patient accepted the quote."""
+    from onconav.cases.workflow import VISA_STATES
+
+    problems = []
+    if not case.referrals.filter(status=ReferralStatus.ACCEPTED).exists():
+        problems.append(_("No hospital has accepted the referral yet."))
+    if case.state not in VISA_STATES:
+        problems.append(_("The patient has not accepted a quote yet."))
+    return problems
+
+
+def _letter_hospital(case: Case) -> Any:
+    """The accepted referral the letter is for: the travel plan's hospital, else the first accepted."""
     plan = getattr(case, "travel", None)
-    hospital_id = (plan.hospital_id if plan else "") or next(
-        (r.hospital_id for r in case.referrals.all() if r.status == ReferralStatus.ACCEPTED), ""
-    )
-    if not hospital_id:
-        raise ValidationError(_("Choose the hospital in the travel details first."))
+    accepted = list(case.referrals.filter(status=ReferralStatus.ACCEPTED))
+    wanted = plan.hospital_id if plan and plan.hospital_id else ""
+    return next((r for r in accepted if r.hospital_id == wanted), None) or (accepted[0] if accepted else None)
+
+
+def case_visa_letter(case: Case, lang: str = "en") -> bytes:
+    """The letter wholly in ``lang`` (en / zh-hans). Raises ValidationError with every reason it
+    cannot be made yet."""
+    from django.utils import translation
+
+    from onconav.documents.countries import country_name
+    from onconav.pages.labels import label
+
+    problems = visa_letter_problems(case)
+    referral = _letter_hospital(case)
+    plan_hospital = getattr(getattr(case, "travel", None), "hospital_id", "")
+    if referral is not None and plan_hospital and referral.hospital_id != plan_hospital:
+        problems.append(_("The hospital in the travel details has not accepted the referral."))
+    if problems:
+        raise ValidationError(problems)
+    plan = getattr(case, "travel", None)
     patient = (case.details or {}).get("patient", {})
-    nationality = (plan.passport_nationality if plan else "") or patient.get("nationality", "")
+    typed = (plan.passport_nationality if plan else "") or patient.get("nationality", "")
+    nationality = country_name(typed, lang)
+    if nationality is None:
+        raise ValidationError(
+            _("“%(n)s” is not in OncoNav's list of countries: correct the nationality in the travel details.")
+            % {"n": typed}
+        )
+    hid = referral.hospital_id
+    with translation.override(lang):
+        city = label("city", hospital_city(hid))
+    address = _hospital_address(hid, lang)
     letter = VisaLetter(
+        language=lang,
         reference=case.short_ref,
         issued_on=timezone.localdate(),
         patient_name=case.patient_name,
         nationality=nationality,
         passport_number=(plan.passport_number if plan else "") or "",
         date_of_birth=patient.get("date_of_birth", ""),
-        hospital_name_en=hospital_name(hospital_id, "en"),
-        hospital_name_zh=hospital_name(hospital_id, "zh-hans"),
-        city=hospital_city(hospital_id),
-        treatment_start=plan.treatment_start if plan else None,
-        treatment_end=plan.treatment_end if plan else None,
-        companions=plan.companions if plan else 0,
+        diagnosis=cancer_display(case.cancer_code, lang),
+        hospital_name=hospital_name(hid, lang),
+        department=referral.department,
+        hospital_contact=referral.contact,
+        hospital_address=address,
+        city=city,
+        treatment_start=(plan.treatment_start if plan else None) or referral.proposed_start,
+        treatment_end=(plan.treatment_end if plan else None) or referral.proposed_end,
+        companions=plan.companions
+        if plan
+        else int((case.details or {}).get("travel", {}).get("companions") or 0),
     )
     return visa_letter_pdf(letter)
+
+
+def _hospital_address(hospital_id: str, lang: str) -> str:
+    try:
+        from onconav.options.services import engine_get
+
+        h = next((x for x in engine_get().kb.hospitals if x.id == hospital_id), None)
+    except Exception:  # noqa: BLE001
+        h = None
+    if h is None or h.address is None:
+        return ""
+    return h.address.zh if lang.startswith("zh") else h.address.en
+
+
+def quote_conversion(quote: Any, case: Case) -> dict[str, Any] | None:
+    """The quote's total in the patient's currency (their options-page currency, else USD) when
+    the quote is in CNY, or in CNY when it is in another currency; with the dated rate used."""
+    from onconav.costs.services import exchange_rate
+
+    wanted = ((case.profile or {}).get("preferences") or {}).get("currency") or "USD"
+    if quote.currency == "CNY":
+        rate = exchange_rate(wanted) if wanted != "CNY" else None
+        if rate is None:
+            return None
+        factor, currency = 1 / rate.cny_per_unit, wanted
+    else:
+        rate = exchange_rate(quote.currency)
+        if rate is None:
+            return None
+        factor, currency = rate.cny_per_unit, "CNY"
+    return {
+        "currency": currency,
+        "low": float(quote.total_low) * factor,
+        "high": float(quote.total_high) * factor,
+        "rate": rate.cny_per_unit,
+        "rate_currency": rate.currency,
+        "date": rate.rate_date.isoformat(),
+    }

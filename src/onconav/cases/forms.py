@@ -82,6 +82,15 @@ class OpinionForm(forms.Form):
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    regimen = forms.ChoiceField(
+        label=_("Recommended treatment (the quote starts from it)"),
+        required=False,
+        choices=(),
+    )
+
+    def __init__(self, *args: Any, regimens: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["regimen"].choices = [("", _("No specific treatment yet")), *(regimens or [])]
 
 
 class ReferralForm(forms.Form):
@@ -110,6 +119,14 @@ class ReferralResponseForm(forms.Form):
     )
     proposed_end = forms.DateField(
         label=_("Proposed last date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    department = forms.CharField(
+        label=_("Department that will receive the patient (when accepting)"), required=False, max_length=200
+    )
+    contact = forms.CharField(
+        label=_("Contact for the patient and the embassy: phone or email (when accepting)"),
+        required=False,
+        max_length=300,
     )
 
 

@@ -185,6 +185,8 @@ class MdtOpinion(BaseModel):
     )
     summary = EncryptedTextField(_("opinion"))
     recommendation = EncryptedTextField(_("recommended next steps"), blank=True)
+    # The treatment the board recommends, as a knowledge-base regimen id (the quote starts from it).
+    regimen = models.CharField(_("recommended treatment"), max_length=120, blank=True)
 
     class Meta(BaseModel.Meta):
         pass
@@ -206,6 +208,9 @@ class Referral(BaseModel):
     reason = EncryptedTextField(_("reason"), blank=True)
     proposed_start = models.DateField(_("proposed first date"), null=True, blank=True)
     proposed_end = models.DateField(_("proposed last date"), null=True, blank=True)
+    # Given by the hospital when it accepts: they go into the visa invitation letter.
+    department = models.CharField(_("receiving department"), max_length=200, blank=True)
+    contact = models.CharField(_("contact for the patient and the embassy"), max_length=300, blank=True)
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

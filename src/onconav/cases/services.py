@@ -35,7 +35,7 @@ from onconav.cases.models import (
     TravelPlan,
 )
 from onconav.cases.tasks import send_case_email
-from onconav.cases.workflow import GUARDS, TERMINAL, transition_allowed
+from onconav.cases.workflow import QUOTE_STATES, TERMINAL, guard_failures, transition_allowed
 
 FIRST_REPLY_BUSINESS_DAYS = 2
 # Transitions the patient is told about by email.
@@ -134,9 +134,9 @@ def case_transition(*, case: Case, to_state: str, actor: User, note: str = "", r
                     }
                 )
             raise PermissionDenied(_("Your role cannot make this change."))
-        guard = GUARDS.get(to_state)
-        if guard and not guard[0](locked):
-            raise ValidationError({"to_state": guard[1]})
+        failures = guard_failures(locked, to_state)
+        if failures:
+            raise ValidationError({"to_state": failures})
         from_state = locked.state
         locked.state = to_state
         fields = ["state", "updated_at"]
@@ -161,7 +161,7 @@ def case_transition(*, case: Case, to_state: str, actor: User, note: str = "", r
             detail={"from": from_state, "to": to_state},
         )
         if to_state in PATIENT_NOTIFIED_STATES and actor.pk != locked.patient_id:
-            _notify(user=locked.patient, template="status", case=locked)
+            _notify(user=locked.patient, template="status", case=locked, extra={"state": to_state})
     case.refresh_from_db()
     return case
 
@@ -255,13 +255,19 @@ def document_delete(*, document: Document) -> None:
     transaction.on_commit(lambda: storage.delete_stored(name))
 
 
-def opinion_record(*, case: Case, author: User, summary: str, recommendation: str = "") -> MdtOpinion:
+def opinion_record(
+    *, case: Case, author: User, summary: str, recommendation: str = "", regimen: str = ""
+) -> MdtOpinion:
     _require(author, "cases.record_opinion", case)
     if not summary.strip():
         raise ValidationError({"summary": _("Write the opinion.")})
     with transaction.atomic():
         opinion = MdtOpinion.objects.create(
-            case=case, author=author, summary=summary.strip(), recommendation=recommendation.strip()
+            case=case,
+            author=author,
+            summary=summary.strip(),
+            recommendation=recommendation.strip(),
+            regimen=regimen.strip(),
         )
         _event(case=case, actor=author, kind=EventKind.OPINION)
     return opinion
@@ -306,6 +312,8 @@ def referral_respond(
     reason: str = "",
     proposed_start: dt.date | None = None,
     proposed_end: dt.date | None = None,
+    department: str = "",
+    contact: str = "",
 ) -> Referral:
     case = referral.case
     if actor.role != Role.PARTNER or actor.partner_hospital_id != referral.hospital_id:
@@ -314,12 +322,20 @@ def referral_respond(
         raise ValidationError({"status": _("This referral has already been answered.")})
     if not accept and not reason.strip():
         raise ValidationError({"reason": _("Give the reason for declining.")})
+    if accept and not (department.strip() and contact.strip()):
+        raise ValidationError(
+            {
+                "department": _("Name the department that will receive the patient."),
+                "contact": _("Give a contact (phone or email) for the patient and the embassy."),
+            }
+        )
     if proposed_start and proposed_end and proposed_end < proposed_start:
         raise ValidationError({"proposed_end": _("The last date must be on or after the first date.")})
     with transaction.atomic():
         referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.DECLINED
         referral.reason = reason.strip()
         referral.proposed_start, referral.proposed_end = proposed_start, proposed_end
+        referral.department, referral.contact = department.strip()[:200], contact.strip()[:300]
         referral.responded_by, referral.responded_at = actor, timezone.now()
         referral.save()
         _event(
@@ -399,6 +415,8 @@ def quote_lines_from_estimate(
             continue
         units = getattr(line, "units", 1) or 1
         label = str(line.label) + (f" × {units:g}" if units != 1 else "")
+        if getattr(line, "item", None) is not None:
+            label += " (" + _("price of %(year)s") % {"year": line.item.price_date.year} + ")"
         out.append(
             {
                 "description": label[:300],
@@ -416,6 +434,13 @@ def quote_send(*, quote: Quote, actor: User, request: Any = None) -> Quote:
     _require(actor, "cases.manage_case", case)
     if quote.status != QuoteStatus.DRAFT:
         raise ValidationError({"status": _("Only a draft quote can be sent.")})
+    if case.state not in QUOTE_STATES:
+        raise ValidationError(
+            {
+                "status": _("A quote can be sent only once a hospital is matched (the case is “%(s)s”).")
+                % {"s": CaseState(case.state).label}
+            }
+        )
     with transaction.atomic():
         quote.status, quote.sent_at = QuoteStatus.SENT, timezone.now()
         quote.save(update_fields=["status", "sent_at", "updated_at"])

@@ -26,13 +26,21 @@ def send_case_email(*, user_id: int, template: str, case_public_id: str, extra: 
     if user is None or template not in TEMPLATES:
         return False
     base = TEMPLATES[template]
-    with translation.override(user.preferred_language or "en"):
+    from onconav.cases.models import Case, CaseState
+
+    case = Case.objects.filter(public_id=case_public_id).first()
+    language = user.preferred_language or (case.language if case else "") or "en"
+    with translation.override(language):
+        extra = dict(extra or {})
+        if extra.get("state") in CaseState.values:
+            extra["state_label"] = str(CaseState(extra["state"]).label)
         ctx = {
             "user": user,
             "case_ref": case_public_id[:8].upper(),
             "case_public_id": case_public_id,
-            "site_url": getattr(settings, "SITE_URL", ""),
-            **(extra or {}),
+            "case_url": f"{settings.SITE_URL}/cases/{case_public_id}/",
+            "site_url": settings.SITE_URL,
+            **extra,
         }
         subject = " ".join(render_to_string(f"{base}_subject.txt", ctx).split())
         body = render_to_string(f"{base}.txt", ctx)

@@ -23,7 +23,14 @@ from onconav.accounts.models import Role
 from onconav.audit.services import audited
 from onconav.cases import selectors, services
 from onconav.cases.documents import read_decrypted
-from onconav.cases.exports import cancer_display, case_fhir_bundle, case_options, case_visa_letter
+from onconav.cases.exports import (
+    cancer_display,
+    case_fhir_bundle,
+    case_options,
+    case_visa_letter,
+    quote_conversion,
+    visa_letter_problems,
+)
 from onconav.cases.forms import (
     QUOTE_LINES,
     AppointmentForm,
@@ -44,6 +51,7 @@ from onconav.cases.models import CaseState, Quote, QuoteStatus, Referral, Referr
 from onconav.cases.workflow import FORWARD, allowed_targets
 from onconav.foundation.ratelimit import ratelimit
 from onconav.options.forms import CITY_CHOICES
+from onconav.pages.uploads import upload_done, upload_failed
 
 CITIES = {c for c, _label in CITY_CHOICES}
 
@@ -99,6 +107,35 @@ def _follow_up_rows(case: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def _regimen_name(regimen_id: str) -> str:
+    from onconav.costs.names import treatment_name
+
+    return treatment_name(regimen_id, _lang() == "zh-hans") if regimen_id else ""
+
+
+def _answer_rows(case: Any) -> list[dict[str, Any]]:
+    from onconav.intake.display import answer_rows
+
+    return answer_rows(case.details or {}, skip=("who",))
+
+
+def _joined(case: Any, answer: Any) -> dict[str, Any]:
+    from onconav.options.services import answer_groups, option_hospitals
+
+    return {"groups": answer_groups(answer), "hospitals": option_hospitals(answer, case.profile or {})}
+
+
+def _guard_hints(case: Any, targets: list[str]) -> list[dict[str, Any]]:
+    """For each next state this user may choose: what is still missing before it can be entered."""
+    from onconav.cases.workflow import guard_failures
+
+    return [
+        {"state": CaseState(t).label, "missing": missing}
+        for t in targets
+        if (missing := guard_failures(case, t))
+    ]
+
+
 def _render_case(request: HttpRequest, case: Any, status: int = 200, **forms: Any) -> HttpResponse:
     user = request.user
     can = {p: user.has_perm(f"cases.{p}", case) for p in PERMS}
@@ -117,6 +154,14 @@ def _render_case(request: HttpRequest, case: Any, status: int = 200, **forms: An
     documents = list(case.documents.all()) if can["view_documents"] else []
     travel = getattr(case, "travel", None) if can["view_travel"] else None
     details = case.details or {}
+    answer = case_options(case, _lang()) if can["view_options"] else None
+    joined = _joined(case, answer) if answer is not None else None
+    regimen_choices = [(o.regimen, o.title) for o in answer.options] if answer else []
+    opinions = (
+        list(case.opinions.select_related("author")) if (can["view_options"] or can["record_opinion"]) else []
+    )
+    for o in opinions:
+        o.regimen_label = _regimen_name(o.regimen)
     ctx = {
         "case": case,
         "can": can,
@@ -132,9 +177,10 @@ def _render_case(request: HttpRequest, case: Any, status: int = 200, **forms: An
         "checklist": selectors.records_checklist(documents=documents, cancer_code=case.cancer_code)
         if can["view_documents"]
         else [],
-        "opinions": case.opinions.select_related("author")
-        if (can["view_options"] or can["record_opinion"])
-        else [],
+        "opinions": opinions,
+        "answer_rows": _answer_rows(case) if (not is_owner and user.role != Role.PARTNER) else [],
+        "joined": joined,
+        "visa_problems": visa_letter_problems(case) if travel is not None or can["manage_case"] else [],
         "referrals": referrals,
         "quotes": quotes,
         "travel": travel,
@@ -153,13 +199,14 @@ def _render_case(request: HttpRequest, case: Any, status: int = 200, **forms: An
         "message_form": forms.get("message_form") or MessageForm(),
         "note_form": forms.get("note_form") or NoteForm(),
         "document_form": forms.get("document_form") or DocumentForm(),
-        "opinion_form": forms.get("opinion_form") or OpinionForm(),
+        "opinion_form": forms.get("opinion_form") or OpinionForm(regimens=regimen_choices),
         "referral_form": forms.get("referral_form")
         or (ReferralForm(cities=case.preferred_cities) if can["manage_case"] else None),
         "response_form": forms.get("response_form") or ReferralResponseForm(),
         "appointment_form": forms.get("appointment_form") or AppointmentForm(),
         "transfer_consent": services.case_has_transfer_consent(case),
-        "answer": case_options(case, _lang()) if can["view_options"] else None,
+        "answer": answer,
+        "guard_hints": _guard_hints(case, targets),
     }
     return render(request, "cases/detail.html", ctx, status=status)
 
@@ -305,9 +352,11 @@ def document_upload(request: HttpRequest, case_id: str) -> HttpResponse:
                 case=case,
             )
             messages.success(request, _("The document was uploaded."))
-            return redirect(_detail_url(case, "documents"))
+            return upload_done(request, _detail_url(case, "documents"))
         except ValidationError as exc:
             form.add_error("file", exc.messages)
+    if request.headers.get("X-Upload-Progress"):
+        return upload_failed(form)
     return _render_case(request, case, status=400, document_form=form)
 
 
@@ -337,20 +386,21 @@ def document_download(request: HttpRequest, document_id: str) -> HttpResponse:
 @audited("case", action="options_report", id_kwarg="case_id")
 def options_pdf(request: HttpRequest, case_id: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, perm="cases.view_options")
-    from onconav.documents.pdf import options_report_pdf
-    from onconav.options.services import options_for_profile
+    from onconav.documents.pdf import report_for_profile
+    from onconav.pages.landing import mark_download
 
+    report_lang = request.GET.get("lang") if request.GET.get("lang") in ("en", "zh-hans", "both") else _lang()
     try:
-        answer = options_for_profile(profile=case.profile or {}, lang=_lang())
+        pdf = report_for_profile(profile=case.profile or {}, report_lang=report_lang)
     except Exception:  # noqa: BLE001 - incomplete profile (ProfileError) or KB being edited
-        return HttpResponse(
-            _("The options report cannot be made from this case's answers yet."),
-            status=409,
-            content_type="text/plain; charset=utf-8",
+        messages.error(
+            request,
+            _("The options report cannot be made from this case's answers yet: the diagnosis is incomplete."),
         )
-    response = HttpResponse(options_report_pdf(answer), content_type="application/pdf")
+        return redirect(_detail_url(case, "opinion"))
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="options-{case.short_ref}.pdf"'
-    return response
+    return mark_download(request, response)
 
 
 @login_required
@@ -358,7 +408,10 @@ def options_pdf(request: HttpRequest, case_id: str) -> HttpResponse:
 @audited("case", action="opinion", id_kwarg="case_id")
 def opinion_post(request: HttpRequest, case_id: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, perm="cases.record_opinion")
-    form = OpinionForm(request.POST)
+    answer = case_options(case, _lang())
+    form = OpinionForm(
+        request.POST, regimens=[(o.regimen, o.title) for o in answer.options] if answer else []
+    )
     if form.is_valid():
         services.opinion_record(case=case, author=request.user, **form.cleaned_data)
         messages.success(request, _("The opinion was recorded."))
@@ -406,6 +459,8 @@ def referral_respond(request: HttpRequest, case_id: str, referral_id: str) -> Ht
                 reason=d["reason"],
                 proposed_start=d["proposed_start"],
                 proposed_end=d["proposed_end"],
+                department=d["department"],
+                contact=d["contact"],
             )
             messages.success(request, _("Your answer was sent to the coordinator."))
             if referral.status == ReferralStatus.DECLINED:
@@ -424,9 +479,14 @@ def quote_new(request: HttpRequest, case_id: str) -> HttpResponse:
     initial: dict[str, Any] = {}
     answer = case_options(case, _lang())
     regimens = [(o.regimen, o.title) for o in (answer.options[:8] if answer else [])]
+    opinion = case.opinions.order_by("-created_at").first()
+    recommended = opinion.regimen if opinion and opinion.regimen else ""
+    if recommended and recommended not in dict(regimens):
+        regimens.insert(0, (recommended, _regimen_name(recommended)))
     # The regimen choice is health data: it comes in a POST body, never in the URL.
     prefill = request.method == "POST" and "prefill" in request.POST
-    regimen = request.POST.get("regimen", "") if prefill else (regimens[0][0] if regimens else "")
+    default = recommended or (regimens[0][0] if regimens else "")
+    regimen = request.POST.get("regimen", "") if prefill else default
     accepted = case.referrals.filter(status=ReferralStatus.ACCEPTED).first()
     hospital_id = accepted.hospital_id if accepted else ""
     city = hospital_city(hospital_id) if hospital_id else ""
@@ -471,7 +531,15 @@ def quote_new(request: HttpRequest, case_id: str) -> HttpResponse:
     return render(
         request,
         "cases/quote_form.html",
-        {"case": case, "form": form, "regimens": regimens, "regimen": regimen, "city": city},
+        {
+            "case": case,
+            "form": form,
+            "regimens": regimens,
+            "regimen": regimen,
+            "city": city,
+            "opinion": opinion,
+            "recommended_label": _regimen_name(recommended),
+        },
         status=400 if request.method == "POST" and not prefill else 200,
     )
 
@@ -499,18 +567,38 @@ def quote_send(request: HttpRequest, case_id: str, quote_id: str) -> HttpRespons
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @audited("case", action="quote_accept", id_kwarg="case_id")
 def quote_accept(request: HttpRequest, case_id: str, quote_id: str) -> HttpResponse:
+    """The patient reads the quote, its terms and what happens next, then confirms."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, perm="cases.accept_quote")
     if case.patient_id != request.user.pk:
         raise PermissionDenied
-    try:
-        services.quote_accept(quote=_quote_for(case, quote_id), actor=request.user, request=request)
-        messages.success(request, _("Thank you. Your coordinator will now help with the visa and travel."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(_detail_url(case, "quotes"))
+    quote = _quote_for(case, quote_id)
+    if quote.status == QuoteStatus.DRAFT:
+        from django.http import Http404
+
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            error = _("Tick the box to confirm that you accept this quote and its terms.")
+        else:
+            try:
+                services.quote_accept(quote=quote, actor=request.user, request=request)
+                messages.success(
+                    request, _("Thank you. Your coordinator will now help with the visa and travel.")
+                )
+                return redirect(_detail_url(case, "quotes"))
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+    quote.hospital_label = hospital_name(quote.hospital_id) if quote.hospital_id else ""
+    return render(
+        request,
+        "cases/quote_accept.html",
+        {"case": case, "quote": quote, "error": error, "conversion": quote_conversion(quote, case)},
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -556,12 +644,15 @@ def visa_letter(request: HttpRequest, case_id: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, perm="cases.view_travel")
     if request.user.role == Role.PARTNER:
         raise PermissionDenied
+    lang = request.GET.get("lang") if request.GET.get("lang") in ("en", "zh-hans") else case.language or "en"
     try:
-        pdf = case_visa_letter(case)
+        pdf = case_visa_letter(case, lang)
     except ValidationError as exc:
-        return HttpResponse(" ".join(exc.messages), status=409, content_type="text/plain; charset=utf-8")
+        # Said in the page, with every reason, not as a bare error status.
+        messages.error(request, _("The visa letter cannot be made yet:") + " " + " ".join(exc.messages))
+        return redirect(_detail_url(case, "travel"))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="visa-letter-{case.short_ref}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="visa-letter-{case.short_ref}-{lang}.pdf"'
     return response
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from onconav.accounts.models import Role
-from onconav.cases.models import Case, CaseState, QuoteStatus
+from onconav.cases.models import Case, CaseState, QuoteStatus, ReferralStatus
 
 S = CaseState
 OWNER = "owner"
@@ -59,11 +59,32 @@ def _quote_was_sent(case: Case) -> bool:
     return case.quotes.filter(status__in=[QuoteStatus.SENT, QuoteStatus.ACCEPTED]).exists()
 
 
-# Preconditions on the case, with the message shown when one fails.
-GUARDS: dict[str, tuple[Callable[[Case], bool], Any]] = {
-    S.QUOTE_SENT: (_quote_was_sent, _("Send a quote first.")),
-    S.QUOTE_ACCEPTED: (_quote_was_sent, _("There is no quote to accept.")),
+def _opinion_recorded(case: Case) -> bool:
+    return case.opinions.exists()
+
+
+def _referral_accepted(case: Case) -> bool:
+    return case.referrals.filter(status=ReferralStatus.ACCEPTED).exists()
+
+
+# Preconditions on the case for entering a state, each with the sentence shown when it fails.
+GUARDS: dict[str, tuple[tuple[Callable[[Case], bool], Any], ...]] = {
+    S.HOSPITAL_MATCHED: (
+        (_opinion_recorded, _("A clinician must record the tumour board (MDT) opinion first.")),
+        (_referral_accepted, _("A hospital must accept the referral first.")),
+    ),
+    S.QUOTE_SENT: ((_quote_was_sent, _("Send a quote first.")),),
+    S.QUOTE_ACCEPTED: ((_quote_was_sent, _("There is no quote to accept.")),),
 }
+# States in which a quote may be sent: a hospital has been matched (and not yet accepted).
+QUOTE_STATES = frozenset({S.HOSPITAL_MATCHED, S.QUOTE_SENT})
+# States after the patient accepted a quote: a visa letter can be made.
+VISA_STATES = frozenset({S.QUOTE_ACCEPTED, S.VISA_TRAVEL, S.IN_TREATMENT, S.FOLLOW_UP})
+
+
+def guard_failures(case: Case, to_state: str) -> list[str]:
+    """The reasons the case cannot enter ``to_state`` yet (empty: it can)."""
+    return [str(message) for check, message in GUARDS.get(to_state, ()) if not check(case)]
 
 
 def roles_of(user, case: Case) -> set[str]:  # type: ignore[no-untyped-def]

@@ -167,7 +167,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:dashboard"
+LOGIN_REDIRECT_URL = "pages:landing"
 LOGOUT_REDIRECT_URL = "pages:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -293,3 +293,30 @@ LOGGING = {
 KNOWLEDGE_BASE_PATH = Path(env.str("KNOWLEDGE_BASE_PATH", default=str(BASE_DIR / "knowledge")))
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=120)
 DEMO_DATA = env.bool("DEMO_DATA", default=not PRODUCTION)
+
+# --- the service as the public sees it (About, privacy notice, emails) -----------------------
+# Every value is a fact about one deployment; pages show a value only when it is set, and say
+# plainly when it is not. Lists use ";" between entries and "|" between the parts of an entry.
+# The site's address for absolute links in emails; in production, https:// and the first allowed host
+# unless set.
+SITE_URL = env.str(
+    "SITE_URL",
+    default=f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://127.0.0.1:8000",
+).rstrip("/")
+SERVICE_OPERATOR = env.str("SERVICE_OPERATOR", default="")  # who runs this installation
+SERVICE_OPERATOR_ADDRESS = env.str("SERVICE_OPERATOR_ADDRESS", default="")
+# "Name|Credentials; Name|Credentials": the clinicians who review cases.
+SERVICE_REVIEWERS = [
+    tuple(part.strip() for part in (entry.split("|", 1) + [""])[:2])
+    for entry in env.str("SERVICE_REVIEWERS", default="").split(";")
+    if entry.strip()
+]
+SERVICE_REVIEW_FEE = env.str("SERVICE_REVIEW_FEE", default="")  # e.g. "USD 300", or "free"
+SERVICE_REVIEW_DAYS = env.int("SERVICE_REVIEW_DAYS", default=0)  # working days for a review; 0 = not set
+CONTACT_PHONE = env.str("CONTACT_PHONE", default="")
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
+CONTACT_WHATSAPP = env.str("CONTACT_WHATSAPP", default="")
+CONTACT_WECHAT = env.str("CONTACT_WECHAT", default="")
+DATA_CONTROLLER = env.str("DATA_CONTROLLER", default="")  # name of the legal entity
+DATA_CONTROLLER_ADDRESS = env.str("DATA_CONTROLLER_ADDRESS", default="")
+PRIVACY_EMAIL = env.str("PRIVACY_EMAIL", default="")  # where people send data-protection requests

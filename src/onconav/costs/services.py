@@ -144,6 +144,9 @@ class Estimate:
                     "units": x.units,
                     "cny_low": x.cny_low,
                     "cny_high": x.cny_high,
+                    "low": None if x.cny_low is None else self.convert(x.cny_low),
+                    "high": None if x.cny_high is None else self.convert(x.cny_high),
+                    "price_year": x.item.price_date.year if x.item else None,
                     "item": x.item.id if x.item else None,
                     "price_date": x.item.price_date.isoformat() if x.item else None,
                     "sources": list(x.item.sources) if x.item else [],
@@ -186,9 +189,13 @@ def _pick(
 
 def _line(phase: str, item: CostItem | None, component: str, units: float, fallback_label: str) -> Line:
     if item is None:
-        return Line(
-            phase, fallback_label, component, units, None, None, None, _("price not in the knowledge base")
-        )
+        from onconav.pages.labels import label
+
+        # a drug without a price keeps its name; a component is named in words, never by its code
+        shown = fallback_label if fallback_label != component else label("component", component)
+        if fallback_label in engine_get().kb.drug_by_inn and _zh():
+            shown = engine_get().kb.drug_by_inn[fallback_label].name_zh
+        return Line(phase, shown, component, units, None, None, None, _("price not in the knowledge base"))
     label = item.name.zh if _zh() else item.name.en
     return Line(phase, label, component, units, item.cny_low * units, item.cny_high * units, item)
 
@@ -312,12 +319,9 @@ def chart_svg(est: Estimate) -> str:
     """A server-side SVG bar chart of the cost range per phase (no JavaScript, no CDN)."""
     from django.utils.html import escape
 
-    names = {
-        "diagnosis": _("Diagnosis"),
-        "treatment": _("Treatment"),
-        "follow_up": _("Follow-up"),
-        "travel": _("Stay and interpreter"),
-    }
+    from onconav.pages.labels import label
+
+    names = {p: label("phase", p) for p in PHASES}
     phases = est.phase_totals()
     top = max([p["cny_high"] for p in phases] + [1])
     width, bar_h, left = 560, 28, 150

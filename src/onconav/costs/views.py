@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from onconav.costs.names import treatment_choices, treatment_name, treatment_resolve
 from onconav.costs.services import chart_svg, cost_estimate, currencies
-from onconav.hospitals.selectors import CITIES
-from onconav.options.services import engine_get
+from onconav.hospitals.forms import city_choices
+from onconav.pages.labels import is_zh
 
 BANDS = [
     ("public_tertiary", _("Public hospital")),
@@ -18,68 +21,96 @@ BANDS = [
 
 
 class EstimateForm(forms.Form):
-    regimen = forms.CharField(
-        label=_("Treatment (id from the options page)"),
+    treatment = forms.CharField(
+        label=_("Treatment"),
         required=False,
-        max_length=120,
-        widget=forms.TextInput(attrs={"list": "regimen-ids"}),
+        max_length=200,
+        help_text=_(
+            "A drug, brand or regimen name, in English or Chinese (for example osimertinib, Tagrisso, 奥希替尼, FOLFOX). Leave empty for the diagnosis and planning costs alone."
+        ),
+        widget=forms.TextInput(attrs={"list": "treatment-names", "autocomplete": "off"}),
     )
-    hospital = forms.CharField(label=_("Hospital (optional)"), required=False, max_length=100)
-    city = forms.ChoiceField(label=_("City"), choices=[(c, c) for c in CITIES], initial="Shanghai")
+    city = forms.ChoiceField(label=_("City"), choices=(), initial="Shanghai")
     hospital_type = forms.ChoiceField(label=_("Kind of hospital"), choices=BANDS, initial="public_tertiary")
-    currency = forms.ChoiceField(label=_("Currency"), choices=())
+    currency = forms.ChoiceField(label=_("Your currency"), choices=())
     stay_nights = forms.IntegerField(
         label=_("Nights of accommodation"), min_value=0, max_value=365, initial=14
     )
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["city"].choices = city_choices()
         self.fields["currency"].choices = [(c, c) for c in currencies()]
         self.fields["currency"].initial = "USD"
 
-    def clean_regimen(self) -> str:
-        r = (self.cleaned_data.get("regimen") or "").strip()
-        if r and r not in engine_get().kb.regimen_by_id:
-            raise forms.ValidationError(_("There is no treatment with this id in the knowledge base."))
-        return r
+    def clean_treatment(self) -> str:
+        """The regimen id for the name given (the id never reaches the page)."""
+        raw = (self.cleaned_data.get("treatment") or "").strip()
+        if not raw:
+            return ""
+        found = treatment_resolve(raw)
+        if found is None:
+            raise forms.ValidationError(
+                _("No treatment of this name is in the knowledge base. Choose one of the suggestions.")
+            )
+        return found
+
+
+def _form_data(request: HttpRequest) -> tuple[Any, Any]:
+    """The GET parameters with defaults (a hospital sets the city and the kind of hospital)."""
+    if not request.GET:
+        return None, None
+    data = request.GET.copy()
+    hospital = None
+    if data.get("regimen") and not data.get("treatment"):  # links made before names were used
+        data["treatment"] = data["regimen"]
+    if hid := data.get("hospital"):
+        from onconav.hospitals.selectors import hospital_get
+
+        hospital = hospital_get(hid)
+        data.setdefault("city", hospital.data["city"])
+        if "hospital_type" not in data:
+            kind = hospital.data["type"]
+            data["hospital_type"] = (
+                "international"
+                if kind == "international"
+                else "private"
+                if kind in ("private", "clinic")
+                else "public_tertiary"
+            )
+    data.setdefault("city", "Shanghai")
+    data.setdefault("currency", "USD")
+    data.setdefault("stay_nights", "14")
+    data.setdefault("hospital_type", "public_tertiary")
+    return data, hospital
 
 
 def estimate(request: HttpRequest) -> HttpResponse:
-    data = request.GET.copy() if request.GET else None
-    hospital = None
-    if data is not None:
-        hid = data.get("hospital")
-        if hid:
-            from onconav.hospitals.selectors import hospital_get
-
-            hospital = hospital_get(hid)
-            data.setdefault("city", hospital.data["city"])
-            if "hospital_type" not in data:
-                data["hospital_type"] = (
-                    "international"
-                    if hospital.data["type"] == "international"
-                    else "private"
-                    if hospital.data["type"] in ("private", "clinic")
-                    else "public_tertiary"
-                )
-        data.setdefault("currency", "USD")
-        data.setdefault("stay_nights", "14")
-        data.setdefault("hospital_type", "public_tertiary")
+    data, hospital = _form_data(request)
     form = EstimateForm(data)
     est = chart = None
     if data is not None and form.is_valid():
         d = form.cleaned_data
         est = cost_estimate(
-            regimen=d["regimen"] or None,
+            regimen=d["treatment"] or None,
             city=d["city"],
             hospital_type=d["hospital_type"],
             currency=d["currency"],
             stay_nights=d["stay_nights"],
         )
         chart = mark_safe(chart_svg(est))  # noqa: S308 - built from escaped text and numbers
-    regimens = sorted(engine_get().kb.regimen_by_id)
+        if d["treatment"]:  # show the name in the page's language, never the id
+            form.data = form.data.copy()
+            form.data["treatment"] = treatment_name(d["treatment"], is_zh())
     return render(
         request,
         "costs/estimate.html",
-        {"form": form, "est": est, "chart": chart, "hospital": hospital, "regimens": regimens},
+        {
+            "form": form,
+            "est": est,
+            "t": est.as_dict() if est else None,
+            "chart": chart,
+            "hospital": hospital,
+            "treatment_names": treatment_choices(is_zh()),
+        },
     )

@@ -1,4 +1,5 @@
-"""Printable PDFs (options report; visa letters later), in English or Chinese.
+"""Printable PDFs: the options report (English, Chinese, or both side by side for the patient's
+doctor at home) and the building blocks the visa letter uses.
 
 Chinese text uses Adobe's CID font STSong-Light, which every PDF reader has and which ReportLab
 knows without any font file: nothing has to be installed on the machine.
@@ -17,70 +18,27 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 CJK_FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
 
-LABELS = {
-    "en": {
-        "title": "Treatment options report",
-        "for_doctor": "For discussion with the patient's own doctors",
-        "profile": "Case summary",
-        "tests": "Tests that could change the options",
-        "options": "Options, ranked",
-        "evidence": "Evidence level",
-        "china": "China",
-        "outcomes": "Outcomes",
-        "why": "Why",
-        "cautions": "Cautions",
-        "references": "References",
-        "warnings": "Notes",
-        "kb": "Knowledge base version",
-    },
-    "zh-hans": {
-        "title": "治疗方案报告",
-        "for_doctor": "供患者与其主治医生讨论使用",
-        "profile": "病例摘要",
-        "tests": "可能改变治疗方案的检查",
-        "options": "方案（按契合度排序）",
-        "evidence": "证据等级",
-        "china": "中国可及性",
-        "outcomes": "疗效数据",
-        "why": "理由",
-        "cautions": "注意事项",
-        "references": "参考文献",
-        "warnings": "说明",
-        "kb": "知识库版本",
-    },
-}
-ACCESS = {
-    "en": {
-        "approved": "approved for this use",
-        "approved_other_indication": "approved for another use",
-        "boao_only": "Boao Lecheng pilot zone only",
-        "trial_only": "clinical trials only",
-        "not_available": "not available",
-        "unknown": "unknown",
-    },
-    "zh-hans": {
-        "approved": "已批准用于此适应症",
-        "approved_other_indication": "已批准用于其他适应症",
-        "boao_only": "仅限博鳌乐城先行区",
-        "trial_only": "仅限临床试验",
-        "not_available": "不可及",
-        "unknown": "未知",
-    },
-}
 
-
-def _styles() -> dict[str, ParagraphStyle]:
+def _styles(lang: str = "zh-hans") -> dict[str, ParagraphStyle]:
+    """Paragraph styles: Chinese (and mixed) text in the CID font; English-only text in Helvetica,
+    whose Latin letters every PDF reader draws well."""
     base = getSampleStyleSheet()
-    common = {"fontName": CJK_FONT, "wordWrap": "CJK", "alignment": TA_LEFT}
+    zh = not lang.startswith("en")
+    common = (
+        {"fontName": CJK_FONT, "wordWrap": "CJK", "alignment": TA_LEFT}
+        if zh
+        else {"fontName": "Helvetica", "alignment": TA_LEFT}
+    )
+    bold = {**common, "fontName": CJK_FONT if zh else "Helvetica-Bold"}
     return {
-        "h1": ParagraphStyle("h1", parent=base["Heading1"], fontSize=18, leading=24, **common),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontSize=13, leading=18, spaceBefore=8, **common),
-        "h3": ParagraphStyle("h3", parent=base["Heading3"], fontSize=11, leading=15, spaceBefore=6, **common),
+        "h1": ParagraphStyle("h1", parent=base["Heading1"], fontSize=18, leading=24, **bold),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontSize=13, leading=18, spaceBefore=8, **bold),
+        "h3": ParagraphStyle("h3", parent=base["Heading3"], fontSize=11, leading=15, spaceBefore=6, **bold),
         "body": ParagraphStyle("body", parent=base["BodyText"], fontSize=9.5, leading=14, **common),
         "small": ParagraphStyle(
             "small",
@@ -106,7 +64,14 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: Any, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
+    """A paragraph; text that Helvetica cannot draw (≥, Chinese...) falls back to the CID font."""
+    text = str(text)
+    if style.fontName.startswith("Helvetica"):
+        try:
+            text.encode("cp1252")
+        except UnicodeEncodeError:
+            style = ParagraphStyle(f"{style.name}-cjk", parent=style, fontName=CJK_FONT, wordWrap="CJK")
+    return Paragraph(escape(text), style)
 
 
 def _bullets(items: list[str], style: ParagraphStyle) -> ListFlowable:
@@ -115,59 +80,66 @@ def _bullets(items: list[str], style: ParagraphStyle) -> ListFlowable:
     )
 
 
-def options_report_pdf(answer: Any) -> bytes:
-    """The engine's answer as a printable report with every reference, in the answer's language."""
+REPORT_TITLES = {
+    "en": "OncoNav — Treatment options report",
+    "zh-hans": "OncoNav — 治疗方案报告",
+    "both": "OncoNav — Treatment options report / 治疗方案报告",
+}
+
+
+def options_report_pdf(answer: Any, *, hospitals: dict[int, list[dict[str, Any]]] | None = None) -> bytes:
+    """One answer as a report in its own language (kept for callers that have an answer)."""
     lang = "zh-hans" if getattr(answer, "language", "en") == "zh-hans" else "en"
-    L, A, s = LABELS[lang], ACCESS[lang], _styles()
+    return _build({lang: answer}, hospitals or {})
+
+
+def report_for_profile(*, profile: dict[str, Any], report_lang: str = "en") -> bytes:
+    """The options report for a profile: ``en``, ``zh-hans`` or ``both`` (side by side).
+    Raises ProfileError for a profile the engine cannot read."""
+    from onconav.options.services import option_hospitals, options_for_profile
+
+    langs = ["en", "zh-hans"] if report_lang == "both" else [report_lang]
+    answers = {lang: options_for_profile(profile=profile, lang=lang) for lang in langs}
+    return _build(answers, option_hospitals(answers[langs[0]], profile))
+
+
+def _build(answers: dict[str, Any], hospitals: dict[int, list[dict[str, Any]]]) -> bytes:
+    from onconav.documents.report import report_rows
+
+    langs = list(answers)
+    rows = {lang: report_rows(answers[lang], hospitals, lang, _styles(lang)) for lang in langs}
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,
         pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=L["title"],
+        leftMargin=14 * mm,
+        rightMargin=14 * mm,
+        topMargin=14 * mm,
+        bottomMargin=14 * mm,
+        title=REPORT_TITLES["both" if len(langs) > 1 else langs[0]],
         author="OncoNav",
-        lang="zh-CN" if lang == "zh-hans" else "en",
+        lang="zh-CN" if langs == ["zh-hans"] else "en",
     )
-    story: list[Any] = [_p("OncoNav — " + L["title"], s["h1"]), _p(L["for_doctor"], s["small"]), Spacer(1, 6)]
-    story += [_p(answer.disclaimer, s["box"])]
-    story += [_p(L["profile"], s["h2"]), _p(answer.profile_summary, s["body"])]
-    if answer.warnings:
-        story += [_p(L["warnings"], s["h2"]), _bullets(list(answer.warnings), s["body"])]
-    if answer.tests_recommended:
-        story += [
-            _p(L["tests"], s["h2"]),
-            _bullets([f"{t.test}: {t.reason}" for t in answer.tests_recommended], s["body"]),
-        ]
-    story += [_p(L["options"], s["h2"])]
-    for o in answer.options:
-        story.append(_p(f"{o.rank}. {o.title}", s["h3"]))
-        story.append(
-            _p(
-                f"{L['evidence']}: {o.evidence_level} | {L['china']}: {A.get(o.china.access, o.china.access)} | {o.setting}",
-                s["small"],
-            )
-        )
-        if o.outcomes:
-            story.append(
-                _bullets(
-                    [
-                        f"{x.endpoint}: {x.value}"
-                        + (f" ({x.trial})" if x.trial else "")
-                        + f" [{x.reference}]"
-                        for x in o.outcomes
-                    ],
-                    s["body"],
-                )
-            )
-        if o.rationale:
-            story += [_p(L["why"], s["small"]), _bullets(list(o.rationale), s["small"])]
-        if o.cautions:
-            story += [_p(L["cautions"], s["small"]), _bullets(list(o.cautions), s["small"])]
-        if o.references:
-            story.append(_p(f"{L['references']}: " + "; ".join(o.references), s["small"]))
-    story += [Spacer(1, 8), _p(f"{L['kb']}: {answer.knowledge_base_version}", s["small"])]
-    doc.build(story)
+    doc.build(_story(rows, langs, doc.width))
     return buf.getvalue()
+
+
+def _story(rows: dict[str, list[tuple[str, list[Any]]]], langs: list[str], width: float) -> list[Any]:
+    if len(langs) == 1:
+        return [f for _key, flowables in rows[langs[0]] for f in flowables]
+    left = dict(rows[langs[0]])
+    right = dict(rows[langs[1]])
+    keys = list(dict.fromkeys([k for k, _f in rows[langs[0]]] + [k for k, _f in rows[langs[1]]]))
+    data = [[left.get(k, []), right.get(k, [])] for k in keys]
+    table = Table(data, colWidths=[width / 2 - 3 * mm, width / 2 - 3 * mm], splitByRow=1, repeatRows=0)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("LINEAFTER", (0, 0), (0, -1), 0.25, colors.HexColor("#c9d2d9")),
+            ]
+        )
+    )
+    return [table]

@@ -36,9 +36,7 @@ TYPES = [
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name (English or Chinese)"), required=False, max_length=100)
-    city = forms.ChoiceField(
-        label=_("City"), required=False, choices=[("", _("Any city")), *[(c, c) for c in CITIES]]
-    )
+    city = forms.ChoiceField(label=_("City"), required=False, choices=())
     capability = forms.ChoiceField(
         label=_("Capability"), required=False, choices=[("", _("Any")), *CAPABILITIES]
     )
@@ -47,7 +45,39 @@ class DirectoryFilterForm(forms.Form):
         label=_("Accreditation"), required=False, choices=[("", _("Any")), ("JCI", "JCI"), ("CHIA", "CHIA")]
     )
     language = forms.CharField(label=_("Language spoken (e.g. en, ru, ar)"), required=False, max_length=10)
-    oncology_only = forms.BooleanField(label=_("Only hospitals that treat cancer"), required=False)
+    scope = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("Hospitals that treat cancer in adults")),
+            (
+                "all",
+                _(
+                    "Every hospital in the directory, including children's, dental, eye and maternity hospitals"
+                ),
+            ),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["city"].choices = [("", _("Any city")), *city_choices()]
+
+    def filters(self) -> dict:
+        d = dict(self.cleaned_data) if self.is_valid() else {}
+        scope = d.pop("scope", "")
+        out = {k: v for k, v in d.items() if v not in (None, "")}
+        if scope == "all":
+            out["include_special"] = True
+        else:
+            out["oncology_only"] = True
+        return out
+
+
+def city_choices() -> list[tuple[str, str]]:
+    from onconav.pages.labels import label
+
+    return [(c, label("city", c)) for c in CITIES]
 
 
 class MatchForm(forms.Form):
@@ -68,11 +98,27 @@ class MatchForm(forms.Form):
         required=False,
     )
     regimen = forms.CharField(
-        label=_("Treatment id from the options page (optional)"), required=False, max_length=120
+        label=_("Treatment name (optional)"),
+        required=False,
+        max_length=120,
+        help_text=_("A drug, brand or regimen name, in English or Chinese."),
+        widget=forms.TextInput(attrs={"list": "treatment-names"}),
     )
+
+    def clean_regimen(self) -> str:
+        from onconav.costs.names import treatment_resolve
+
+        raw = (self.cleaned_data.get("regimen") or "").strip()
+        if not raw:
+            return ""
+        found = treatment_resolve(raw)
+        if found is None:
+            raise forms.ValidationError(_("No treatment of this name is in the knowledge base."))
+        return found
+
     cities = forms.MultipleChoiceField(
         label=_("Preferred cities"),
-        choices=[(c, c) for c in CITIES],
+        choices=(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -80,6 +126,11 @@ class MatchForm(forms.Form):
         label=_("Languages you speak (codes, comma-separated)"), required=False, max_length=50
     )
     budget_usd = forms.IntegerField(label=_("Budget (US dollars)"), required=False, min_value=0)
+    age = forms.IntegerField(label=_("Patient's age (optional)"), required=False, min_value=0, max_value=120)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["cities"].choices = city_choices()
 
 
 class ChangeRequestForm(forms.Form):

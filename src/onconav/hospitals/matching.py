@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from onconav.hospitals.selectors import HospitalView, hospital_views
 
@@ -32,6 +33,14 @@ REGIMEN_HINTS: dict[str, tuple[str, ...]] = {
     "tcm": ("tcm_oncology",),
 }
 
+REGIMEN_HINT_WORDS = {
+    "sbrt": _lazy("stereotactic radiotherapy (SBRT)"),
+    "proton": _lazy("proton therapy"),
+    "heavy-ion": _lazy("heavy-ion therapy"),
+    "transplant": _lazy("stem-cell transplant"),
+    "tcm": _lazy("Traditional Chinese Medicine oncology"),
+}
+
 POINTS = {
     "capability": 3,
     "cancer_centre": 2,
@@ -50,6 +59,8 @@ class Match:
     score: float
     reasons: list[str] = field(default_factory=list)
     cautions: list[str] = field(default_factory=list)
+    offers: list[str] = field(default_factory=list)  # the needs it is known to meet
+    missing: list[str] = field(default_factory=list)  # the needs it is not recorded as meeting
 
 
 def needed_capabilities(*, modalities: list[str], regimens: list[str]) -> list[tuple[str, tuple[str, ...]]]:
@@ -64,6 +75,19 @@ def needed_capabilities(*, modalities: list[str], regimens: list[str]) -> list[t
     return needs
 
 
+def _need_word(need: str) -> str:
+    from onconav.pages.labels import label
+
+    return str(REGIMEN_HINT_WORDS[need]) if need in REGIMEN_HINT_WORDS else label("modality", need)
+
+
+def _caps_words(caps: set[str]) -> str:
+    from onconav.hospitals.forms import CAPABILITIES
+
+    words = dict(CAPABILITIES)
+    return ", ".join(str(words.get(c, c)) for c in sorted(caps))
+
+
 def hospital_match(
     *,
     modalities: list[str] | None = None,
@@ -72,28 +96,41 @@ def hospital_match(
     languages: list[str] | None = None,
     budget_usd: float | None = None,
     limit: int = 20,
+    age: float | None = None,
+    cancer: str = "",
+    hospitals: list[HospitalView] | None = None,
 ) -> list[Match]:
     """Hospitals ranked for a case: capability fit, then specialisation, preferred city, language
-    support and verified facts. Hospitals marked not oncology-relevant are left out."""
+    support and verified facts. Hospitals marked not oncology-relevant are left out, and so are
+    children's, dental, eye, skin, maternity and mental-health hospitals unless they fit the
+    patient (``age``, ``cancer``)."""
+    from onconav.hospitals.audience import fits_patient
+    from onconav.hospitals.selectors import _lineage
+
     needs = needed_capabilities(modalities=modalities or [], regimens=regimens or [])
     cities = cities or []
     langs = {x.lower() for x in (languages or [])}
+    lineage = _lineage(cancer)
     out: list[Match] = []
-    for h in hospital_views():
+    for h in hospitals if hospitals is not None else hospital_views():
         d = h.data
-        if d.get("oncology_relevant") is False:
+        if d.get("oncology_relevant") is False or not fits_patient(d, age=age, lineage=lineage):
             continue
         m = Match(hospital=h, score=0.0)
         caps = set(d.get("capabilities", []))
-        for label, any_of in needs:
+        for need, any_of in needs:
             hit = caps.intersection(any_of)
             if hit:
                 m.score += POINTS["capability"]
+                m.offers.append(need)
                 m.reasons.append(
-                    _("Offers %(what)s (%(caps)s)") % {"what": label, "caps": ", ".join(sorted(hit))}
+                    _("Offers %(what)s (%(caps)s)") % {"what": _need_word(need), "caps": _caps_words(hit)}
                 )
             else:
-                m.cautions.append(_("Not recorded as offering %(what)s: ask the hospital") % {"what": label})
+                m.missing.append(need)
+                m.cautions.append(
+                    _("Not recorded as offering %(what)s: ask the hospital") % {"what": _need_word(need)}
+                )
         if d.get("type") == "cancer_centre":
             m.score += POINTS["cancer_centre"]
             m.reasons.append(_("Specialist cancer centre"))
@@ -102,7 +139,9 @@ def hospital_match(
             m.reasons.append(_("Has an oncology service"))
         if d.get("city") in cities:
             m.score += POINTS["city"]
-            m.reasons.append(_("In a city you prefer (%(city)s)") % {"city": d["city"]})
+            from onconav.pages.labels import label
+
+            m.reasons.append(_("In a city you prefer (%(city)s)") % {"city": label("city", d["city"])})
         hosp_langs = {x.lower() for x in d.get("languages", [])}
         if langs & hosp_langs:
             m.score += POINTS["language"]

@@ -96,7 +96,15 @@ def hospitals_filtered(
     hospital_type: str = "",
     q: str = "",
     oncology_only: bool = False,
+    include_special: bool = False,
+    age: float | None = None,
 ) -> list[HospitalView]:
+    """Directory search. By default only hospitals for adults with cancer in general: children's,
+    dental, eye, skin, maternity and mental-health hospitals appear when ``include_special`` is
+    set, or when they fit the patient (``age``, ``cancer``)."""
+    from onconav.hospitals.audience import fits_patient
+
+    lineage = _lineage(cancer)
     qs = KBRecord.objects.filter(kind=RecordKind.HOSPITAL)
     if q.strip():
         term = q.strip()
@@ -122,6 +130,8 @@ def hospitals_filtered(
             continue
         if (oncology_only or cancer) and d.get("oncology_relevant") is False:
             continue
+        if not include_special and not fits_patient(d, age=age, lineage=lineage):
+            continue
         if (
             cancer
             and d.get("type")
@@ -138,6 +148,17 @@ def hospitals_filtered(
             h.data["name"],
         ),
     )
+
+
+def _lineage(code: str) -> list[str]:
+    if not code:
+        return []
+    try:
+        from onconav.options.services import engine_get
+
+        return engine_get().kb.lineage(code)
+    except Exception:  # noqa: BLE001
+        return [code]
 
 
 def hospitals_by_city() -> list[dict[str, Any]]:

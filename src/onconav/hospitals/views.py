@@ -13,14 +13,23 @@ from onconav.hospitals.forms import ChangeRequestForm, DirectoryFilterForm, Matc
 from onconav.hospitals.matching import hospital_match
 from onconav.hospitals.models import HospitalChangeRequest
 
+PAGE_SIZE = 24
+
 
 def directory(request: HttpRequest) -> HttpResponse:
-    form = DirectoryFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    hospitals = selectors.hospitals_filtered(**{k: v for k, v in filters.items() if v not in (None, "")})
+    from django.core.paginator import Paginator
+
+    data = request.GET.copy()
+    data.pop("page", None)
+    form = DirectoryFilterForm(data)
+    hospitals = selectors.hospitals_filtered(**form.filters())
+    page = Paginator(hospitals, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = data.urlencode()
     template = "hospitals/_list.html" if request.headers.get("HX-Request") else "hospitals/directory.html"
     return render(
-        request, template, {"form": form, "hospitals": hospitals, "cities": selectors.hospitals_by_city()}
+        request,
+        template,
+        {"form": form, "hospitals": page.object_list, "page": page, "total": len(hospitals), "query": query},
     )
 
 
@@ -46,14 +55,28 @@ def match(request: HttpRequest) -> HttpResponse:
     matches = None
     if request.GET and form.is_valid():
         d = form.cleaned_data
+        modalities = list(d["modalities"])
+        if d.get("regimen"):
+            from onconav.options.services import engine_get
+
+            reg = engine_get().kb.regimen_by_id[d["regimen"]]
+            modalities.append(str(reg.modality))
         matches = hospital_match(
-            modalities=list(d["modalities"]),
+            modalities=modalities,
             regimens=[d["regimen"]] if d.get("regimen") else [],
             cities=list(d["cities"]),
             languages=[x.strip() for x in (d.get("languages") or "").split(",") if x.strip()],
             budget_usd=d.get("budget_usd"),
+            age=d.get("age"),
         )
-    return render(request, "hospitals/match.html", {"form": form, "matches": matches})
+    from onconav.costs.names import treatment_choices
+    from onconav.pages.labels import is_zh
+
+    return render(
+        request,
+        "hospitals/match.html",
+        {"form": form, "matches": matches, "treatment_names": treatment_choices(is_zh())},
+    )
 
 
 @login_required

@@ -22,6 +22,7 @@ from onconav.options.forms import (
     OUTCOME_CHOICES,
     YES_NO_UNKNOWN,
     cancer_choices,
+    city_choices,
 )
 
 SEX_CHOICES = [("female", _("Female")), ("male", _("Male")), ("other", _("Other or prefer not to say"))]
@@ -288,11 +289,15 @@ class GoalsForm(StepForm):
 class CitiesForm(StepForm):
     cities = forms.MultipleChoiceField(
         label=_("Preferred Chinese cities for medical treatment"),
-        choices=CITY_CHOICES,
+        choices=CITY_CHOICES,  # words set in __init__ (city_choices)
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Leave all empty if you have no preference."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cities"].choices = city_choices()
 
 
 class BudgetForm(StepForm):

@@ -81,6 +81,28 @@ def draft_save_step(*, draft: IntakeDraft, slug: str, answers: dict[str, Any]) -
     return draft
 
 
+def draft_prefill(*, draft: IntakeDraft, profile: dict[str, Any]) -> IntakeDraft:
+    """Carry a profile from the options page into the draft: answers where a question matches
+    (an answer already given is kept), steps marked done when their answers are complete."""
+    from onconav.intake.prefill import PROFILE_KEY, answers_from_profile, complete_steps
+
+    if draft.status != DraftStatus.DRAFT:
+        raise ValidationError(_("This request has already been sent."))
+    carried = answers_from_profile(profile)
+    data = dict(draft.answers or {})
+    for slug, values in carried.items():
+        if slug not in data:
+            data[slug] = values
+    data[PROFILE_KEY] = profile
+    done = list(draft.completed_steps or [])
+    for slug in complete_steps({s: data[s] for s in carried}):
+        if slug not in done:
+            done.append(slug)
+    draft.answers, draft.completed_steps = data, done
+    draft.save(update_fields=["answers", "completed_steps", "updated_at"])
+    return draft
+
+
 def previous_answers(*, user: User, slug: str) -> dict[str, Any]:
     """The answers to a step in the user's most recent sent request, if any."""
     last = (
@@ -94,7 +116,14 @@ def missing_steps(draft: IntakeDraft) -> list[str]:
 
 
 def answers_to_profile(answers: dict[str, Any]) -> dict[str, Any]:
-    """The options-engine profile (contract v1) from the intake answers."""
+    """The options-engine profile (contract v1) from the intake answers, with what only the
+    options page asked (when the request started there) kept."""
+    from onconav.intake.prefill import PROFILE_KEY, merge_profile
+
+    return merge_profile(_intake_profile(answers), answers.get(PROFILE_KEY))
+
+
+def _intake_profile(answers: dict[str, Any]) -> dict[str, Any]:
     diagnosis = answers.get("diagnosis", {})
     cancer: dict[str, Any] = {"oncotree_code": diagnosis.get("cancer_type", "")}
     if diagnosis.get("stage"):

@@ -6,6 +6,7 @@ app_name = "intake"
 urlpatterns = [
     path("", views.start, name="start"),
     path("tasks/", views.tasks, name="tasks"),
+    path("from-options/", views.from_options, name="from_options"),
     path("step/<slug:slug>/", views.step, name="step"),
     path("records/", views.documents, name="documents"),
     path("records/<uuid:document_id>/", views.document_view, name="document"),

@@ -25,6 +25,7 @@ from onconav.foundation.ratelimit import ratelimit
 from onconav.intake import services
 from onconav.intake.consent import PROCESSING_TEXT, REVIEW_NOTICE, TRANSFER_TEXT
 from onconav.intake.forms import STEP_BY_SLUG, STEPS, AccountForm, ConsentForm, UploadForm
+from onconav.pages.uploads import upload_done, upload_failed
 
 
 def audited_draft(action: str | None = None):  # type: ignore[no-untyped-def]
@@ -73,18 +74,6 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/start.html", {"draft": draft, "review_notice": REVIEW_NOTICE})
 
 
-def _display_value(form_class: Any, key: str, value: Any) -> str:
-    field = form_class().fields.get(key)
-    if field is None or value in (None, "", []):
-        return ""
-    choices = dict(getattr(field, "choices", []) or [])
-    if isinstance(value, list):
-        return ", ".join(str(choices.get(v, v)) for v in value)
-    if isinstance(value, bool):
-        return str(_("Yes")) if value else ""
-    return str(choices.get(value, choices.get(str(value), value)))
-
-
 def _sections(draft: Any) -> list[dict[str, Any]]:
     done = set(draft.completed_steps or [])
     out: list[dict[str, Any]] = []
@@ -93,6 +82,33 @@ def _sections(draft: Any) -> list[dict[str, Any]]:
             out.append({"title": step.section, "steps": []})
         out[-1]["steps"].append({"step": step, "done": step.slug in done})
     return out
+
+
+@require_POST
+@ratelimit("intake-step", limit=120, window_seconds=300)
+@audited_draft(action="prefill")
+def from_options(request: HttpRequest) -> HttpResponse:
+    """ "Start my treatment with this case": the options page's profile becomes the draft's answers."""
+    from onconav.options.views import profile_from_signed
+
+    if request.user.is_authenticated and request.user.is_staff_role:
+        messages.error(request, _("Staff accounts cannot send a request for treatment."))
+        return redirect("options:page")
+    profile = profile_from_signed(request.POST.get("signed_profile", ""))
+    if profile is None:
+        messages.error(
+            request, _("The options could not be carried over (they are older than a day). Show them again.")
+        )
+        return redirect("options:page")
+    draft = services.draft_for_request(request, create=True)
+    services.draft_prefill(draft=draft, profile=profile)
+    messages.success(
+        request,
+        _(
+            "What you entered on the options page is filled in. Check each section, and answer the ones still open."
+        ),
+    )
+    return redirect("intake:tasks")
 
 
 @require_GET
@@ -182,9 +198,11 @@ def documents(request: HttpRequest) -> HttpResponse:
                 draft=draft,
             )
             messages.success(request, _("The file was uploaded and stored encrypted."))
-            return redirect("intake:documents")
+            return upload_done(request, reverse("intake:documents"))
         except ValidationError as exc:
             form.add_error("file", exc.messages)
+    if request.method == "POST" and request.headers.get("X-Upload-Progress"):
+        return upload_failed(form)
     docs = list(draft.documents.all())
     cancer = (draft.answers or {}).get("diagnosis", {}).get("cancer_type", "")
     return render(
@@ -233,16 +251,9 @@ def check(request: HttpRequest) -> HttpResponse:
     draft = _draft_or_start(request)
     if draft is None:
         return redirect("intake:start")
-    answers = draft.answers or {}
-    rows = []
-    for spec in STEPS:
-        saved = answers.get(spec.slug)
-        fields = spec.form().fields
-        items = []
-        for key, field in fields.items():
-            value = _display_value(spec.form, key, (saved or {}).get(key))
-            items.append({"label": field.label, "value": value})
-        rows.append({"step": spec, "items": items, "done": saved is not None})
+    from onconav.intake.display import answer_rows
+
+    rows = answer_rows(draft.answers or {})
     return render(
         request,
         "intake/check.html",

@@ -445,6 +445,10 @@ class Hospital(Cited):
     boao_pilot_zone: bool = False
     website: str | None = None
     description: Text | None = None
+    # For the hospital page (issue 11): shown where known, with the record's sources.
+    address: Text | None = None
+    international_contact: str | None = None  # the international patient department's phone / email
+    departments: list[Text] = []  # oncology departments by their own names
 
 
 # --- costs (issue: where, how much) -----------------------------------------------------

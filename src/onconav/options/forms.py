@@ -46,9 +46,23 @@ OUTCOME_CHOICES = [
     ("intolerance", _("stopped for side effects")),
 ]
 CHILD_PUGH = [("", _("Not known / not liver cancer")), ("A", "A"), ("B", "B"), ("C", "C")]
-CITY_CHOICES = [
-    (c, c) for c in ("Beijing", "Shanghai", "Guangzhou", "Shenzhen", "Chengdu", "Hangzhou", "Hainan")
-]
+CITIES = ("Beijing", "Shanghai", "Guangzhou", "Shenzhen", "Chengdu", "Hangzhou", "Hainan")
+CITY_CHOICES = [(c, c) for c in CITIES]  # values; the words come from city_choices()
+
+
+def city_choices() -> list[tuple[str, str]]:
+    from onconav.pages.labels import label
+
+    return [(c, label("city", c)) for c in CITIES]
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    from onconav.costs.services import currencies
+
+    try:
+        return [(c, c) for c in currencies()]
+    except Exception:  # noqa: BLE001 - no exchange rates: CNY and USD only
+        return [("CNY", "CNY"), ("USD", "USD")]
 
 
 def cancer_choices() -> list[tuple[str, str]]:
@@ -135,10 +149,19 @@ class OptionsForm(forms.Form):
     budget_usd = forms.IntegerField(
         label=_("Budget (US dollars)"), required=False, min_value=0, max_value=10_000_000
     )
+    currency = forms.ChoiceField(
+        label=_("Show costs also in"),
+        required=False,
+        choices=(),
+        help_text=_("Costs are shown in Chinese yuan (CNY) and in this currency."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["oncotree_code"].choices = cancer_choices()
+        self.fields["cities"].choices = city_choices()
+        self.fields["currency"].choices = currency_choices()
+        self.fields["currency"].initial = "USD"
 
     def clean_prior_therapies(self) -> list[dict[str, Any]]:
         raw = self.cleaned_data.get("prior_therapies") or ""
@@ -210,6 +233,8 @@ class OptionsForm(forms.Form):
             prefs["cities"] = d["cities"]
         if d.get("budget_usd") is not None:
             prefs["budget_usd"] = d["budget_usd"]
+        if d.get("currency") and d["currency"] != "CNY":
+            prefs["currency"] = d["currency"]
         if prefs:
             profile["preferences"] = prefs
         return profile

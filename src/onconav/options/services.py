@@ -34,4 +34,103 @@ def options_for_profile(*, profile: dict[str, Any], lang: str = "en") -> Answer:
     return engine_get().recommend(profile, lang="zh-hans" if lang.lower().startswith("zh") else "en")
 
 
-__all__ = ["ProfileError", "engine_get", "engine_reset", "options_for_profile"]
+__all__ = [
+    "ProfileError",
+    "answer_groups",
+    "engine_get",
+    "engine_reset",
+    "option_hospitals",
+    "options_for_profile",
+    "options_joined",
+]
+
+
+# --- the joined answer: options with their groups and the hospitals that deliver them -------
+
+GROUP_ORDER = ("preferred", "reasonable", "conditional", "later", "supportive")
+NO_HOSPITAL_MODALITIES = frozenset({"supportive_care", "palliative_care"})
+HOSPITALS_PER_OPTION = 3
+
+
+def option_hospitals(
+    answer: Answer, profile: dict[str, Any], *, limit: int = HOSPITALS_PER_OPTION
+) -> dict[int, list[dict[str, Any]]]:
+    """For each option (by rank): the hospitals known to deliver it, in the patient's preferred
+    cities when they gave any (else anywhere), best fit first, at most ``limit``. Supportive and
+    palliative care are given everywhere: no list. Each hospital carries ``in_preferred_city``."""
+    from django.urls import reverse
+
+    from onconav.hospitals.matching import hospital_match
+    from onconav.hospitals.selectors import hospital_views
+
+    prefs = profile.get("preferences") or {}
+    cities = [str(c) for c in prefs.get("cities") or []]
+    views = hospital_views()
+    out: dict[int, list[dict[str, Any]]] = {}
+    for o in answer.options:
+        if o.modality in NO_HOSPITAL_MODALITIES:
+            out[o.rank] = []
+            continue
+        matches = hospital_match(
+            modalities=[o.modality],
+            regimens=[o.regimen],
+            cities=cities,
+            languages=list(prefs.get("languages") or []),
+            budget_usd=prefs.get("budget_usd"),
+            age=profile.get("age"),
+            cancer=str((profile.get("cancer") or {}).get("oncotree_code", "")),
+            hospitals=views,
+            limit=len(views),
+        )
+        # only hospitals known (from a source) to offer every need of the option
+        able = [m for m in matches if m.offers and not m.missing]
+        local = [m for m in able if m.hospital.data.get("city") in cities] if cities else able
+        chosen = (local or able)[:limit]
+        out[o.rank] = [
+            {
+                "id": m.hospital.id,
+                "name": m.hospital.data.get("name"),
+                "name_zh": m.hospital.data.get("name_zh"),
+                "city": m.hospital.data.get("city"),
+                "url": reverse("hospitals:detail", kwargs={"hospital_id": m.hospital.id}),
+                "in_preferred_city": m.hospital.data.get("city") in cities,
+            }
+            for m in chosen
+        ]
+    return out
+
+
+def answer_groups(answer: Answer) -> list[dict[str, Any]]:
+    """The answer's options in their groups, in the engine's group order (``answer.groups``),
+    else in the documented order; a group without options is left out."""
+    from onconav.pages.labels import label
+
+    order = [g.get("id", "") for g in answer.groups] or list(GROUP_ORDER)
+    order += [g for g in GROUP_ORDER if g not in order]
+    order += [o.group for o in answer.options if o.group not in order]
+    given = {g.get("id"): g.get("label") for g in answer.groups}
+    groups = []
+    for gid in dict.fromkeys(order):
+        opts = [o for o in answer.options if o.group == gid]
+        if opts:
+            groups.append(
+                {
+                    "id": gid,
+                    "label": given.get(gid) or label("group", gid),
+                    "intro": label("group_intro", gid),
+                    "options": opts,
+                }
+            )
+    return groups
+
+
+def options_joined(*, profile: dict[str, Any], lang: str = "en") -> dict[str, Any]:
+    """The patient's answer joined up: the engine's options in their groups, each with the
+    hospitals that deliver it (raises ProfileError like ``options_for_profile``)."""
+    answer = options_for_profile(profile=profile, lang=lang)
+    return {
+        "answer": answer,
+        "groups": answer_groups(answer),
+        "hospitals": option_hospitals(answer, profile),
+        "currency": ((profile.get("preferences") or {}).get("currency") or "").upper() or None,
+    }

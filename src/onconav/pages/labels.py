@@ -1,0 +1,228 @@
+"""Words for the codes that reach people (settings, modalities, option groups, access, cost
+phases, cities...), in the current language. The knowledge base's policy labels
+(knowledge/policy/labels.yaml) win when they hold the code; these gettext tables are the site's
+own words for the rest, so a raw code never reaches a page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+TABLES: dict[str, dict[str, Any]] = {
+    "setting": {
+        "neoadjuvant": _("Before surgery (neoadjuvant)"),
+        "perioperative": _("Before and after surgery (perioperative)"),
+        "definitive": _("Treatment aiming at cure (definitive)"),
+        "adjuvant": _("After surgery (adjuvant)"),
+        "consolidation": _("Consolidation after first treatment"),
+        "first_line": _("First treatment for advanced disease (first line)"),
+        "later_line": _("After earlier treatment stopped working (later line)"),
+        "maintenance": _("Maintenance"),
+        "supportive": _("Supportive care"),
+        "any": _("Any stage of treatment"),
+    },
+    "modality": {
+        "surgery": _("Surgery"),
+        "radiotherapy": _("Radiotherapy"),
+        "chemotherapy": _("Chemotherapy"),
+        "targeted_therapy": _("Targeted therapy"),
+        "immunotherapy": _("Immunotherapy"),
+        "cell_therapy": _("Cell therapy (for example CAR-T)"),
+        "bispecific_antibody": _("Bispecific antibody"),
+        "cancer_vaccine": _("Cancer vaccine"),
+        "ablation": _("Ablation"),
+        "interventional": _("Interventional treatment (for example TACE)"),
+        "supportive_care": _("Supportive care"),
+        "palliative_care": _("Palliative care"),
+        "clinical_trial": _("Clinical trial"),
+    },
+    "group": {
+        "preferred": _("Preferred now"),
+        "reasonable": _("Also reasonable"),
+        "conditional": _("If a test result comes back positive or negative"),
+        "later": _("Later, if the cancer progresses"),
+        "supportive": _("Supportive care alongside"),
+    },
+    "group_intro": {
+        "preferred": _("What guidelines prefer for this situation, on the strongest evidence."),
+        "reasonable": _("Other options with good support; your doctors may prefer one for your reasons."),
+        "conditional": _("These depend on a result that is not known yet. The test that decides is named."),
+        "later": _("What usually comes after the preferred option, if the cancer grows on it."),
+        "supportive": _(
+            "Care for symptoms and quality of life, given alongside cancer treatment, never instead of it."
+        ),
+    },
+    "access": {
+        "approved": _("Approved in China for this use"),
+        "approved_other_indication": _("Approved in China, but for another use"),
+        "boao_only": _("Only in the Boao Lecheng pilot zone (Hainan)"),
+        "trial_only": _("Only in clinical trials in China"),
+        "not_available": _("Not available in China"),
+        "unknown": _("Approval in China not known"),
+        "not_applicable": _("No drug approval needed"),
+    },
+    "badge": {
+        "standard_of_care": _("Standard of care"),
+        "approved_in_china": _("Approved in China"),
+        "clinical_trial_only": _("Clinical trial only"),
+        "investigational": _("Investigational"),
+        "supportive_care": _("Supportive care"),
+        "unproven": _("Unproven"),
+    },
+    "level_word": {
+        "1": _("Standard of care"),
+        "2": _("Guideline-supported"),
+        "3A": _("Promising clinical evidence"),
+        "3B": _("Evidence in another cancer"),
+        "4": _("Early or laboratory evidence"),
+        "R1": _("Known resistance (standard)"),
+        "R2": _("Known resistance (clinical evidence)"),
+    },
+    "level": {  # what a level means (the policy's labels, when present, say it in their words)
+        "1": _("Approved or recommended as standard for exactly this situation, on large randomised trials."),
+        "2": _(
+            "Recommended by major guidelines for this situation, though not (yet) the standard everywhere."
+        ),
+        "3A": _("Good results in clinical trials in this cancer, not yet a guideline standard."),
+        "3B": _("Works in another cancer with the same change; not proven in this one."),
+        "4": _("Only laboratory or very early results: not a treatment to rely on outside a trial."),
+        "R1": _("Guidelines say the cancer is expected not to respond."),
+        "R2": _("Clinical studies suggest the cancer may not respond."),
+    },
+    "phase": {
+        "diagnosis": _("Diagnosis and planning"),
+        "treatment": _("Treatment"),
+        "follow_up": _("Follow-up"),
+        "travel": _("Stay and interpreter"),
+    },
+    "component": {
+        "consultation": _("Specialist consultation"),
+        "mdt_review": _("Tumour board (MDT) review"),
+        "imaging": _("Imaging (CT or MRI)"),
+        "pet_ct": _("PET-CT scan"),
+        "pathology": _("Pathology review"),
+        "ngs_panel": _("Gene panel test (NGS)"),
+        "blood_tests": _("Blood tests"),
+        "surgery": _("Surgery"),
+        "robotic_surgery": _("Robotic surgery"),
+        "radiotherapy_course": _("Course of radiotherapy"),
+        "sbrt_course": _("Course of stereotactic radiotherapy (SBRT)"),
+        "proton_course": _("Course of proton therapy"),
+        "heavy_ion_course": _("Course of heavy-ion therapy"),
+        "chemo_cycle": _("Chemotherapy cycle"),
+        "targeted_month": _("A month of a targeted drug"),
+        "immunotherapy_cycle": _("Immunotherapy cycle"),
+        "adc_cycle": _("Antibody-drug conjugate cycle"),
+        "car_t_product": _("CAR-T cell product"),
+        "car_t_stay": _("Hospital stay for CAR-T"),
+        "stem_cell_transplant": _("Stem-cell transplant"),
+        "ablation": _("Ablation"),
+        "tace": _("TACE (chemoembolisation)"),
+        "hospital_day": _("Day in hospital"),
+        "follow_up_visit": _("Follow-up visit"),
+        "interpreter_day": _("Interpreter, per day"),
+        "accommodation_night": _("Accommodation, per night"),
+        "visa": _("Visa"),
+        "other": _("Other"),
+    },
+    "per": {"course": _("for a typical course"), "month": _("per month")},
+    "budget": {
+        "within": _("Within your budget"),
+        "over": _("Above your budget"),
+        "unknown": _("Budget fit not known"),
+    },
+    "route": {"oral": _("Tablets or capsules"), "infusion": _("Infusion or injection"), "any": _("Any")},
+    "preference.nccn": {
+        "preferred": _("preferred"),
+        "other_recommended": _("other recommended"),
+        "certain_circumstances": _("useful in certain circumstances"),
+        "not_listed": _("not listed"),
+    },
+    "preference.csco": {
+        "I": _("level I recommendation"),
+        "II": _("level II recommendation"),
+        "III": _("level III recommendation"),
+        "not_listed": _("not listed"),
+    },
+    "city": {
+        "Beijing": _("Beijing"),
+        "Shanghai": _("Shanghai"),
+        "Guangzhou": _("Guangzhou"),
+        "Shenzhen": _("Shenzhen"),
+        "Chengdu": _("Chengdu"),
+        "Hangzhou": _("Hangzhou"),
+        "Hainan": _("Hainan (Boao Lecheng)"),
+    },
+    "language": {
+        "en": _("English"),
+        "English": _("English"),
+        "zh": _("Chinese"),
+        "Chinese": _("Chinese"),
+        "ru": _("Russian"),
+        "Russian": _("Russian"),
+        "ar": _("Arabic"),
+        "Arabic": _("Arabic"),
+        "fr": _("French"),
+        "French": _("French"),
+        "es": _("Spanish"),
+        "Spanish": _("Spanish"),
+        "kk": _("Kazakh"),
+        "Kazakh": _("Kazakh"),
+        "mn": _("Mongolian"),
+        "Mongolian": _("Mongolian"),
+        "ja": _("Japanese"),
+        "Japanese": _("Japanese"),
+        "ko": _("Korean"),
+        "Korean": _("Korean"),
+        "de": _("German"),
+        "German": _("German"),
+        "other": _("Another language"),
+    },
+    "test_kind": {
+        "biomarker": _("Biomarker test"),
+        "panel": _("Gene panel"),
+        "situational": _("Test for this situation"),
+        "rebiopsy": _("New biopsy"),
+        "fact": _("Question for your doctors"),
+        "staging": _("Staging"),
+    },
+}
+
+
+def is_zh() -> bool:
+    return (get_language() or "en").lower().startswith("zh")
+
+
+def label(namespace: str, code: Any) -> str:
+    """The word for ``code`` in the current language; the code itself only if nobody has a word
+    for it (tests fail on raw codes in Chinese pages, so a missing word shows up there)."""
+    code = "" if code is None else str(code)
+    policy_word = _policy_label(namespace, code)
+    if policy_word:
+        return policy_word
+    word = TABLES.get(namespace, {}).get(code)
+    return str(word) if word is not None else code.replace("_", " ")
+
+
+def _policy_label(namespace: str, code: str) -> str | None:
+    try:
+        from onconav.options.services import engine_get
+
+        return engine_get().kb.policy.label(namespace, code, "zh-hans" if is_zh() else "en")
+    except Exception:  # noqa: BLE001 - labels are a nicety; the tables above answer
+        return None
+
+
+def text(value: Any) -> str:
+    """A bilingual text (``Text`` model, ``{en, zh}`` dict) in the current language."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        en, zh = value.get("en"), value.get("zh")
+    else:
+        en, zh = getattr(value, "en", None), getattr(value, "zh", None)
+    if en is None and zh is None:
+        return str(value)
+    return str((zh if is_zh() and zh else en) or "")

@@ -1,0 +1,111 @@
+"""Template filters of the site shell: words for codes, bilingual texts, references as readable
+links, money with the locale's thousands separators."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from onconav.pages import labels
+
+register = template.Library()
+
+
+@register.filter(name="label")
+def label_filter(code: Any, namespace: str) -> str:
+    """``{{ option.setting|label:"setting" }}``"""
+    return labels.label(namespace, code)
+
+
+@register.filter
+def tx(value: Any) -> str:
+    """A bilingual text in the current language."""
+    return labels.text(value)
+
+
+@register.filter
+def money(value: Any) -> str:
+    """A whole amount with thousands separators (no currency): "12,345" — the comma is the
+    grouping mark in English and in Chinese (Django's zh-Hans formats set none)."""
+    return format_money(value)
+
+
+def format_money(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{round(float(value)):,}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@lru_cache(maxsize=1)
+def _records() -> dict[str, Any]:
+    try:
+        from onconav.options.services import engine_get
+
+        return {r.ref: r for r in engine_get().kb.references}
+    except Exception:  # noqa: BLE001
+        return {}
+
+
+def reference_parts(ref: str) -> tuple[str, str | None]:
+    """(text, url) for a KB reference, without its technical prefix."""
+    ref = str(ref)
+    m = re.match(r"^PMID:(\d+)$", ref)
+    if m:
+        return f"PubMed {m.group(1)}", f"https://pubmed.ncbi.nlm.nih.gov/{m.group(1)}/"
+    m = re.match(r"^DOI:(\S+)$", ref)
+    if m:
+        return f"doi.org/{m.group(1)}", f"https://doi.org/{m.group(1)}"
+    m = re.match(r"^URL:(https?://\S+)$", ref)
+    if m:
+        shown = re.sub(r"^https?://(www\.)?", "", m.group(1)).rstrip("/")
+        return (shown if len(shown) <= 60 else shown[:57] + "…"), m.group(1)
+    record = _records().get(ref)
+    if record is not None:
+        return record.title, record.url
+    _prefix, _sep, rest = ref.partition(":")
+    return (rest.strip() or ref), None
+
+
+@register.filter
+def ref(value: Any) -> str:
+    """A reference as a readable link (PubMed, DOI, web page, label...), never with its prefix."""
+    text, url = reference_parts(str(value))
+    # A source keeps its own title; one written in Latin script is marked as such (lang="en").
+    lang = "" if re.search(r"[\u3400-\u9fff]", text) else "en"
+    # data-kb: a source's title is knowledge-base text (the browser suite reports its language gaps
+    # with the knowledge base's, not as the site's own words)
+    if url:
+        if lang:
+            return format_html('<a href="{}" rel="noopener noreferrer" lang="en" data-kb>{}</a>', url, text)
+        return format_html('<a href="{}" rel="noopener noreferrer" data-kb>{}</a>', url, text)
+    if lang:
+        return format_html('<span lang="en" data-kb>{}</span>', text)
+    return format_html("<span data-kb>{}</span>", text)
+
+
+@register.filter
+def yes_no_unknown(value: Any) -> str:
+    if value is None:
+        return _("not known")
+    return _("yes") if value else _("no")
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key) if mapping is not None else None
+    except AttributeError:
+        return None
+
+
+@register.filter
+def split_csv(value: str) -> list[str]:
+    return [x.strip() for x in str(value).split(",") if x.strip()]
