@@ -118,14 +118,16 @@ def reason_text(code: str, value: Any = "", lang: str = "en") -> str:
 
 # Regimen abbreviations that name drugs by letter.
 _REGIMENS: dict[str, tuple[str, ...]] = {
-    "r-chop": ("rituximab",),
-    "r-chp": ("rituximab",),
-    "pola-r-chp": ("polatuzumab", "rituximab"),
+    "r-chop": ("rituximab", "cyclophosphamide", "doxorubicin"),
+    "r-chp": ("rituximab", "cyclophosphamide", "doxorubicin"),
+    "pola-r-chp": ("polatuzumab", "rituximab", "cyclophosphamide", "doxorubicin"),
+    "hyper-cvad": ("cyclophosphamide", "doxorubicin"),
+    "r-hyper-cvad": ("rituximab", "cyclophosphamide", "doxorubicin"),
     "r-gemox": ("rituximab", "oxaliplatin"),
     "r-dhap": ("rituximab", "cisplatin"),
-    "r-ice": ("rituximab", "carboplatin"),
-    "br": ("rituximab",),
-    "r-cvp": ("rituximab",),
+    "r-ice": ("rituximab", "carboplatin", "ifosfamide"),
+    "br": ("rituximab", "bendamustine"),
+    "r-cvp": ("rituximab", "cyclophosphamide"),
     "r2": ("lenalidomide", "rituximab"),
     "vrd": ("bortezomib", "lenalidomide"),
     "rvd": ("bortezomib", "lenalidomide"),
@@ -138,8 +140,8 @@ _REGIMENS: dict[str, tuple[str, ...]] = {
     "krd": ("carfilzomib", "lenalidomide"),
     "pd": ("pomalidomide",),
     "dpd": ("daratumumab", "pomalidomide"),
-    "vcd": ("bortezomib",),
-    "cybord": ("bortezomib",),
+    "vcd": ("bortezomib", "cyclophosphamide"),
+    "cybord": ("bortezomib", "cyclophosphamide"),
     "folfox": ("oxaliplatin",),
     "capox": ("oxaliplatin",),
     "xelox": ("oxaliplatin",),
@@ -147,7 +149,8 @@ _REGIMENS: dict[str, tuple[str, ...]] = {
     "folfiri": ("irinotecan",),
     "gp": ("cisplatin",),
     "tp": ("paclitaxel", "cisplatin"),
-    "ec": (),
+    "ec": ("epirubicin", "cyclophosphamide"),
+    "ac": ("doxorubicin", "cyclophosphamide"),
 }
 _NON_LINE_SETTINGS = frozenset(
     {"adjuvant", "neoadjuvant", "perioperative", "definitive", "consolidation", "maintenance"}
@@ -178,7 +181,7 @@ class PatientFacts:
     organ: dict[str, float]
     cities: list[str]
     countries: list[str]
-    cache: dict[tuple[str, str], tuple[bool | None, str, Any]] = field(default_factory=dict)
+    cache: dict[int, tuple[str, str, Any]] = field(default_factory=dict)
 
     @classmethod
     def from_profile(cls, profile: Profile | dict[str, Any]) -> PatientFacts:
@@ -380,7 +383,21 @@ def _kps(c: dict, f: PatientFacts, kind: str) -> Result:
     return None, "to_confirm", ""
 
 
+def _other_cancer(c: dict, f: PatientFacts) -> bool:
+    """The criterion is about a named cancer the patient clearly does not have."""
+    codes = c.get("codes")
+    return (
+        bool(codes)
+        and f.code in known_codes()
+        and not (set(codes) & set(f.lineage))
+        and not any(f.code in ancestors(x) for x in codes)
+    )
+
+
 def _lines(c: dict, f: PatientFacts, kind: str) -> Result:
+    if _other_cancer(c, f):
+        ok = _between(0, c.get("min"), c.get("max"))  # no line for a cancer the patient does not have
+        return ok, "lines_in" if ok else "lines_out", 0
     if f.lines is None:
         return None, "not_in_profile", ""
     ok = _between(f.lines, c.get("min"), c.get("max"))
@@ -390,17 +407,28 @@ def _lines(c: dict, f: PatientFacts, kind: str) -> Result:
 def _drug(c: dict, f: PatientFacts, kind: str) -> Result:
     if not f.history:
         return None, "not_in_profile", ""
-    classes = c["classes"]
-    if c.get("require_all") and set(classes) in ({"bcma", "car_t"}, {"cd19", "car_t"}):
-        hit = [h for h in f.history if set(classes) <= h["classes"]]
+    classes = set(c["classes"])
+    history = f.history
+    if c.get("except"):
+        # "CD19-directed therapy other than blinatumomab": that drug does not count.
+        history = []
+        for h in f.history:
+            drugs = h["drugs"].replace(c["except"], " ")
+            history.append({**h, "classes": {k for k, rx in _CLASS_RES.items() if rx.search(drugs)}})
+    if c.get("require_all") and classes in ({"bcma", "car_t"}, {"cd19", "car_t"}):
+        hit = [h for h in history if classes <= h["classes"]]
     elif c.get("require_all"):
-        got = set().union(*(h["classes"] for h in f.history))
-        hit = f.history if set(classes) <= got else []
+        got = set().union(*(h["classes"] for h in history))
+        hit = [h for h in history if h["classes"] & classes] if classes <= got else []
     else:
-        hit = [h for h in f.history if h["classes"] & set(classes)]
-    if hit:
-        return True, "drug_yes", hit[0]["drugs"]
-    return False, "drug_no", ""
+        hit = [h for h in history if h["classes"] & classes]
+    if not hit:
+        return False, "drug_no", ""
+    if c.get("timed"):
+        return None, "to_confirm", ""  # when it was given decides
+    if c.get("refractory") and not all(h["outcome"] == "refractory" for h in hit):
+        return None, "to_confirm", ""  # refractory needs progression on treatment
+    return True, "drug_yes", hit[0]["drugs"]
 
 
 def _marker_truth(c: dict, f: PatientFacts) -> Result:
@@ -519,6 +547,8 @@ def _pdl1(c: dict, f: PatientFacts, kind: str) -> Result:
 
 
 def _cns(c: dict, f: PatientFacts, kind: str) -> Result:
+    if _other_cancer(c, f):
+        return False, "cancer_out", f.code
     if not f.metastatic_sites:
         return None, "not_in_profile", ""
     if any(re.search(r"brain|cns|central nervous|leptomening", s) for s in f.metastatic_sites):
@@ -613,6 +643,8 @@ class CompiledTrial:
     criteria: list[CompiledCriterion]
     sites: list[dict[str, Any]]
     extra: dict[str, Any] = field(default_factory=dict)
+    plan: list[tuple[Any, ...]] | None = None
+    top: tuple[int, ...] = ()
 
 
 def compile_criteria(rows: list[dict[str, Any]]) -> list[CompiledCriterion]:
@@ -675,7 +707,7 @@ def compile_trial(record: dict[str, Any]) -> CompiledTrial:
         for code in cancer_codes_in(cond):
             if code not in codes:
                 codes.append(code)
-    return CompiledTrial(
+    trial = CompiledTrial(
         nct_id=record["nct_id"],
         title=record.get("title", ""),
         phases=list(record.get("phases") or []),
@@ -687,6 +719,8 @@ def compile_trial(record: dict[str, Any]) -> CompiledTrial:
         sites=list(record.get("sites") or []),
         extra=record.get("extra") or {},
     )
+    trial.plan, trial.top = _plan(trial.criteria)
+    return trial
 
 
 def _verdict(truth: bool | None, kind: str) -> str:
@@ -695,45 +729,55 @@ def _verdict(truth: bool | None, kind: str) -> str:
     return (MET if truth else NOT_MET) if kind == "inclusion" else (NOT_MET if truth else MET)
 
 
+_TO_CONFIRM = (UNKNOWN, "to_confirm", "")
+_KEY_IDS: dict[str, int] = {}
+
+
+def _plan(criteria: list[CompiledCriterion]) -> tuple[list[tuple[Any, ...]], tuple[int, ...]]:
+    """Evaluation order (children before parents) with interned check keys, and the top level."""
+    plan = []
+    for c in sorted(criteria, key=lambda x: -x.depth):
+        key = _KEY_IDS.setdefault(c.key, len(_KEY_IDS)) if c.check is not None else None
+        plan.append((c.index, key, c.check, c.kind, tuple(c.children), c.any_of))
+    return plan, tuple(c.index for c in criteria if c.depth == 0)
+
+
+def _aggregate(vs: list[str], any_of: bool) -> tuple[str, str, str]:
+    if any_of:
+        if MET in vs:
+            return MET, "children_one_met", ""
+        return (
+            (NOT_MET, "children_not_met", "")
+            if vs and all(v == NOT_MET for v in vs)
+            else (UNKNOWN, "children_unknown", "")
+        )
+    if NOT_MET in vs:
+        return NOT_MET, "children_not_met", ""
+    return (
+        (MET, "children_met", "") if vs and all(v == MET for v in vs) else (UNKNOWN, "children_unknown", "")
+    )
+
+
 def evaluate_trial(trial: CompiledTrial, facts: PatientFacts) -> dict[int, tuple[str, str, Any]]:
     """Verdict, reason code and value for every criterion (children before parents)."""
+    if trial.plan is None:
+        trial.plan, trial.top = _plan(trial.criteria)
     out: dict[int, tuple[str, str, Any]] = {}
     cache = facts.cache
-    for c in sorted(trial.criteria, key=lambda x: -x.depth):
-        if c.check is not None:
-            hit = cache.get((c.key, c.kind))
-            if hit is None:
-                truth, reason, value = _eval(c.check, facts, c.kind)
-                hit = (_verdict(truth, c.kind), reason, value)
-                cache[(c.key, c.kind)] = hit
-            own = hit
+    for index, key, check, kind, children, any_of in trial.plan:
+        if key is not None:
+            own = cache.get(key)
+            if own is None:
+                truth, reason, value = _eval(check, facts, kind)
+                own = cache[key] = (_verdict(truth, kind), reason, value)
         else:
-            own = (UNKNOWN, "to_confirm", "") if not c.children else None
-        if c.children:
-            vs = [out[i][0] for i in c.children if i in out]
-            if c.any_of:
-                agg = (
-                    (MET, "children_one_met", "")
-                    if MET in vs
-                    else (
-                        (NOT_MET, "children_not_met", "")
-                        if vs and all(v == NOT_MET for v in vs)
-                        else (UNKNOWN, "children_unknown", "")
-                    )
-                )
-            else:
-                agg = (
-                    (NOT_MET, "children_not_met", "")
-                    if NOT_MET in vs
-                    else (
-                        (MET, "children_met", "")
-                        if vs and all(v == MET for v in vs)
-                        else (UNKNOWN, "children_unknown", "")
-                    )
-                )
-            if own is None or own[0] == MET or agg[0] == NOT_MET:
-                own = agg if own is None or agg[0] != MET or own[0] != MET else own
-        out[c.index] = own  # type: ignore[assignment]
+            own = None if children else _TO_CONFIRM
+        if children:
+            agg = _aggregate([out[i][0] for i in children if i in out], any_of)
+            # A parent with its own check: a not_met on either side decides; met needs both.
+            if own is None or agg[0] == NOT_MET or (own[0] == MET and agg[0] != MET):
+                own = agg
+        out[index] = own  # type: ignore[assignment]
     return out
 
 
@@ -786,7 +830,7 @@ def match_trials(
         if only_open and t.status and t.status not in OPEN_STUDY_STATUSES:
             continue
         verdicts = evaluate_trial(t, facts)
-        top = [verdicts[c.index][0] for c in t.criteria if c.depth == 0]
+        top = [verdicts[i][0] for i in t.top]
         n_not = top.count(NOT_MET)
         n_unknown = top.count(UNKNOWN)
         n_met = top.count(MET)

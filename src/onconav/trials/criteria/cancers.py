@@ -14,6 +14,7 @@ import yaml
 
 __all__ = ["ancestors", "cancer_codes_in", "cancer_names", "known_codes"]
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 KB_CANCERS = Path(__file__).resolve().parents[4] / "knowledge" / "cancers"
 
 # Registry phrasings (lower case) -> KB OncoTree code. Longest phrases are matched first and
@@ -117,7 +118,7 @@ def _tree() -> tuple[dict[str, str | None], dict[str, str]]:
     parents: dict[str, str | None] = {}
     names: dict[str, str] = {}
     for path in sorted(KB_CANCERS.glob("*.yaml")):
-        for row in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for row in yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or []:
             code = str(row["oncotree_code"]).upper()
             parents[code] = row.get("parent")
             names[code] = row["name"]["en"]
@@ -141,7 +142,8 @@ def ancestors(code: str) -> list[str]:
 
 
 @functools.cache
-def _phrases() -> list[tuple[re.Pattern[str], str]]:
+def _phrases() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation, longest phrase first, so that each span is read by its longest name."""
     _, names = _tree()
     table: dict[str, str] = {}
     for code, name in names.items():
@@ -149,19 +151,19 @@ def _phrases() -> list[tuple[re.Pattern[str], str]]:
         if len(base) >= 8:  # short generic names ("Skin cancer" is fine; "Cancer" alone never occurs)
             table[base] = code
     table.update(ALIASES)
-    phrases = sorted(table.items(), key=lambda kv: -len(kv[0]))
-    return [(re.compile(r"(?<![a-z0-9])" + re.escape(p) + r"(?![a-z0-9])"), code) for p, code in phrases]
+    phrases = sorted(table, key=lambda p: (-len(p), p))
+    rx = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![a-z0-9])")
+    return rx, table
 
 
 def cancer_codes_in(text: str) -> list[str]:
-    """OncoTree codes named in ``text`` (longest phrase first, each span used once)."""
-    low = text.lower().replace("–", "-")
+    """OncoTree codes named in ``text`` (each span read once, by its longest name)."""
+    rx, table = _phrases()
     codes: list[str] = []
-    for pattern, code in _phrases():
-        if pattern.search(low):
-            low = pattern.sub(" ", low)
-            if code not in codes:
-                codes.append(code)
+    for m in rx.finditer(text.lower().replace("–", "-")):
+        code = table[m.group(0)]
+        if code not in codes:
+            codes.append(code)
     return codes
 
 

@@ -205,7 +205,7 @@ def _measurable(t: str) -> Check | None:
 
 def _cns(t: str) -> Check | None:
     if not re.search(
-        r"(?:brain|cns|central nervous system|leptomeningeal|meningeal)\s*(?:metasta|involvement|lymphoma|disease)|brain metasta",
+        r"(?:brain|cns|central nervous system|leptomeningeal|meningeal)\s*(?:metasta|involvement|lymphoma|leuka?emia)|brain metasta|cns[- ]\d",
         t,
         re.I,
     ):
@@ -213,7 +213,21 @@ def _cns(t: str) -> Check | None:
     active = bool(
         re.search(r"active|untreated|symptomatic|unstable|progressive|uncontrolled|requir", t, re.I)
     )
-    return {"type": "cns_mets", "active_only": active}
+    check: Check = {"type": "cns_mets", "active_only": active}
+    # "CNS involvement by myeloma / lymphoma": does not apply to a patient with another cancer.
+    codes = cancer_codes_in(t)
+    for word, group in _CNS_GROUPS.items():
+        if not codes and re.search(word, t, re.I):
+            codes = list(group)
+    if codes:
+        check["codes"] = codes
+    return check
+
+
+_CNS_GROUPS = {
+    r"lymphoma": ("LBL", "DLBCLNOS", "FL", "MCL", "CLLSLL", "CHL", "BLL", "TLL"),
+    r"leuka?emia": ("BLL", "TLL", "AML", "CLLSLL", "CML", "APLPMLRARA"),
+}
 
 
 # Drug classes a registry names, and the drugs (INN, brand, common code) that belong to them.
@@ -358,6 +372,32 @@ DRUG_CLASSES: dict[str, tuple[str, ...]] = {
         "belantamab",
     ),
     "taxane": ("taxane", "paclitaxel", "docetaxel", "nab-paclitaxel"),
+    "anthracycline": (
+        "anthracycline",
+        "doxorubicin",
+        "epirubicin",
+        "daunorubicin",
+        "idarubicin",
+        "pirarubicin",
+    ),
+    "alkylating": (
+        "alkylating",
+        "cyclophosphamide",
+        "bendamustine",
+        "chlorambucil",
+        "melphalan",
+        "ifosfamide",
+    ),
+    "transplant": (
+        "stem cell transplant",
+        "hematopoietic cell transplant",
+        "haematopoietic stem cell transplant",
+        "hsct",
+        "asct",
+        "autologous transplant",
+        "allogeneic transplant",
+        "bone marrow transplant",
+    ),
 }
 _CLASS_RES = {
     cls: re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in words) + r")", re.I)
@@ -370,17 +410,25 @@ def _prior_drug(t: str, kind: str) -> Check | None:
     if not re.search(
         r"prior|previous|previously|received|receipt|treated with|exposed|exposure|refractory to|failure of|failed|history of|resistant to|after",
         low,
-    ):
+    ) and not (kind == "exclusion" and _CLASS_RES["transplant"].search(t)):
         return None
     if re.search(
         r"\b(?:is|are) (?:allowed|permitted|eligible|acceptable)|may be enrolled|can be enrolled|regardless",
         low,
     ):
         return None
-    # Wash-out windows ("within 14 days before the first dose") are timing rules, not a drug history.
-    if re.search(r"within \d+\s*(?:days?|weeks?|half-lives)|washout|wash-out", low):
+    # An alternative the history cannot show ("failed ASCT or ineligible for it") leaves it open.
+    if kind == "inclusion" and re.search(
+        r"ineligible|not (?:be )?(?:a )?candidates?|not eligible|unsuitable|unfit|intoleran|contraindicat|declined|refused",
+        low,
+    ):
         return None
     classes = [cls for cls, rx in _CLASS_RES.items() if rx.search(t)]
+    # Wash-out windows ("within 14 days before the first dose") are timing rules, not a drug history;
+    # for a transplant the question is first whether there was one at all.
+    timed = bool(re.search(r"within \d+\s*(?:days?|weeks?|months?|half-lives)|washout|wash-out", low))
+    if timed and classes != ["transplant"]:
+        return None
     if "bcma" in classes and "car_t" in classes and re.search(r"bcma[- ](?:directed |targeted )?car", low):
         classes = ["bcma", "car_t"]
     if not classes:
@@ -396,7 +444,18 @@ def _prior_drug(t: str, kind: str) -> Check | None:
         or bool(re.search(r"\band\b", low) and not re.search(r"\bor\b", low))
         or (set(classes) in ({"bcma", "car_t"}, {"cd19", "car_t"}))
     )
-    return {"type": "prior_drug", "classes": classes, "require_all": all_of and len(classes) > 1}
+    check: Check = {"type": "prior_drug", "classes": classes, "require_all": all_of and len(classes) > 1}
+    if timed:
+        check["timed"] = True
+    if kind == "inclusion" and re.search(
+        r"(?:refractory|resistant) to (?!the (?:last|most recent|previous|prior) (?:line|regimen|therapy|treatment))",
+        low,
+    ):
+        check["refractory"] = True
+    exc = re.search(r"(?:other than|except(?: for)?|excluding|with the exception of)\s+([a-z0-9\- ]+)", low)
+    if exc:
+        check["except"] = exc.group(1).strip()
+    return check
 
 
 def _prior_lines(t: str) -> Check | None:
@@ -405,10 +464,23 @@ def _prior_lines(t: str) -> Check | None:
         r"prior|previous|received|after|failure|failed|relapsed|refractory|treated", low
     ):
         return None
-    if re.search(r"first[- ]line (?:treatment|therapy)\b(?! failure)", low) and not re.search(
-        r"after|failed|failure|progress", low
+    # Conditions on others ("patients who have failed only one line must ...") are not a line count.
+    if re.match(
+        r"(?:(?:patients?|subjects?|participants?) who\b.*\b(?:must|should|need)|if\b|for (?:patients?|subjects?) (?:who|with))",
+        low,
     ):
-        pass
+        return None
+    check = _lines_count(low)
+    if check is None:
+        return None
+    # "more than one line of therapy for LBCL": counts only for that cancer.
+    codes = cancer_codes_in(t)
+    if codes:
+        check["codes"] = codes
+    return check
+
+
+def _lines_count(low: str) -> Check | None:
     words = "|".join(_WORDNUM)
     num = rf"(\d+|{words})"
 
@@ -467,6 +539,10 @@ def _status(t: str) -> Check | None:
                 r"untreated (?:brain|cns)|untreated (?:hbv|hepatitis|infection)", low
             ):
                 continue
+            if status == "relapsed_refractory" and re.search(
+                r"within \d+ (?:months?|weeks?|days?)|\d+ months? (?:of|after|from)|primary refractory", low
+            ):
+                return None  # relapse timing: not in the profile
             return {"type": "status", "status": status}
     return None
 
@@ -670,6 +746,9 @@ def _cancer(t: str, kind: str) -> Check | None:
 def extract_check(text: str, kind: str = "inclusion") -> Check | None:
     """The structured check for one criterion, or None when nothing in it can be checked reliably."""
     t = normalise(text)
+    # A rule for some patients only ("patients who ... must ...", "if ...") cannot be read alone.
+    if re.match(r"(?:(?:patients?|subjects?|participants?) who\b.*\b(?:must|should|need)\b|if\b)", t, re.I):
+        return None
     checks: list[Check] = []
     for fn in (_age, _sex, _karnofsky, _life):
         c = fn(t)
@@ -710,7 +789,9 @@ def extract_check(text: str, kind: str = "inclusion") -> Check | None:
             elif kind == "inclusion" and not checks:
                 st = _status(t)
                 if st and re.search(
-                    r"disease|lymphoma|myeloma|cancer|carcinoma|tumou?r|leuka?emia|malignan", t, re.I
+                    r"disease|lymphoma|myeloma|cancer|carcinoma|tumou?r|leuka?emia|malignan|therapy|treatment|line",
+                    t,
+                    re.I,
                 ):
                     checks.append(st)
     if not checks:
