@@ -118,7 +118,13 @@ def test_command_import_and_match_json(tmp_path: Path, capsys):
     # then the output follows the contract and trials with a not_met come last
     first = out[0]
     assert {"nct_id", "title", "phase", "status", "score", "criteria", "sites"} <= set(first)
-    assert first["nct_id"] == "NCT99900002"  # BCMA CAR-T: myeloma, 3 lines, triple-class exposed
+    by_id = {t["nct_id"]: t for t in out}
+    # the myeloma CAR-T trials fit (myeloma, 3 lines, triple-class exposed, no prior BCMA therapy)
+    assert first["nct_id"] in {"NCT99900002", "NCT99900010"}
+    assert not [c for c in by_id["NCT99900002"]["criteria"] if c["verdict"] == "not_met"]
+    # and the lymphoma CAR-T trial does not: its diagnosis criterion is not_met, with a reason
+    cancer = next(c for c in by_id["NCT99900001"]["criteria"] if c["text"].startswith("Histologically"))
+    assert cancer["verdict"] == "not_met" and "PCM" in cancer["reason"]
     flags = [any(c["verdict"] == "not_met" for c in t["criteria"]) for t in out]
     assert flags == sorted(flags)
     # and closed trials are left out

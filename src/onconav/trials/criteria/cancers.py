@@ -118,7 +118,7 @@ def _tree() -> tuple[dict[str, str | None], dict[str, str]]:
     parents: dict[str, str | None] = {}
     names: dict[str, str] = {}
     for path in sorted(KB_CANCERS.glob("*.yaml")):
-        for row in yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or []:
+        for row in yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or []:  # noqa: S506 (a safe loader)
             code = str(row["oncotree_code"]).upper()
             parents[code] = row.get("parent")
             names[code] = row["name"]["en"]
