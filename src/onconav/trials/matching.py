@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,7 +182,8 @@ class PatientFacts:
     organ: dict[str, float]
     cities: list[str]
     countries: list[str]
-    cache: dict[int, tuple[str, str, Any]] = field(default_factory=dict)
+    units: list[tuple[str, str, Any]] = field(default_factory=list)  # verdict per unit id
+    weights: list[int] = field(default_factory=list)
 
     @classmethod
     def from_profile(cls, profile: Profile | dict[str, Any]) -> PatientFacts:
@@ -645,6 +647,8 @@ class CompiledTrial:
     extra: dict[str, Any] = field(default_factory=dict)
     plan: list[tuple[Any, ...]] | None = None
     top: tuple[int, ...] = ()
+    open_cities: frozenset[str] = frozenset()
+    open_countries: frozenset[str] = frozenset()
 
 
 def compile_criteria(rows: list[dict[str, Any]]) -> list[CompiledCriterion]:
@@ -720,6 +724,9 @@ def compile_trial(record: dict[str, Any]) -> CompiledTrial:
         extra=record.get("extra") or {},
     )
     trial.plan, trial.top = _plan(trial.criteria)
+    open_sites = [x for x in trial.sites if (x.get("status") or "").upper() in OPEN_SITE_STATUSES]
+    trial.open_cities = frozenset((x.get("city") or "").lower() for x in open_sites)
+    trial.open_countries = frozenset((x.get("country") or "").lower() for x in open_sites)
     return trial
 
 
@@ -730,27 +737,50 @@ def _verdict(truth: bool | None, kind: str) -> str:
 
 
 _TO_CONFIRM = (UNKNOWN, "to_confirm", "")
-_KEY_IDS: dict[str, int] = {}
+# Units: every distinct check (with its kind) and every distinct parent (its own unit, its
+# children's units, any/all) across all compiled trials, registered once, children first. A
+# profile evaluates each unit once; a trial is then a tuple of unit ids.
+_UNITS: list[tuple[Any, ...]] = [("const", _TO_CONFIRM)]
+_UNIT_IDS: dict[Any, int] = {}
+_UNIT_LOCK = threading.Lock()
+# Verdicts as numbers so that a trial's counts are one sum: not_met adds 10000, unknown adds 1.
+_WEIGHT = {MET: 0, UNKNOWN: 1, NOT_MET: 10000}
+
+
+def _unit(key: Any, spec: tuple[Any, ...]) -> int:
+    uid = _UNIT_IDS.get(key)
+    if uid is None:
+        with _UNIT_LOCK:
+            uid = _UNIT_IDS.get(key)
+            if uid is None:
+                _UNITS.append(spec)
+                uid = _UNIT_IDS[key] = len(_UNITS) - 1
+    return uid
 
 
 def _plan(criteria: list[CompiledCriterion]) -> tuple[list[tuple[Any, ...]], tuple[int, ...]]:
-    """Evaluation order (children before parents) with interned check keys, and the top level."""
+    """Unit ids per criterion (children first) and the top-level unit ids."""
+    units: dict[int, int] = {}
     plan = []
     for c in sorted(criteria, key=lambda x: -x.depth):
-        key = _KEY_IDS.setdefault(c.key, len(_KEY_IDS)) if c.check is not None else None
-        plan.append((c.index, key, c.check, c.kind, tuple(c.children), c.any_of))
-    return plan, tuple(c.index for c in criteria if c.depth == 0)
+        own = _unit(c.key, ("check", c.check, c.kind)) if c.check is not None else None
+        if c.children:
+            kids = tuple(units[i] for i in c.children if i in units)
+            uid = _unit(("group", own, kids, c.any_of), ("group", own, kids, c.any_of))
+        else:
+            uid = own if own is not None else 0
+        units[c.index] = uid
+        plan.append((c.index, uid))
+    return plan, tuple(units[c.index] for c in criteria if c.depth == 0)
 
 
 def _aggregate(vs: list[str], any_of: bool) -> tuple[str, str, str]:
     if any_of:
         if MET in vs:
             return MET, "children_one_met", ""
-        return (
-            (NOT_MET, "children_not_met", "")
-            if vs and all(v == NOT_MET for v in vs)
-            else (UNKNOWN, "children_unknown", "")
-        )
+        if vs and all(v == NOT_MET for v in vs):
+            return NOT_MET, "children_not_met", ""
+        return UNKNOWN, "children_unknown", ""
     if NOT_MET in vs:
         return NOT_MET, "children_not_met", ""
     return (
@@ -758,47 +788,47 @@ def _aggregate(vs: list[str], any_of: bool) -> tuple[str, str, str]:
     )
 
 
-def evaluate_trial(trial: CompiledTrial, facts: PatientFacts) -> dict[int, tuple[str, str, Any]]:
-    """Verdict, reason code and value for every criterion (children before parents)."""
-    if trial.plan is None:
-        trial.plan, trial.top = _plan(trial.criteria)
-    out: dict[int, tuple[str, str, Any]] = {}
-    cache = facts.cache
-    for index, key, check, kind, children, any_of in trial.plan:
-        if key is not None:
-            own = cache.get(key)
-            if own is None:
-                truth, reason, value = _eval(check, facts, kind)
-                own = cache[key] = (_verdict(truth, kind), reason, value)
+_ONE_MET = (MET, "children_one_met", "")
+_ALL_NOT = (NOT_MET, "children_not_met", "")
+_ONE_NOT = (NOT_MET, "children_not_met", "")
+_ALL_MET = (MET, "children_met", "")
+_SOME_UNKNOWN = (UNKNOWN, "children_unknown", "")
+
+
+def _evaluate_units(facts: PatientFacts) -> list[tuple[str, str, Any]]:
+    """Every registered unit's verdict for this profile (new units are added on the next call)."""
+    done = facts.units
+    weights = facts.weights
+    wget = weights.__getitem__
+    for spec in _UNITS[len(done) :]:
+        if spec[0] == "const":
+            own = spec[1]
+        elif spec[0] == "check":
+            truth, reason, value = _eval(spec[1], facts, spec[2])
+            own = (_verdict(truth, spec[2]), reason, value)
         else:
-            own = None if children else _TO_CONFIRM
-        if children:
-            agg = _aggregate([out[i][0] for i in children if i in out], any_of)
+            _, own_id, kids, any_of = spec
+            n_not, n_unknown = divmod(sum(map(wget, kids)), 10000)
+            if any_of:
+                n_met = len(kids) - n_not - n_unknown
+                agg = _ONE_MET if n_met else (_ALL_NOT if kids and n_not == len(kids) else _SOME_UNKNOWN)
+            else:
+                agg = _ONE_NOT if n_not else (_ALL_MET if kids and not n_unknown else _SOME_UNKNOWN)
+            own = done[own_id] if own_id is not None else None
             # A parent with its own check: a not_met on either side decides; met needs both.
             if own is None or agg[0] == NOT_MET or (own[0] == MET and agg[0] != MET):
                 own = agg
-        out[index] = own  # type: ignore[assignment]
-    return out
+        done.append(own)
+        weights.append(_WEIGHT[own[0]])
+    return done
 
 
-def _relevance(trial: CompiledTrial, facts: PatientFacts) -> int:
-    if not trial.condition_codes:
-        return 0
-    if facts.code in trial.condition_codes:
-        return 3
-    for depth, code in enumerate(facts.lineage):
-        if code in trial.condition_codes:
-            return 2 if depth <= 2 else 1
-    return 0
-
-
-def _site_preference(trial: CompiledTrial, facts: PatientFacts) -> int:
-    open_sites = [s for s in trial.sites if (s.get("status") or "").upper() in OPEN_SITE_STATUSES]
-    if any((s.get("city") or "").lower() in facts.cities for s in open_sites):
-        return 2
-    if any((s.get("country") or "").lower() in facts.countries for s in open_sites):
-        return 1
-    return 0
+def evaluate_trial(trial: CompiledTrial, facts: PatientFacts) -> dict[int, tuple[str, str, Any]]:
+    """Verdict, reason code and value for every criterion."""
+    if trial.plan is None:
+        trial.plan, trial.top = _plan(trial.criteria)
+    units = _evaluate_units(facts)
+    return {index: units[uid] for index, uid in trial.plan}
 
 
 def sort_sites(sites: list[dict[str, Any]], facts: PatientFacts | None = None) -> list[dict[str, Any]]:
@@ -825,25 +855,43 @@ def match_trials(
 ) -> list[dict[str, Any]]:
     """Every trial with a verdict per criterion, best first (contract section 5)."""
     facts = profile if isinstance(profile, PatientFacts) else PatientFacts.from_profile(profile)
+    _evaluate_units(facts)
+    weight = facts.weights.__getitem__
+    lineage = {code: depth for depth, code in enumerate(facts.lineage)}
+    cities, countries = set(facts.cities), set(facts.countries)
     scored = []
     for t in trials:
         if only_open and t.status and t.status not in OPEN_STUDY_STATUSES:
             continue
-        verdicts = evaluate_trial(t, facts)
-        top = [verdicts[i][0] for i in t.top]
-        n_not = top.count(NOT_MET)
-        n_unknown = top.count(UNKNOWN)
-        n_met = top.count(MET)
-        score = round(n_met / len(top), 2) if top else 0.0
-        key = (n_not > 0, n_unknown, -_relevance(t, facts), -_site_preference(t, facts), t.nct_id)
-        scored.append((key, t, verdicts, score, n_not, n_unknown))
+        if t.plan is None:
+            t.plan, t.top = _plan(t.criteria)
+            _evaluate_units(facts)
+            weight = facts.weights.__getitem__
+        total = sum(map(weight, t.top))
+        n_not, n_unknown = divmod(total, 10000)
+        relevance = 0
+        if t.condition_codes:
+            for code in t.condition_codes:
+                depth = lineage.get(code)
+                if depth is not None:
+                    relevance = max(relevance, 3 if depth == 0 else (2 if depth <= 2 else 1))
+        place = 0
+        if cities or countries:
+            if not t.open_cities.isdisjoint(cities):
+                place = 2
+            elif not t.open_countries.isdisjoint(countries):
+                place = 1
+        scored.append(((n_not > 0, n_unknown, -relevance, -place, t.nct_id), t, n_not, n_unknown))
     scored.sort(key=lambda x: x[0])
     if limit is not None:
         scored = scored[:limit]
-    return [
-        _render(t, verdicts, score, n_not, n_unknown, facts, lang)
-        for _k, t, verdicts, score, n_not, n_unknown in scored
-    ]
+    out = []
+    for _k, t, n_not, n_unknown in scored:
+        verdicts = evaluate_trial(t, facts)
+        top = [verdicts[c.index][0] for c in t.criteria if c.depth == 0]
+        score = round(top.count(MET) / len(top), 2) if top else 0.0
+        out.append(_render(t, verdicts, score, n_not, n_unknown, facts, lang))
+    return out
 
 
 def _render(

@@ -32,6 +32,38 @@ from onconav.trials.criteria.cancers import cancer_codes_in
 
 __all__ = ["DRUG_CLASSES", "extract_check", "normalise"]
 
+
+# Compiled patterns, cached by their text: parsing thousands of trials at import stays fast.
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    key = "(?i)" + pattern if flags else pattern
+    rx = _COMPILED.get(key)
+    if rx is None:
+        rx = _COMPILED[key] = re.compile(key)
+    return rx
+
+
+def _search(pattern: str, text: str, flags: int = 0) -> re.Match[str] | None:
+    return _rx(pattern, flags).search(text)
+
+
+def _match(pattern: str, text: str, flags: int = 0) -> re.Match[str] | None:
+    return _rx(pattern, flags).match(text)
+
+
+def _fullmatch(pattern: str, text: str, flags: int = 0) -> re.Match[str] | None:
+    return _rx(pattern, flags).fullmatch(text)
+
+
+def _finditer(pattern: str, text: str, flags: int = 0):  # type: ignore[no-untyped-def]
+    return _rx(pattern, flags).finditer(text)
+
+
+def _sub(pattern: str, repl, text: str, flags: int = 0) -> str:  # type: ignore[no-untyped-def]
+    return _rx(pattern, flags).sub(repl, text)
+
 Check = dict[str, Any]
 
 _WORDNUM = {
@@ -53,33 +85,33 @@ def normalise(text: str) -> str:
     t = text.replace("≧", "≥").replace("≦", "≤").replace("＞", ">").replace("＜", "<").replace("＝", "=")
     t = t.replace("–", "-").replace("—", "-").replace("～", "~").replace("，", ", ").replace("；", "; ")
     t = t.replace("μ", "µ").replace("（", "(").replace("）", ")").replace("：", ": ")
-    t = re.sub(
+    t = _sub(
         r">\s*=|=\s*>|> or =|greater than or equal to|no less than|not less than|at least|≥\s*=",
         "≥",
         t,
         flags=re.I,
     )
-    t = re.sub(
+    t = _sub(
         r"<\s*=|=\s*<|< or =|less than or equal to|no more than|not more than|not exceeding|not greater than|up to",
         "≤",
         t,
         flags=re.I,
     )
-    t = re.sub(r"greater than|more than|higher than|above|over", ">", t, flags=re.I)
-    t = re.sub(r"less than|lower than|below|under", "<", t, flags=re.I)
+    t = _sub(r"greater than|more than|higher than|above|over", ">", t, flags=re.I)
+    t = _sub(r"less than|lower than|below|under", "<", t, flags=re.I)
     # x10^9/L written as x109/L, ×10E9/L, x 10⁹/L, 10*9/L
-    t = re.sub(r"[x×*]\s*10\s*(?:\^|\*|e|E)?\s*(9|⁹)\s*/\s*l\b", " x10^9/L", t, flags=re.I)
-    t = re.sub(r"[x×*]\s*10\s*(?:\^|\*|e|E)?\s*(12|¹²)\s*/\s*l\b", " x10^12/L", t, flags=re.I)
-    t = re.sub(r"(?<=\d)\s*[x×*]\s*(?=uln|upper limit)", " xULN", t, flags=re.I)
-    t = re.sub(r"(?:times|fold)\s+(?:the\s+)?(?:uln|upper limit of normal)", "xULN", t, flags=re.I)
-    t = re.sub(
+    t = _sub(r"[x×*]\s*10\s*(?:\^|\*|e|E)?\s*(9|⁹)\s*/\s*l\b", " x10^9/L", t, flags=re.I)
+    t = _sub(r"[x×*]\s*10\s*(?:\^|\*|e|E)?\s*(12|¹²)\s*/\s*l\b", " x10^12/L", t, flags=re.I)
+    t = _sub(r"(?<=\d)\s*[x×*]\s*(?=uln|upper limit)", " xULN", t, flags=re.I)
+    t = _sub(r"(?:times|fold)\s+(?:the\s+)?(?:uln|upper limit of normal)", "xULN", t, flags=re.I)
+    t = _sub(
         r"[x×*]?\s*(?:the\s+)?(?:institutional\s+)?upper limits? of (?:the\s+)?normal(?: range)?(?:\s*\(uln\))?",
         "xULN",
         t,
         flags=re.I,
     )
-    t = re.sub(r"[x×]\s*ULN|xULN", "xULN", t, flags=re.I)
-    t = re.sub(r"\s+", " ", t)
+    t = _sub(r"[x×]\s*ULN|xULN", "xULN", t, flags=re.I)
+    t = _sub(r"\s+", " ", t)
     return t.strip()
 
 
@@ -89,17 +121,17 @@ _OP = r"(≥|≤|>|<|=)"
 
 def _age(t: str) -> Check | None:
     low = t.lower()
-    if not re.search(r"\bage[ds]?\b|years? (?:of age|old)|\byrs?\b|岁", low):
+    if not _search(r"\bage[ds]?\b|years? (?:of age|old)|\byrs?\b|岁", low):
         return None
-    if re.search(r"life expectancy|survival|since|diagnos|after|within|months? (?:of|after)", low):
+    if _search(r"life expectancy|survival|since|diagnos|after|within|months? (?:of|after)", low):
         return None
-    m = re.search(_NUM + r"\s*(?:years?(?: old)?\s*)?(?:-|~|to|and)\s*" + _NUM + r"\s*(?:years?|岁)", low)
+    m = _search(_NUM + r"\s*(?:years?(?: old)?\s*)?(?:-|~|to|and)\s*" + _NUM + r"\s*(?:years?|岁)", low)
     if m:
         return {"type": "age", "min": float(m.group(1)), "max": float(m.group(2))}
-    lo = re.search(r"(≥|>)\s*" + _NUM + r"\s*(?:years?|岁)?", low) or re.search(
+    lo = _search(r"(≥|>)\s*" + _NUM + r"\s*(?:years?|岁)?", low) or _search(
         _NUM + r"\s*(?:years?|岁)[^,;]{0,25}?(?:or older|or above|and above|or over|and older|\+)", low
     )
-    hi = re.search(r"(≤|<)\s*" + _NUM + r"\s*(?:years?|岁)?", low)
+    hi = _search(r"(≤|<)\s*" + _NUM + r"\s*(?:years?|岁)?", low)
     out: Check = {"type": "age", "min": None, "max": None}
     if lo:
         if lo.lastindex == 2:
@@ -115,26 +147,26 @@ def _age(t: str) -> Check | None:
 
 def _sex(t: str) -> Check | None:
     low = t.lower()
-    if re.search(r"pregnan|childbearing|contracept|lactat|breast-?feed", low):
+    if _search(r"pregnan|childbearing|contracept|lactat|breast-?feed", low):
         return None
-    if re.fullmatch(
+    if _fullmatch(
         r"(?:gender|sex)?[: ]*(?:male (?:or|and) female|both (?:sexes|genders)|gender (?:is )?not limited|unlimited gender|any gender)[^a-z]*(?:patients?|subjects?|participants?)?\.?",
         low,
     ):
         return {"type": "sex", "sex": "all"}
-    if re.match(r"^(?:female|women)\b(?: patients| participants| subjects)?(?: only)?\W*$", low):
+    if _match(r"^(?:female|women)\b(?: patients| participants| subjects)?(?: only)?\W*$", low):
         return {"type": "sex", "sex": "female"}
-    if re.match(r"^(?:male|men)\b(?: patients| participants| subjects)?(?: only)?\W*$", low):
+    if _match(r"^(?:male|men)\b(?: patients| participants| subjects)?(?: only)?\W*$", low):
         return {"type": "sex", "sex": "male"}
     return None
 
 
 def _ecog(t: str) -> Check | None:
-    m = re.search(r"(?:ecog|eastern cooperative oncology group|\bps\b|performance status)", t, re.I)
-    if not m or re.search(r"karnofsky|\bkps\b|lansky", t, re.I):
+    m = _search(r"(?:ecog|eastern cooperative oncology group|\bps\b|performance status)", t, re.I)
+    if not m or _search(r"karnofsky|\bkps\b|lansky", t, re.I):
         return None
     tail = t[m.start() : m.start() + 90]
-    op = re.search(r"(≥|≤|>|<)\s*(\d)", tail)
+    op = _search(r"(≥|≤|>|<)\s*(\d)", tail)
     if op:
         n = int(op.group(2))
         return {
@@ -144,7 +176,7 @@ def _ecog(t: str) -> Check | None:
             ">": {"type": "ecog", "min": n + 1},
         }[op.group(1)]
     digits = [int(d) for d in re.findall(r"(?<![\d.])([0-4])(?![\d.%])", tail)]
-    rng = re.search(r"([0-4])\s*(?:-|~|to)\s*([0-4])(?!\d)", tail)
+    rng = _search(r"([0-4])\s*(?:-|~|to)\s*([0-4])(?!\d)", tail)
     if rng:
         return (
             {"type": "ecog", "min": int(rng.group(1)), "max": int(rng.group(2))}
@@ -159,7 +191,7 @@ def _ecog(t: str) -> Check | None:
 
 
 def _karnofsky(t: str) -> Check | None:
-    m = re.search(r"(?:karnofsky|\bkps\b)[^0-9]{0,40}?(≥|≤|>|<)?\s*(\d{2,3})\s*%?", t, re.I)
+    m = _search(r"(?:karnofsky|\bkps\b)[^0-9]{0,40}?(≥|≤|>|<)?\s*(\d{2,3})\s*%?", t, re.I)
     if not m:
         return None
     n, op = int(m.group(2)), m.group(1) or "≥"
@@ -169,7 +201,7 @@ def _karnofsky(t: str) -> Check | None:
 
 
 def _life(t: str) -> Check | None:
-    m = re.search(
+    m = _search(
         r"(?:life expectancy|expected survival|estimated survival|survival (?:time )?expected)[^0-9]{0,30}?"
         + _NUM
         + r"\s*(weeks?|months?)",
@@ -186,38 +218,38 @@ def _life(t: str) -> Check | None:
 
 
 def _pregnancy(t: str) -> Check | None:
-    if re.search(r"pregnan|breast-?feeding|lactating|nursing", t, re.I):
+    if _search(r"pregnan|breast-?feeding|lactating|nursing", t, re.I):
         return {"type": "pregnancy"}
     return None
 
 
 def _measurable(t: str) -> Check | None:
-    if re.search(
+    if _search(
         r"\bmeasurable (?:disease|lesion|tumou?r)|\bevaluable (?:disease|lesion)|measurable[^.;]{0,40}(?:recist|lugano|imwg)",
         t,
         re.I,
     ):
-        if re.search(r"\bno(?:n)?[- ]measurable\b", t, re.I):
+        if _search(r"\bno(?:n)?[- ]measurable\b", t, re.I):
             return None
         return {"type": "measurable"}
     return None
 
 
 def _cns(t: str) -> Check | None:
-    if not re.search(
+    if not _search(
         r"(?:brain|cns|central nervous system|leptomeningeal|meningeal)\s*(?:metasta|involvement|lymphoma|leuka?emia)|brain metasta|cns[- ]\d",
         t,
         re.I,
     ):
         return None
     active = bool(
-        re.search(r"active|untreated|symptomatic|unstable|progressive|uncontrolled|requir", t, re.I)
+        _search(r"active|untreated|symptomatic|unstable|progressive|uncontrolled|requir", t, re.I)
     )
     check: Check = {"type": "cns_mets", "active_only": active}
     # "CNS involvement by myeloma / lymphoma": does not apply to a patient with another cancer.
     codes = cancer_codes_in(t)
     for word, group in _CNS_GROUPS.items():
-        if not codes and re.search(word, t, re.I):
+        if not codes and _search(word, t, re.I):
             codes = list(group)
     if codes:
         check["codes"] = codes
@@ -407,18 +439,18 @@ _CLASS_RES = {
 
 def _prior_drug(t: str, kind: str) -> Check | None:
     low = t.lower()
-    if not re.search(
+    if not _search(
         r"prior|previous|previously|received|receipt|treated with|exposed|exposure|refractory to|failure of|failed|history of|resistant to|after",
         low,
     ) and not (kind == "exclusion" and _CLASS_RES["transplant"].search(t)):
         return None
-    if re.search(
+    if _search(
         r"\b(?:is|are) (?:allowed|permitted|eligible|acceptable)|may be enrolled|can be enrolled|regardless",
         low,
     ):
         return None
     # An alternative the history cannot show ("failed ASCT or ineligible for it") leaves it open.
-    if kind == "inclusion" and re.search(
+    if kind == "inclusion" and _search(
         r"ineligible|not (?:be )?(?:a )?candidates?|not eligible|unsuitable|unfit|intoleran|contraindicat|declined|refused",
         low,
     ):
@@ -426,33 +458,33 @@ def _prior_drug(t: str, kind: str) -> Check | None:
     classes = [cls for cls, rx in _CLASS_RES.items() if rx.search(t)]
     # Wash-out windows ("within 14 days before the first dose") are timing rules, not a drug history;
     # for a transplant the question is first whether there was one at all.
-    timed = bool(re.search(r"within \d+\s*(?:days?|weeks?|months?|half-lives)|washout|wash-out", low))
+    timed = bool(_search(r"within \d+\s*(?:days?|weeks?|months?|half-lives)|washout|wash-out", low))
     if timed and classes != ["transplant"]:
         return None
-    if "bcma" in classes and "car_t" in classes and re.search(r"bcma[- ](?:directed |targeted )?car", low):
+    if "bcma" in classes and "car_t" in classes and _search(r"bcma[- ](?:directed |targeted )?car", low):
         classes = ["bcma", "car_t"]
     if not classes:
         return None
-    if "car_t" in classes and "cd19" in classes and re.search(r"cd19[- ](?:directed |targeted )?car", low):
+    if "car_t" in classes and "cd19" in classes and _search(r"cd19[- ](?:directed |targeted )?car", low):
         classes = ["cd19", "car_t"]
-    triple = re.search(r"triple[- ]class|three (?:drug )?classes", low)
+    triple = _search(r"triple[- ]class|three (?:drug )?classes", low)
     if triple:
         classes = [c for c in classes if c in ("proteasome_inhibitor", "imid", "anti_cd38")] or classes
     # "BCMA CAR-T" = a CAR-T that is BCMA-directed: all; lists ("PI, IMiD and anti-CD38") = all; "or" = any
     all_of = (
         bool(triple)
-        or bool(re.search(r"\band\b", low) and not re.search(r"\bor\b", low))
+        or bool(_search(r"\band\b", low) and not _search(r"\bor\b", low))
         or (set(classes) in ({"bcma", "car_t"}, {"cd19", "car_t"}))
     )
     check: Check = {"type": "prior_drug", "classes": classes, "require_all": all_of and len(classes) > 1}
     if timed:
         check["timed"] = True
-    if kind == "inclusion" and re.search(
+    if kind == "inclusion" and _search(
         r"(?:refractory|resistant) to (?!the (?:last|most recent|previous|prior) (?:line|regimen|therapy|treatment))",
         low,
     ):
         check["refractory"] = True
-    exc = re.search(r"(?:other than|except(?: for)?|excluding|with the exception of)\s+([a-z0-9\- ]+)", low)
+    exc = _search(r"(?:other than|except(?: for)?|excluding|with the exception of)\s+([a-z0-9\- ]+)", low)
     if exc:
         check["except"] = exc.group(1).strip()
     return check
@@ -460,12 +492,12 @@ def _prior_drug(t: str, kind: str) -> Check | None:
 
 def _prior_lines(t: str) -> Check | None:
     low = t.lower()
-    if not re.search(r"lines?\b|regimens?\b", low) or not re.search(
+    if not _search(r"lines?\b|regimens?\b", low) or not _search(
         r"prior|previous|received|after|failure|failed|relapsed|refractory|treated", low
     ):
         return None
     # Conditions on others ("patients who have failed only one line must ...") are not a line count.
-    if re.match(
+    if _match(
         r"(?:(?:patients?|subjects?|participants?) who\b.*\b(?:must|should|need)|if\b|for (?:patients?|subjects?) (?:who|with))",
         low,
     ):
@@ -487,10 +519,10 @@ def _lines_count(low: str) -> Check | None:
     def val(s: str) -> int:
         return int(s) if s.isdigit() else _WORDNUM[s]
 
-    m = re.search(num + r"\s*(?:-|~|to)\s*" + num + r"\s*(?:prior |previous )?(?:lines?|regimens?)", low)
+    m = _search(num + r"\s*(?:-|~|to)\s*" + num + r"\s*(?:prior |previous )?(?:lines?|regimens?)", low)
     if m:
         return {"type": "prior_lines", "min": val(m.group(1)), "max": val(m.group(2))}
-    m = re.search(r"(≥|>|≤|<)\s*" + num + r"\s*(?:prior |previous |systemic )*(?:lines?|regimens?)", low)
+    m = _search(r"(≥|>|≤|<)\s*" + num + r"\s*(?:prior |previous |systemic )*(?:lines?|regimens?)", low)
     if m:
         n = val(m.group(2))
         op = m.group(1)
@@ -500,16 +532,16 @@ def _lines_count(low: str) -> Check | None:
             "≤": {"type": "prior_lines", "min": None, "max": n},
             "<": {"type": "prior_lines", "min": None, "max": n - 1},
         }[op]
-    m = re.search(
+    m = _search(
         num + r"\s*(?:or more|\+|and above|or above)\s*(?:prior |previous |systemic )*(?:lines?|regimens?)",
         low,
     )
     if m:
         return {"type": "prior_lines", "min": val(m.group(1)), "max": None}
-    m = re.search(num + r"\s*(?:prior |previous |systemic |standard )*(?:lines?|regimens?)", low)
+    m = _search(num + r"\s*(?:prior |previous |systemic |standard )*(?:lines?|regimens?)", low)
     if m:
         n = val(m.group(1))
-        if re.search(r"(?:only|exactly|one and only)\s*" + re.escape(m.group(1)), low):
+        if _search(r"(?:only|exactly|one and only)\s*" + re.escape(m.group(1)), low):
             return {"type": "prior_lines", "min": n, "max": n}
         return {"type": "prior_lines", "min": n, "max": None}
     return None
@@ -534,12 +566,12 @@ _STATUS_PATTERNS = (
 def _status(t: str) -> Check | None:
     low = t.lower()
     for status, rx in _STATUS_PATTERNS:
-        if re.search(rx, low):
-            if status == "untreated" and re.search(
+        if _search(rx, low):
+            if status == "untreated" and _search(
                 r"untreated (?:brain|cns)|untreated (?:hbv|hepatitis|infection)", low
             ):
                 continue
-            if status == "relapsed_refractory" and re.search(
+            if status == "relapsed_refractory" and _search(
                 r"within \d+ (?:months?|weeks?|days?)|\d+ months? (?:of|after|from)|primary refractory", low
             ):
                 return None  # relapse timing: not in the profile
@@ -579,24 +611,24 @@ def _biomarkers(t: str) -> list[Check]:
     low = t.lower()
     out: list[Check] = []
     for target, variant, rx in _BIOMARKERS:
-        if re.search(rx, low):
+        if _search(rx, low):
             if target == "EGFR" and variant == "sensitizing" and any(c.get("target") == "EGFR" for c in out):
                 continue
             if (
                 target in ("BCMA", "CD19", "CD20")
-                and re.search(rf"{target.lower()}[- ](?:directed|targeted|car)", low)
-                and not re.search(r"express|positive", low)
+                and _search(rf"{target.lower()}[- ](?:directed|targeted|car)", low)
+                and not _search(r"express|positive", low)
             ):
                 continue
             neg = bool(
-                re.search(
+                _search(
                     rf"(?:{rx})[^;.]{{0,25}}(?:negative|wild[- ]type|-negative)|(?:negative|wild[- ]type) (?:for )?(?:{rx})",
                     low,
                 )
             )
             check: Check = {"type": "biomarker", "target": target, "variant": variant, "positive": not neg}
             if target == "CLDN18.2":
-                pct = re.search(r"≥\s*(\d+)\s*%", low)
+                pct = _search(r"≥\s*(\d+)\s*%", low)
                 if pct:
                     check["min_percent"] = int(pct.group(1))
             out.append(check)
@@ -605,33 +637,33 @@ def _biomarkers(t: str) -> list[Check]:
 
 def _her2(t: str) -> Check | None:
     low = t.lower()
-    if not re.search(r"her2|her-2|erbb2", low):
+    if not _search(r"her2|her-2|erbb2", low):
         return None
-    if re.search(r"her2[- ]?low|ihc\s*1\+|ihc\s*2\+\s*/?\s*(?:and\s*)?(?:ish|fish)\s*[-−]", low):
+    if _search(r"her2[- ]?low|ihc\s*1\+|ihc\s*2\+\s*/?\s*(?:and\s*)?(?:ish|fish)\s*[-−]", low):
         return {"type": "her2", "level": "low"}
-    if re.search(r"her-?2[^;.]{0,15}(?:mutation|mutant|exon\s*20)|erbb2[^;.]{0,15}mutation", low):
+    if _search(r"her-?2[^;.]{0,15}(?:mutation|mutant|exon\s*20)|erbb2[^;.]{0,15}mutation", low):
         return {"type": "her2", "level": "mutation"}
-    if re.search(r"her-?2[- ]?(?:negative|-)|her-?2[^;.]{0,10}negative", low):
+    if _search(r"her-?2[- ]?(?:negative|-)|her-?2[^;.]{0,10}negative", low):
         return {"type": "her2", "level": "negative"}
-    if re.search(r"her-?2[- ]?(?:positive|\+|overexpress|amplif)|ihc\s*3\+", low):
+    if _search(r"her-?2[- ]?(?:positive|\+|overexpress|amplif)|ihc\s*3\+", low):
         return {"type": "her2", "level": "positive"}
     return None
 
 
 def _pdl1(t: str) -> Check | None:
     low = t.lower()
-    if not re.search(r"pd-?l1", low) or re.search(
+    if not _search(r"pd-?l1", low) or _search(
         r"anti-pd-?l1|pd-?l1 inhibitor|pd-?1/pd-?l1|pd-?l1 (?:antibod|therap|blockade)", low
     ):
         return None
-    score = "CPS" if "cps" in low else ("TC" if re.search(r"\btc\b", low) else "TPS")
-    m = re.search(r"(≥|>|≤|<)\s*" + _NUM + r"\s*%?", low[low.find("pd") :])
+    score = "CPS" if "cps" in low else ("TC" if _search(r"\btc\b", low) else "TPS")
+    m = _search(r"(≥|>|≤|<)\s*" + _NUM + r"\s*%?", low[low.find("pd") :])
     if m:
         n = float(m.group(2))
         if m.group(1) in ("≥", ">"):
             return {"type": "pdl1", "score": score, "min": n if m.group(1) == "≥" else n + 0.01, "max": None}
         return {"type": "pdl1", "score": score, "min": None, "max": n if m.group(1) == "≤" else n - 0.01}
-    rng = re.search(_NUM + r"\s*%?\s*-\s*" + _NUM + r"\s*%", low)
+    rng = _search(_NUM + r"\s*%?\s*-\s*" + _NUM + r"\s*%", low)
     if rng:
         return {"type": "pdl1", "score": score, "min": float(rng.group(1)), "max": float(rng.group(2))}
     return None
@@ -666,7 +698,7 @@ def _labs(t: str) -> list[Check]:
     out: list[Check] = []
     spans = []
     for analyte, rx in _ANALYTES:
-        for m in re.finditer(rx, t, re.I):
+        for m in _finditer(rx, t, re.I):
             spans.append((m.start(), m.end(), analyte))
     spans.sort()
     for i, (start, end, analyte) in enumerate(spans):
@@ -674,7 +706,7 @@ def _labs(t: str) -> list[Check]:
             continue
         nxt = next((s for s, _e, a in spans[i + 1 :] if a != analyte and s > end), len(t))
         seg = t[end:nxt]
-        m = re.search(
+        m = _search(
             r"(?:\([^)]*\)\s*)?(?:level|count|value|of|is|must be|:)?\s*"
             + _OP
             + r"\s*"
@@ -701,7 +733,7 @@ def _labs(t: str) -> list[Check]:
             unit_l = {"lvef": "%", "spo2": "%", "crcl": "ml/min"}.get(analyte, "")
         check: Check = {"type": "lab", "analyte": analyte, "op": op, "value": value, "unit": _unit(unit_l)}
         # Further thresholds in the same stretch ("(<= 3 xULN for Gilbert's syndrome)") are exceptions.
-        for alt in re.finditer(_OP + r"\s*" + _NUM + r"\s*" + _UNIT, seg[m.end() :], re.I):
+        for alt in _finditer(_OP + r"\s*" + _NUM + r"\s*" + _UNIT, seg[m.end() :], re.I):
             if alt.group(3):
                 check.setdefault("alternatives", []).append(
                     {"op": alt.group(1), "value": float(alt.group(2)), "unit": _unit(alt.group(3).lower())}
@@ -725,14 +757,14 @@ def _cancer(t: str, kind: str) -> Check | None:
     low = t.lower()
     if kind == "exclusion":
         # Exclusions of another cancer ("other malignancy") are history questions, not this cancer.
-        if re.search(
+        if _search(
             r"other (?:active )?malignan|second (?:primary )?malignan|prior malignan|history of (?:another|other)",
             low,
         ):
             return None
-        if not re.search(r"primary cns lymphoma|burkitt|with (?:known )?(?:cns|central)", low):
+        if not _search(r"primary cns lymphoma|burkitt|with (?:known )?(?:cns|central)", low):
             return None
-    elif not re.search(
+    elif not _search(
         r"confirm|diagnos|patients? with|histolog|cytolog|patholog|subjects? with|participants? with|documented|recurrent|relapsed|refractory|following|types?\b|\bwith\b",
         low,
     ):
@@ -747,7 +779,7 @@ def extract_check(text: str, kind: str = "inclusion") -> Check | None:
     """The structured check for one criterion, or None when nothing in it can be checked reliably."""
     t = normalise(text)
     # A rule for some patients only ("patients who ... must ...", "if ...") cannot be read alone.
-    if re.match(r"(?:(?:patients?|subjects?|participants?) who\b.*\b(?:must|should|need)\b|if\b)", t, re.I):
+    if _match(r"(?:(?:patients?|subjects?|participants?) who\b.*\b(?:must|should|need)\b|if\b)", t, re.I):
         return None
     checks: list[Check] = []
     for fn in (_age, _sex, _karnofsky, _life):
@@ -788,7 +820,7 @@ def extract_check(text: str, kind: str = "inclusion") -> Check | None:
                     checks.append(st)
             elif kind == "inclusion" and not checks:
                 st = _status(t)
-                if st and re.search(
+                if st and _search(
                     r"disease|lymphoma|myeloma|cancer|carcinoma|tumou?r|leuka?emia|malignan|therapy|treatment|line",
                     t,
                     re.I,
@@ -800,7 +832,7 @@ def extract_check(text: str, kind: str = "inclusion") -> Check | None:
         return checks[0]
     joiner = (
         "any"
-        if re.search(r"\bor\b|/", t) and all(c["type"] == "lab" for c in checks) and _is_alternative(t)
+        if _search(r"\bor\b|/", t) and all(c["type"] == "lab" for c in checks) and _is_alternative(t)
         else "all"
     )
     return {joiner: checks}
@@ -808,4 +840,4 @@ def extract_check(text: str, kind: str = "inclusion") -> Check | None:
 
 def _is_alternative(t: str) -> bool:
     """ "creatinine <= 1.5 xULN or CrCl >= 50 mL/min" are alternatives; a list joined by commas is not."""
-    return bool(re.search(r"\d[^,;]{0,25}\bor\b[^,;]{0,40}\d", t)) and "," not in t.split(" or ")[0][-15:]
+    return bool(_search(r"\d[^,;]{0,25}\bor\b[^,;]{0,40}\d", t)) and "," not in t.split(" or ")[0][-15:]
