@@ -339,6 +339,8 @@ def _status(c: dict, f: PatientFacts, kind: str) -> Result:
             return True, "status_yes", failed[0]["outcome"]
         return None, "not_in_profile", ""
     if status == "untreated":
+        if _other_cancer(c, f):
+            return True, "status_yes", "untreated"  # never treated for a cancer the patient does not have
         treated = [h for h in f.history if h["setting"] not in _NON_LINE_SETTINGS]
         if treated:
             return False, "status_no", "treated"
@@ -407,10 +409,24 @@ def _lines(c: dict, f: PatientFacts, kind: str) -> Result:
 
 
 def _drug(c: dict, f: PatientFacts, kind: str) -> Result:
+    truth, reason, value = _drug_truth(c, f)
+    if c.get("negated") and truth is not None:
+        return (not truth), reason, value  # the reason still says what the history holds
+    return truth, reason, value
+
+
+def _drug_truth(c: dict, f: PatientFacts) -> Result:
     if not f.history:
         return None, "not_in_profile", ""
+    if _other_cancer(c, f):
+        return False, "drug_no", ""  # no treatment for a cancer the patient does not have
     classes = set(c["classes"])
     history = f.history
+    if c.get("drugs"):
+        hit = [h for h in history if any(d in h["drugs"] for d in c["drugs"])]
+        if not hit:
+            return False, "drug_no", ""
+        return (None, "to_confirm", "") if c.get("timed") else (True, "drug_yes", hit[0]["drugs"])
     if c.get("except"):
         # "CD19-directed therapy other than blinatumomab": that drug does not count.
         history = []

@@ -110,6 +110,19 @@ ALIASES: dict[str, str] = {
     "glioblastoma": "GB",
     "soft tissue sarcoma": "SOFT_TISSUE",
     "mesothelioma": "PLMESO",
+    "gastric/gastroesophageal junction": "EGC",
+    "gastric/gastro-oesophageal junction": "EGC",
+    "gastric": "STOMACH",
+    "stomach": "STOMACH",
+    "b-cell all": "BLL",
+    "b cell all": "BLL",
+    "b-cell acute lymphoblastic": "BLL",
+    "cervix": "CERVIX",
+    "cervical carcinoma": "CERVIX",
+    "nasopharyngeal": "NPC",
+    "hepatocellular": "HCC",
+    "esophageal squamous": "ESCC",
+    "oesophageal squamous": "ESCC",
 }
 
 

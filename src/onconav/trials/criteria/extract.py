@@ -64,6 +64,7 @@ def _finditer(pattern: str, text: str, flags: int = 0):  # type: ignore[no-untyp
 def _sub(pattern: str, repl, text: str, flags: int = 0) -> str:  # type: ignore[no-untyped-def]
     return _rx(pattern, flags).sub(repl, text)
 
+
 Check = dict[str, Any]
 
 _WORDNUM = {
@@ -97,8 +98,8 @@ def normalise(text: str) -> str:
         t,
         flags=re.I,
     )
-    t = _sub(r"greater than|more than|higher than|above|over", ">", t, flags=re.I)
-    t = _sub(r"less than|lower than|below|under", "<", t, flags=re.I)
+    t = _sub(r"\b(?:greater than|more than|higher than|above|over)\b", ">", t, flags=re.I)
+    t = _sub(r"\b(?:less than|lower than|below|under)\b", "<", t, flags=re.I)
     # x10^9/L written as x109/L, ×10E9/L, x 10⁹/L, 10*9/L
     t = _sub(r"[x×*]\s*10\s*(?:\^|\*|e|E)?\s*(9|⁹)\s*/\s*l\b", " x10^9/L", t, flags=re.I)
     t = _sub(r"[x×*]\s*10\s*(?:\^|\*|e|E)?\s*(12|¹²)\s*/\s*l\b", " x10^12/L", t, flags=re.I)
@@ -121,7 +122,7 @@ _OP = r"(≥|≤|>|<|=)"
 
 def _age(t: str) -> Check | None:
     low = t.lower()
-    if not _search(r"\bage[ds]?\b|years? (?:of age|old)|\byrs?\b|岁", low):
+    if not _search(r"\bage[ds]?\b|years? (?:of age|old)|\byrs?\b|岁|^adults?\b|^(?:≥|>)\s*\d+\s*years", low):
         return None
     if _search(r"life expectancy|survival|since|diagnos|after|within|months? (?:of|after)", low):
         return None
@@ -154,9 +155,14 @@ def _sex(t: str) -> Check | None:
         low,
     ):
         return {"type": "sex", "sex": "all"}
-    if _match(r"^(?:female|women)\b(?: patients| participants| subjects)?(?: only)?\W*$", low):
+    if _match(
+        r"^(?:female|women)\b(?: patients| participants| subjects)?(?: only)?(?:\W*$|,? (?:aged?|≥|>|\d))",
+        low,
+    ):
         return {"type": "sex", "sex": "female"}
-    if _match(r"^(?:male|men)\b(?: patients| participants| subjects)?(?: only)?\W*$", low):
+    if _match(
+        r"^(?:male|men)\b(?: patients| participants| subjects)?(?: only)?(?:\W*$|,? (?:aged?|≥|>|\d))", low
+    ):
         return {"type": "sex", "sex": "male"}
     return None
 
@@ -242,9 +248,7 @@ def _cns(t: str) -> Check | None:
         re.I,
     ):
         return None
-    active = bool(
-        _search(r"active|untreated|symptomatic|unstable|progressive|uncontrolled|requir", t, re.I)
-    )
+    active = bool(_search(r"active|untreated|symptomatic|unstable|progressive|uncontrolled|requir", t, re.I))
     check: Check = {"type": "cns_mets", "active_only": active}
     # "CNS involvement by myeloma / lymphoma": does not apply to a patient with another cancer.
     codes = cancer_codes_in(t)
@@ -420,6 +424,56 @@ DRUG_CLASSES: dict[str, tuple[str, ...]] = {
         "melphalan",
         "ifosfamide",
     ),
+    "chemotherapy": (
+        "chemotherapy",
+        "cisplatin",
+        "carboplatin",
+        "oxaliplatin",
+        "nedaplatin",
+        "pemetrexed",
+        "docetaxel",
+        "paclitaxel",
+        "gemcitabine",
+        "capecitabine",
+        "s-1",
+        "fluorouracil",
+        "5-fu",
+        "irinotecan",
+        "etoposide",
+        "cyclophosphamide",
+        "doxorubicin",
+        "epirubicin",
+        "bendamustine",
+        "vinorelbine",
+        "ifosfamide",
+    ),
+    "met_inhibitor": (
+        "met inhibitor",
+        "met-tki",
+        "met tki",
+        "savolitinib",
+        "capmatinib",
+        "tepotinib",
+        "glumetinib",
+        "vebreltinib",
+    ),
+    "kras_g12c_inhibitor": (
+        "kras g12c inhibitor",
+        "g12c inhibitor",
+        "sotorasib",
+        "adagrasib",
+        "garsorasib",
+        "glecirasib",
+        "divarasib",
+        "fulzerasib",
+    ),
+    "egfr_exon20": (
+        "exon 20 insertion targeted",
+        "exon 20 insertion-targeted",
+        "amivantamab",
+        "mobocertinib",
+        "sunvozertinib",
+    ),
     "transplant": (
         "stem cell transplant",
         "hematopoietic cell transplant",
@@ -431,6 +485,65 @@ DRUG_CLASSES: dict[str, tuple[str, ...]] = {
         "bone marrow transplant",
     ),
 }
+# Words that name a class rather than one drug.
+_GENERIC = frozenset(
+    {
+        "car-t",
+        "car t",
+        "chimeric antigen receptor",
+        "anti-cd38",
+        "cd38 monoclonal",
+        "cd38 antibod",
+        "cd38-targeted",
+        "cd38-directed",
+        "bcma",
+        "cd19",
+        "pd-1",
+        "pd1",
+        "pd-l1",
+        "pdl1",
+        "immune checkpoint inhibitor",
+        "checkpoint inhibitor",
+        "proteasome inhibitor",
+        "immunomodulatory",
+        "imid",
+        "anti-cd20",
+        "cd20 monoclonal",
+        "btk inhibitor",
+        "egfr-tki",
+        "egfr tki",
+        "egfr tyrosine kinase inhibitor",
+        "alk inhibitor",
+        "alk-tki",
+        "alk tki",
+        "platinum",
+        "claudin",
+        "cldn18",
+        "bispecific",
+        "antibody-drug conjugate",
+        "antibody drug conjugate",
+        "adc",
+        "taxane",
+        "anthracycline",
+        "alkylating",
+        "chemotherapy",
+        "met inhibitor",
+        "met-tki",
+        "met tki",
+        "kras g12c inhibitor",
+        "g12c inhibitor",
+        "exon 20 insertion targeted",
+        "exon 20 insertion-targeted",
+        "stem cell transplant",
+        "hematopoietic cell transplant",
+        "haematopoietic stem cell transplant",
+        "hsct",
+        "asct",
+        "autologous transplant",
+        "allogeneic transplant",
+        "bone marrow transplant",
+    }
+)
 _CLASS_RES = {
     cls: re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in words) + r")", re.I)
     for cls, words in DRUG_CLASSES.items()
@@ -455,6 +568,9 @@ def _prior_drug(t: str, kind: str) -> Check | None:
         low,
     ):
         return None
+    # Response rules ("no complete remission after 2 courses of induction") are not a drug history.
+    if _search(r"remission|response", low):
+        return None
     classes = [cls for cls, rx in _CLASS_RES.items() if rx.search(t)]
     # Wash-out windows ("within 14 days before the first dose") are timing rules, not a drug history;
     # for a transplant the question is first whether there was one at all.
@@ -465,6 +581,8 @@ def _prior_drug(t: str, kind: str) -> Check | None:
         classes = ["bcma", "car_t"]
     if not classes:
         return None
+    if "chemotherapy" in classes and {"platinum", "taxane", "anthracycline", "alkylating"} & set(classes):
+        classes.remove("chemotherapy")  # "platinum-based chemotherapy" names the platinum
     if "car_t" in classes and "cd19" in classes and _search(r"cd19[- ](?:directed |targeted )?car", low):
         classes = ["cd19", "car_t"]
     triple = _search(r"triple[- ]class|three (?:drug )?classes", low)
@@ -473,10 +591,22 @@ def _prior_drug(t: str, kind: str) -> Check | None:
     # "BCMA CAR-T" = a CAR-T that is BCMA-directed: all; lists ("PI, IMiD and anti-CD38") = all; "or" = any
     all_of = (
         bool(triple)
-        or bool(_search(r"\band\b", low) and not _search(r"\bor\b", low))
+        or bool(
+            _search(r"\band\b|combined with|\bplus\b|together with|as well as", low)
+            and not _search(r"\bor\b(?! more| above| older| greater)", low)
+        )
         or (set(classes) in ({"bcma", "car_t"}, {"cd19", "car_t"}))
     )
     check: Check = {"type": "prior_drug", "classes": classes, "require_all": all_of and len(classes) > 1}
+    # Only named drugs ("previous treatment with docetaxel"): those drugs, not their whole class.
+    words = {m.group(0).lower() for cls in classes for m in _CLASS_RES[cls].finditer(t)}
+    if words and not words & _GENERIC:
+        check["drugs"] = sorted(words)
+    codes = cancer_codes_in(t)
+    if codes:
+        check["codes"] = codes  # "chemotherapy for advanced NSCLC": only treatment for that cancer
+    if _match(r"(?:no|not|without|never)\b", low):
+        check["negated"] = True  # "no prior systemic chemotherapy for ...": must not have had it
     if timed:
         check["timed"] = True
     if kind == "inclusion" and _search(
@@ -519,10 +649,15 @@ def _lines_count(low: str) -> Check | None:
     def val(s: str) -> int:
         return int(s) if s.isdigit() else _WORDNUM[s]
 
-    m = _search(num + r"\s*(?:-|~|to)\s*" + num + r"\s*(?:prior |previous )?(?:lines?|regimens?)", low)
+    m = _search(num + r"\s*(?:-|~|to|or)\s*" + num + r"\s*(?:prior |previous )?(?:lines?|regimens?)", low)
     if m:
         return {"type": "prior_lines", "min": val(m.group(1)), "max": val(m.group(2))}
-    m = _search(r"(≥|>|≤|<)\s*" + num + r"\s*(?:prior |previous |systemic )*(?:lines?|regimens?)", low)
+    m = _search(
+        r"(≥|>|≤|<)\s*"
+        + num
+        + r"\s*(?:prior |previous |systemic |mm |anti-myeloma |standard )*(?:lines?|regimens?)",
+        low,
+    )
     if m:
         n = val(m.group(2))
         op = m.group(1)
@@ -554,7 +689,7 @@ _STATUS_PATTERNS = (
     ),
     (
         "untreated",
-        r"newly diagnosed|previously untreated|treatment[- ]na[iï]ve|untreated|not (?:previously )?received (?:any )?(?:prior )?systemic",
+        r"newly diagnosed|previously untreated|treatment[- ]na[iï]ve|chemotherapy[- ]na[iï]ve|untreated|not (?:previously )?received (?:any )?(?:prior )?systemic|^no (?:prior|previous) (?:systemic |anti-?(?:tumou?r|cancer) |first-line )*(?:systemic )?(?:therapy|treatment|chemotherapy|anti-?(?:tumou?r|cancer) (?:therapy|treatment))",
     ),
     (
         "advanced",
@@ -575,12 +710,16 @@ def _status(t: str) -> Check | None:
                 r"within \d+ (?:months?|weeks?|days?)|\d+ months? (?:of|after|from)|primary refractory", low
             ):
                 return None  # relapse timing: not in the profile
-            return {"type": "status", "status": status}
+            check: Check = {"type": "status", "status": status}
+            codes = cancer_codes_in(t) if status == "untreated" else []
+            if codes:
+                check["codes"] = codes  # "no previous systemic treatment for HCC"
+            return check
     return None
 
 
 _BIOMARKERS = (
-    ("KRAS", "G12C", r"kras[ -]?g12c"),
+    ("KRAS", "G12C", r"kras[ -]?(?:p\.)?g12c"),
     ("EGFR", "exon20", r"egfr[^;.]{0,40}exon\s*20\s*ins|exon\s*20\s*insertion"),
     ("EGFR", "T790M", r"t790m"),
     (
@@ -603,6 +742,11 @@ _BIOMARKERS = (
     ("CD20", "positive", r"cd20[^;.]{0,25}(?:express|positive|\+)|cd20-positive"),
     ("BRAF", "V600E", r"braf\s*v600e"),
     ("BRCA", "any", r"\bbrca[12]?\b[^;.]{0,20}(?:mutation|mutat|positive)"),
+    (
+        "ER",
+        "positive",
+        r"hormone receptor[- ]positive|\bhr[- ]?positive|\bhr\+|\ber[- ]?positive|\ber\+|estrogen receptor[- ]positive|\(er ≥",
+    ),
     ("MSI", "MSI-H", r"msi-h|dmmr|mismatch repair[- ]deficient|microsatellite instability[- ]high"),
 )
 
@@ -620,7 +764,7 @@ def _biomarkers(t: str) -> list[Check]:
                 and not _search(r"express|positive", low)
             ):
                 continue
-            neg = bool(
+            neg = bool(_match(r"(?:no|without|absence of|negative for)\b", low)) or bool(
                 _search(
                     rf"(?:{rx})[^;.]{{0,25}}(?:negative|wild[- ]type|-negative)|(?:negative|wild[- ]type) (?:for )?(?:{rx})",
                     low,
@@ -764,11 +908,11 @@ def _cancer(t: str, kind: str) -> Check | None:
             return None
         if not _search(r"primary cns lymphoma|burkitt|with (?:known )?(?:cns|central)", low):
             return None
-    elif not _search(
-        r"confirm|diagnos|patients? with|histolog|cytolog|patholog|subjects? with|participants? with|documented|recurrent|relapsed|refractory|following|types?\b|\bwith\b",
+    elif _match(
+        r"(?:no |not |prior (?!diagnosis)|previous(?:ly)? (?:treated|received)|received |treated |had |history of |failure |failed |progress)",
         low,
     ):
-        return None
+        return None  # a treatment-history sentence names the cancer it was given for
     codes = cancer_codes_in(t)
     if not codes:
         return None
@@ -781,9 +925,18 @@ def extract_check(text: str, kind: str = "inclusion") -> Check | None:
     # A rule for some patients only ("patients who ... must ...", "if ...") cannot be read alone.
     if _match(r"(?:(?:patients?|subjects?|participants?) who\b.*\b(?:must|should|need)\b|if\b)", t, re.I):
         return None
+    # Permissions ("... are permitted / allowed") exclude no one.
+    # "(age >= 16 years)" inside a performance-status rule is not an age rule.
+    bare = _sub(r"\([^)]*\)", " ", t)
+    if _search(
+        r"\b(?:are|is) (?:permitted|allowed|eligible|acceptable)\b|\bmay (?:be )?(?:enrolled|eligible|participate)",
+        bare,
+        re.I,
+    ):
+        return None
     checks: list[Check] = []
     for fn in (_age, _sex, _karnofsky, _life):
-        c = fn(t)
+        c = fn(bare if fn in (_age, _karnofsky) else t)
         if c:
             checks.append(c)
     if not any(c["type"] in ("age", "karnofsky", "life_expectancy") for c in checks):
@@ -806,7 +959,11 @@ def extract_check(text: str, kind: str = "inclusion") -> Check | None:
         pdrug = _prior_drug(t, kind)
         if pdrug:
             checks.append(pdrug)
-        else:
+        elif not _search(
+            r"(?:prior|previous|received|treated with).{0,60}(?:inhibitor|targeted|directed|therapy targeting)",
+            t,
+            re.I,
+        ):
             checks.extend(_biomarkers(t))
         pl = _prior_lines(t)
         if pl:
@@ -820,19 +977,31 @@ def extract_check(text: str, kind: str = "inclusion") -> Check | None:
                     checks.append(st)
             elif kind == "inclusion" and not checks:
                 st = _status(t)
-                if st and _search(
-                    r"disease|lymphoma|myeloma|cancer|carcinoma|tumou?r|leuka?emia|malignan|therapy|treatment|line",
+                about_treatment = _search(
+                    r"(?:therapy|treatment|chemotherapy|regimens?|lines?|received)\b.{0,40}(?:advanced|metastatic)",
                     t,
                     re.I,
+                )
+                if (
+                    st
+                    and not (st["status"] == "advanced" and about_treatment)
+                    and _search(
+                        r"disease|lymphoma|myeloma|cancer|carcinoma|tumou?r|leuka?emia|malignan|therapy|treatment|line",
+                        t,
+                        re.I,
+                    )
                 ):
                     checks.append(st)
     if not checks:
         return None
     if len(checks) == 1:
         return checks[0]
+    markers_only = all(c["type"] in ("biomarker", "her2", "pdl1") for c in checks)
+    negated = _match(r"(?:no|without|absence of|negative for)\b", t, re.I)  # "no EGFR or ALK": neither
     joiner = (
         "any"
-        if _search(r"\bor\b|/", t) and all(c["type"] == "lab" for c in checks) and _is_alternative(t)
+        if (markers_only and _search(r"\bor\b", t) and not negated)
+        or (_search(r"\bor\b|/", t) and all(c["type"] == "lab" for c in checks) and _is_alternative(t))
         else "all"
     )
     return {joiner: checks}
