@@ -935,6 +935,8 @@ def _render(
         "score": score,
         "not_met": n_not,
         "unknown": n_unknown,
+        "is_demo": bool(t.extra.get("is_demo")),
+        "intervention_kinds": list(t.intervention_types),
         "criteria": crit,
         "sites": [
             {

@@ -165,7 +165,7 @@ def _phrases() -> tuple[re.Pattern[str], dict[str, str]]:
             table[base] = code
     table.update(ALIASES)
     phrases = sorted(table, key=lambda p: (-len(p), p))
-    rx = re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![a-z0-9])")
+    rx = re.compile(r"(?<![a-z0-9\-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![a-z0-9])")
     return rx, table
 
 
