@@ -157,7 +157,10 @@ _NON_LINE_SETTINGS = frozenset(
     {"adjuvant", "neoadjuvant", "perioperative", "definitive", "consolidation", "maintenance"}
 )
 _FAILED = {"progression", "relapse", "refractory"}
-_ECOG_TO_KPS = {0: (90, 100), 1: (70, 80), 2: (50, 60), 3: (30, 40), 4: (10, 20)}
+# ECOG -> the Karnofsky range it may correspond to: the union of the conventional table and two
+# empirical conversions (Ma et al. 2010, DOI:10.1016/j.ejca.2010.06.126; Prasad et al. 2018,
+# DOI:10.5306/wjco.v9.i7.140), so that a Karnofsky limit is not_met only when they all agree.
+_ECOG_TO_KPS = {0: (90, 100), 1: (70, 90), 2: (50, 70), 3: (30, 60), 4: (10, 40)}
 _ROMAN = {"0": 0, "I": 1, "II": 2, "III": 3, "IV": 4}
 
 
