@@ -87,7 +87,7 @@ class MatchedTrial(Schema):
     sites: list[SiteOut]
 
 
-class MatchOut(Schema):
+class TrialMatchOut(Schema):
     trials: list[MatchedTrial]
     label: str
 
@@ -146,7 +146,7 @@ def trial_search(request: HttpRequest, filters: Query[TrialFilters], lang: str =
 
 @router.post(
     "/trials/match",
-    response={200: MatchOut, 422: ErrorBody, 429: ErrorBody},
+    response={200: TrialMatchOut, 422: ErrorBody, 429: ErrorBody},
     auth=None,
     summary="Trials for a patient profile, criterion by criterion",
     description=(
