@@ -129,6 +129,10 @@ def test_command_import_and_match_json(tmp_path: Path, capsys):
     assert flags == sorted(flags)
     # and closed trials are left out
     assert "NCT99900013" not in {t["nct_id"] for t in out}
+    # and the text format lists each criterion with its verdict, in Chinese when asked
+    call_command("trials", "match", str(profile), "--format", "text", "--lang", "zh-hans", "--limit", "2")
+    text = capsys.readouterr().out
+    assert "NCT99900002" in text and "[    met]" in text and "site:" in text
 
 
 def test_command_rejects_a_missing_file_and_a_bad_profile(tmp_path: Path):
