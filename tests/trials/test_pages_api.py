@@ -94,6 +94,11 @@ def test_options_service_gives_clinical_trial_options(demo_trials):
     assert first["label"].startswith("Investigational")
     assert all(s["status"] == "RECRUITING" for o in out for s in o["sites"])
     assert trial_options({"cancer": {}}, "en") == []  # an invalid profile gives nothing, no error
+    # and each carries the engine answer's TrialInfo shape
+    from onconav.engine.answer import TrialInfo
+
+    info = TrialInfo.model_validate(first["trial"])
+    assert info.nct_id == first["nct_id"] and info.not_met == 0 and info.label == "investigational"
 
 
 def test_options_page_shows_trials_below_the_answer(client, demo_trials, kb_loaded):

@@ -2,7 +2,8 @@
 
 ``trial_options_for(profile, lang)`` returns only trials without any ``not_met`` criterion whose
 conditions cover the patient's cancer, as ``clinical_trial`` options: NCT id, phase, status,
-investigational label, sites (open ones first, China first).
+investigational label, sites (open ones first, China first), and ``trial`` in the shape of the
+engine answer's ``TrialInfo`` so that the engine can carry them as options.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def trial_options_for(profile: Any, lang: str = "en", *, limit: int = 5) -> list
         if t["not_met"]:
             continue
         open_sites = [s for s in t["sites"] if s["status"].upper() in OPEN_SITE_STATUSES]
+        met = sum(1 for c in t["criteria"] if c["verdict"] == "met")
         out.append(
             {
                 "modality": "clinical_trial",
@@ -44,10 +46,24 @@ def trial_options_for(profile: Any, lang: str = "en", *, limit: int = 5) -> list
                 "phase": t["phase"],
                 "status": t["status"],
                 "to_confirm": t["unknown"],
-                "criteria_met": sum(1 for c in t["criteria"] if c["verdict"] == "met"),
+                "criteria_met": met,
                 "criteria_total": len(t["criteria"]),
                 "sites": open_sites[:5],
                 "label": investigational_label(lang),
+                # The engine answer's TrialInfo shape (engine/answer.py), for a clinical_trial option.
+                "trial": {
+                    "nct_id": t["nct_id"],
+                    "phase": t["phase"] or None,
+                    "status": t["status"] or None,
+                    "met": met,
+                    "unknown": t["unknown"],
+                    "not_met": t["not_met"],
+                    "sites": [
+                        {k: (s.get(k) or None) for k in ("facility", "city", "country", "status", "contact")}
+                        for s in open_sites[:5]
+                    ],
+                    "label": "investigational",
+                },
                 "is_demo": t["is_demo"],
                 "intervention_kinds": t["intervention_kinds"],
             }
