@@ -91,3 +91,12 @@ def test_cancer_names_map_to_known_oncotree_codes_with_parents():
 def test_parse_criteria_marks_alternatives():
     rows = parse_criteria("Inclusion Criteria:\n* Meet one of the following:\n  * A\n  * B")
     assert rows[0]["any_of"] is True and rows[1]["parent"] == 0
+
+
+def test_a_drug_generation_keeps_the_named_drugs():
+    # "third-generation EGFR-TKI (e.g. osimertinib ...)": gefitinib (first generation) does not count
+    check = extract_check(
+        "Disease progression on or after a third-generation EGFR tyrosine kinase inhibitor "
+        "(e.g. osimertinib, almonertinib or furmonertinib)"
+    )
+    assert check["drugs"] == ["almonertinib", "furmonertinib", "osimertinib"] and check["examples"]

@@ -101,3 +101,18 @@ def test_labelled_set_accuracy_floors():
     assert r["checked_accuracy"] >= 0.97
     assert r["not_met_precision"] >= 0.97
     assert r["not_met_recall"] >= 0.90
+
+
+def test_an_example_list_does_not_exclude_another_drug_of_the_class():
+    text = (
+        "Inclusion Criteria:\n* Disease progression on or after a third-generation EGFR tyrosine kinase "
+        "inhibitor (e.g. osimertinib, almonertinib or furmonertinib)"
+    )
+    base = {"cancer": {"oncotree_code": "LUAD"}}
+    verdict = {}
+    for drug in ("osimertinib", "befotertinib", "pemetrexed"):
+        profile = {**base, "prior_therapies": [{"drugs": [drug], "line": 1, "outcome": "progression"}]}
+        [out] = match_trials(profile, [compile_trial({"nct_id": "NCT00000009", "criteria_text": text})])
+        verdict[drug] = out["criteria"][0]["verdict"]
+    # a named drug fits; another drug of the class is left to the trial team; no EGFR-TKI at all does not fit
+    assert verdict == {"osimertinib": "met", "befotertinib": "unknown", "pemetrexed": "not_met"}

@@ -428,6 +428,8 @@ def _drug_truth(c: dict, f: PatientFacts) -> Result:
     if c.get("drugs"):
         hit = [h for h in history if any(d in h["drugs"] for d in c["drugs"])]
         if not hit:
+            if c.get("examples") and any(h["classes"] & classes for h in history):
+                return None, "to_confirm", ""  # a drug of the class that the example list may omit
             return False, "drug_no", ""
         return (None, "to_confirm", "") if c.get("timed") else (True, "drug_yes", hit[0]["drugs"])
     if c.get("except"):

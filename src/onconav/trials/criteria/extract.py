@@ -602,6 +602,10 @@ def _prior_drug(t: str, kind: str) -> Check | None:
     words = {m.group(0).lower() for cls in classes for m in _CLASS_RES[cls].finditer(t)}
     if words and not words & _GENERIC:
         check["drugs"] = sorted(words)
+    elif words - _GENERIC and _search(r"(?:first|second|third|1st|2nd|3rd)[- ]generation", low):
+        check["drugs"] = sorted(words - _GENERIC)  # "a third-generation EGFR-TKI (e.g. osimertinib ...)"
+        if _search(r"e\.g\.|such as|for example|including", low):
+            check["examples"] = True  # the list may be incomplete: another drug of the class stays open
     codes = cancer_codes_in(t)
     if codes:
         check["codes"] = codes  # "chemotherapy for advanced NSCLC": only treatment for that cancer
