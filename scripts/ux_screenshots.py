@@ -78,7 +78,10 @@ def build_world() -> str:
     )
     services.message_send(case=case, author=staff["coordinator"], body="We have your records.")
     services.opinion_record(
-        case=case, author=staff["clinician"], summary="Sotorasib after first-line therapy.", regimen="sotorasib"
+        case=case,
+        author=staff["clinician"],
+        summary="Sotorasib after first-line therapy.",
+        regimen="sotorasib",
     )
     Referral.objects.create(case=case, hospital_id=hospital)
     services.referral_respond(
@@ -173,7 +176,14 @@ def role_pages(role: str, case_id: str) -> list[str]:
     if role == "patient":
         return ["/cases/mine/", f"{c}/", f"{c}/quotes/{quote.public_id}/accept/", *common]
     if role == "coordinator":
-        return ["/cases/queue/", f"{c}/", f"{c}/quotes/new/", f"{c}/travel/", "/hospitals/changes/review/", *common]
+        return [
+            "/cases/queue/",
+            f"{c}/",
+            f"{c}/quotes/new/",
+            f"{c}/travel/",
+            "/hospitals/changes/review/",
+            *common,
+        ]
     if role == "admin":
         return ["/cases/queue/", "/staff/audit/", "/hospitals/changes/review/", "/accounts/"]
     return ["/cases/queue/", f"{c}/", *common]
@@ -219,7 +229,9 @@ def main() -> None:
     case_id = build_world() if args.world else ""
     problems: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
         for lang in args.langs.split(","):
             for role in args.roles.split(","):
                 ctx = browser.new_context(viewport={"width": 1280, "height": 900})
