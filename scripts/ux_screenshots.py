@@ -55,7 +55,10 @@ def build_world() -> str:
     from tests.cases.factories import ANSWERS
 
     patient = User.objects.get(email=DEMO.format("patient"))
-    existing = Case.objects.filter(patient=patient, patient_name="Demo Review Patient").first()
+    # patient_name is encrypted at rest, so it is compared in Python
+    existing = next(
+        (c for c in Case.objects.filter(patient=patient) if c.patient_name == "Demo Review Patient"), None
+    )
     if existing:
         return str(existing.public_id)
     staff = {r: User.objects.get(email=DEMO.format(r)) for r in ("coordinator", "clinician", "partner")}

@@ -1,0 +1,55 @@
+"""Fixes from the UX review of 2026-12 (docs/ux-review-2026-12.md): what a phone shows, and
+words instead of codes on Chinese pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+import onconav
+from onconav.costs.services import chart_svg, cost_estimate
+from tests.cases.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+CSS = Path(onconav.__file__).parent / "static" / "css" / "onconav.css"
+
+
+def test_cost_chart_is_narrow_enough_to_read_on_a_phone_and_names_sit_above_bars(kb_loaded):
+    # given an estimate with several phases
+    svg = chart_svg(cost_estimate(regimen="osimertinib"))
+    # then the drawing is at most 400 units wide, so a 360 px phone draws its text at full size
+    width = float(re.search(r'viewBox="0 0 ([0-9.]+) ', svg).group(1))
+    assert width <= 400
+    # and every phase name starts at the left edge above its bar (never beside it, where a long
+    # name like "Diagnosis and planning" ran into the bar)
+    names = [float(y) for y in re.findall(r'<text x="0" y="([0-9.]+)" font-size="14"', svg)]
+    bars = [float(y) for y in re.findall(r'<rect x="0" y="([0-9.]+)"', svg)]
+    assert names and len(names) == len(bars)
+    assert all(n < b for n, b in zip(names, bars, strict=True))
+
+
+def test_cost_line_items_become_labelled_cards_on_a_phone(client, kb_loaded):
+    # when someone estimates a treatment
+    html = client.get("/costs/estimate/", {"treatment": "osimertinib", "city": "Shanghai"}).content.decode()
+    # then the line-item table stacks on a phone (class "stack"), not a sideways-scrolling box
+    table = re.search(r'<table class="stack cost-lines">.*?</table>', html, re.S).group(0)
+    assert "Table (scrolls sideways on a small screen)" not in html
+    # and each cell carries the name of its column, shown above it on a phone
+    first_row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", table, re.S).group(1)
+    labels = re.findall(r'<td data-label="([^"]+)"', first_row)
+    assert labels == ["Phase", "Item", "Units", "Cost range", "Year of the price and source"]
+    assert "table.stack td[data-label]::before" in CSS.read_text(encoding="utf-8")
+
+
+def test_case_queue_names_cities_in_chinese(client, login_as, coordinator):
+    # given a case whose patient prefers Beijing and Shanghai
+    CaseFactory(preferred_cities=["Beijing", "Shanghai"])
+    login_as(coordinator)
+    # when the coordinator reads the queue in Chinese
+    with translation.override("zh-hans"):
+        html = client.get("/cases/queue/", HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+    # then the cities are Chinese words
+    assert "北京, 上海" in html and "Beijing" not in html
