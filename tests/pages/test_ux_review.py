@@ -53,3 +53,27 @@ def test_case_queue_names_cities_in_chinese(client, login_as, coordinator):
         html = client.get("/cases/queue/", HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
     # then the cities are Chinese words
     assert "北京, 上海" in html and "Beijing" not in html
+
+
+def test_a_phase_whose_price_is_not_known_is_never_drawn_as_zero(kb_loaded):
+    # given sotorasib, whose price in China is not in the knowledge base
+    est = cost_estimate(regimen="sotorasib", city="Shanghai")
+    treatment = next(p for p in est.phase_totals() if p["phase"] == "treatment")
+    assert treatment["unknown_items"] >= 1 and treatment["cny_high"] == 0
+    # when the chart is drawn, then the treatment phase reads "price not known", not "CNY 0 – 0"
+    with translation.override("en"):
+        svg = chart_svg(est)
+    assert "price not known" in svg and "CNY 0 – 0" not in svg
+    with translation.override("zh-hans"):
+        assert "价格未知" in chart_svg(est)
+
+
+def test_estimate_total_says_what_it_leaves_out(client, kb_loaded):
+    # when someone estimates a treatment whose drug price is unknown
+    html = client.get("/costs/estimate/", {"treatment": "sotorasib", "city": "Shanghai"}).content.decode()
+    # then the total is followed by how many items it does not count
+    assert "Not counted in this total:" in html
+    # and the API says the same
+    api = client.get("/api/v1/costs/estimate", {"regimen": "sotorasib", "currency": "USD"}).json()
+    assert api["unknown_items"] >= 1
+    assert all("unknown_items" in p for p in api["phases"])
