@@ -243,7 +243,7 @@ def _check_costs_and_codes(kb: KnowledgeBase, problems: list[str]) -> None:
             problems.append(f"cost model {rc.regimen}: per-month items need typical_months")
     for d in sorted(_dupes([rc.regimen for rc in kb.regimen_costs])):
         problems.append(f"cost model {d}: defined twice")
-    nodes = set(kb.cancer_by_code)
+    nodes = {c.oncotree_code for c in kb.cancers}
     seen: dict[str, str] = {}
     for c in kb.cancers:
         for code in c.child_codes:
