@@ -362,7 +362,7 @@ def _drug_v2_gaps(kb: KnowledgeBase) -> list[str]:
     gaps: list[str] = []
     for d in kb.drugs:
         if d.nrdl.listed and d.nrdl.since is None and d.nrdl.searched is None:
-            gaps.append(f"china: drug {d.inn} is NRDL-listed without the year it was listed (nor marked searched)")
+            gaps.append(f"china: drug {d.inn} is NRDL-listed without the year it was listed")
         if d.investigational and d.development_status is None:
             gaps.append(f"china: investigational drug {d.inn} has no development_status")
         for a in d.approvals:
