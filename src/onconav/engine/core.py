@@ -6,8 +6,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from onconav.engine import rules
-from onconav.engine.answer import Answer, China, Excluded, Option, OutcomeOut, TestRecommended
+from onconav.engine import conditions, facts, grouping, rules
+from onconav.engine.answer import Answer, China, Excluded, FactOut, Option, OutcomeOut, TestRecommended
+from onconav.engine.facts import FactBook
 from onconav.engine.messages import localise_endpoint, localise_value, normalize_lang, t
 from onconav.engine.normalize import Case, Vocabulary, drug_label, normalize
 from onconav.engine.profile import Profile, parse_profile, unknown_fields
@@ -60,11 +61,13 @@ class Engine:
         extra_warnings = [t("w_unknown_field", lang, field=f) for f in unknown_fields(prof)]
         items, r_items = self._items_cache.get(case.code, ([], []))
         run = Run(case=case)
+        run.facts = FactBook(self.kb.policy, facts.view(self.vocab, prof, case), case, case.origins)
         # the pipeline
         rules.generate(run, items, self.regimens)
         rules.resistance(run, r_items, self.vocab)
         rules.failure(run, self.vocab)
         rules.poor_ps(run)
+        conditions.likelihood(run, self.kb, self.vocab)
         rules.merge(run)
         rules.rank(run)
         return self._answer(prof, run, extra_warnings)
@@ -74,7 +77,8 @@ class Engine:
     def _answer(self, prof: Profile, run: Run, extra_warnings: list[str]) -> Answer:
         case = run.case
         lang = case.lang
-        options = [self._option(i + 1, c, case) for i, c in enumerate(run.options)]
+        placements = grouping.place(run, lang)
+        options = [self._option(i + 1, c, case, placements[i]) for i, c in enumerate(run.options)]
         option_regs = {o.regimen for o in options}
         excluded_by_reg: dict[str, Candidate] = {}
         reasons: dict[str, list[str]] = {}
@@ -108,7 +112,7 @@ class Engine:
         if not options:
             warnings.append(t("w_no_options", lang))
         tests, waiting = self._tests(run)
-        waiting -= option_regs
+        waiting = (waiting - option_regs) | {o.regimen for o in options if o.condition is not None}
         if waiting and tests:
             warnings.append(t("w_pending", lang, count=len(waiting)))
         seen: set[str] = set()
@@ -122,6 +126,8 @@ class Engine:
             disclaimer=t("disclaimer", lang),
             language=lang,
             excluded=excluded,
+            facts=self._facts_out(run),
+            groups=grouping.group_labels({o.group for o in options}, lang),
         )
 
     def _setting_label(self, ev: Evidence, case: Case) -> str:
@@ -148,7 +154,22 @@ class Engine:
         b = self.vocab.biomarker.get(bid)
         return text(b.name, lang) if b else bid
 
-    def _option(self, rank: int, c: Candidate, case: Case) -> Option:
+    def _facts_out(self, run: Run) -> list[FactOut]:
+        """The patient facts the evidence items of this answer asked about."""
+        if run.facts is None:
+            return []
+        out = []
+        for fid in sorted(run.facts.values):
+            fact = self.kb.policy.fact_by_id.get(fid)
+            if fact is None:
+                continue
+            fv = run.facts.values[fid]
+            out.append(
+                FactOut(id=fid, label=text(fact.label, run.case.lang), value=fv.value, derived=fv.derived)
+            )
+        return out
+
+    def _option(self, rank: int, c: Candidate, case: Case, placement: grouping.Placement) -> Option:
         lang = case.lang
         ev, reg = c.ev, c.reg
         kb = self.kb
@@ -159,12 +180,14 @@ class Engine:
         if summary:
             rationale.append(summary)
         for bid in ev.biomarkers:
-            rationale.append(t("r_marker_present", lang, marker=self._marker_name(bid, lang)))
+            if case.state(bid) is True:
+                rationale.append(t("r_marker_present", lang, marker=self._marker_name(bid, lang)))
         for bid in ev.biomarkers_any:
             if case.state(bid):
                 rationale.append(t("r_marker_present", lang, marker=self._marker_name(bid, lang)))
         for bid in ev.biomarkers_absent:
-            rationale.append(t("r_marker_absent", lang, marker=self._marker_name(bid, lang)))
+            if case.state(bid) is False:
+                rationale.append(t("r_marker_absent", lang, marker=self._marker_name(bid, lang)))
         for th in ev.thresholds:
             rng = case.numeric.get(th.marker)
             patient = case.labels.get(th.marker, "") if rng else ""
@@ -290,6 +313,11 @@ class Engine:
             summary=summary,
             guideline=ev.guideline,
             drug_names=[drug_label(self.vocab, d, lang) for d in reg.regimen.drugs],
+            group=placement.group,
+            condition=conditions.condition_of(c, kb, self.vocab, lang),
+            rank_reasons=placement.reasons,
+            tie_with=placement.tie_with,
+            preference=placement.preference,
         )
 
     def _tests(self, run: Run) -> tuple[list[TestRecommended], set[str]]:

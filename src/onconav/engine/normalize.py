@@ -393,6 +393,8 @@ class Case:
     comorbidities: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)  # normalisation rule ids that fired
+    origins: dict[str, str] = field(default_factory=dict)  # biomarker id -> germline | somatic
+    route: str | None = None  # preferences.route: oral | infusion | any
 
     def state(self, bid: str) -> bool | None:
         if bid in self.present:
@@ -871,13 +873,19 @@ def normalize(vocab: Vocabulary, kb: KnowledgeBase, profile: Profile, lang: str)
         crcl=profile.organ_function.creatinine_clearance_ml_min,
         lvef=profile.organ_function.lvef_percent,
         budget_usd=profile.preferences.budget_usd,
+        route=profile.preferences.route.value if profile.preferences.route else None,
         comorbidities=tuple(c for c in profile.comorbidities if isinstance(c, str) and c.strip()),
     )
     _stage(vocab, lineage, profile, case)
 
     facts = _Facts()
     for entry in profile.biomarkers:
+        before = set(facts.present)
         _read_entry(vocab, entry, facts, case)
+        if entry.origin is not None:
+            for bid in set(facts.present) - before:
+                for implied in vocab.closure.get(bid, frozenset({bid})):
+                    case.origins.setdefault(implied, entry.origin.value)
     _her2(vocab, facts, case)
     present: set[str] = set()
     for bid in facts.present:

@@ -18,6 +18,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from onconav.engine.facts import FactBook
 from onconav.engine.messages import t
 from onconav.engine.normalize import Case, Vocabulary, drug_label, threshold_holds
 from onconav.kbdata.loader import KnowledgeBase
@@ -173,6 +174,21 @@ class Candidate:
     merged: list[Evidence] = field(default_factory=list)
     superseded_by: list[Candidate] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # extra rationale lines
+    # conditional options (docs/engine.md "Conditional options"): what the item still waits on
+    cond_markers: dict[str, str] = field(default_factory=dict)  # biomarker id -> role
+    cond_facts: list[str] = field(default_factory=list)  # fact ids (policy/facts)
+    likely: bool | None = None  # co-occurrence: True likely, False unlikely, None open
+    cond_notes: list[str] = field(default_factory=list)  # exclusive-set ids that decided `likely`
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.cond_markers or self.cond_facts)
+
+    def cond_rank(self) -> int:
+        """0 active or likely, 1 open, 2 unlikely (ranking step ``condition``)."""
+        if not self.conditional or self.likely is True:
+            return 0
+        return 2 if self.likely is False else 1
 
     def demote(self, tier: int, reason: str, rule: str) -> None:
         self.tier = max(self.tier, tier)
@@ -209,6 +225,7 @@ class Run:
     resistance_pending: list[tuple[Evidence, tuple[str, ...]]] = field(default_factory=list)
     options: list[Candidate] = field(default_factory=list)
     need_child_pugh: set[str] = field(default_factory=set)
+    facts: FactBook | None = None
 
 
 def text(tx: Text | None, lang: str) -> str:
@@ -372,6 +389,39 @@ def _fit(ev: Evidence, case: Case, reg: RegimenInfo) -> int:
     return 1
 
 
+def _v2_filters(ev: Evidence, case: Case, run: Run) -> tuple[bool, list[str], list[str]]:
+    """Evidence v2 predicates: facts (requires / requires_not), age_min, after_exposure_to,
+    biomarker_origin. (holds, unknown fact ids, trace)."""
+    trace: list[str] = []
+    unknown: list[str] = []
+    if (ev.requires or ev.requires_not) and run.facts is not None:
+        ok, unknown = run.facts.check(ev.requires, ev.requires_not)
+        if not ok:
+            return False, [], trace
+        trace.append("fact.requires")
+    if ev.age_min is not None and case.age is not None:
+        if case.age < ev.age_min:
+            return False, [], trace
+        trace.append("patient.age_min")
+    if ev.after_exposure_to:
+        if not all(tok in case.received or tok in case.received_tags for tok in ev.after_exposure_to):
+            return False, [], trace
+        trace.append("prior.after_exposure_to")
+    if ev.biomarker_origin:
+        for bid in [*ev.biomarkers, *(b for b in ev.biomarkers_any if case.state(b))]:
+            got = case.origins.get(bid)
+            if got is not None and got != ev.biomarker_origin:
+                return False, [], trace
+        trace.append("biomarker.origin")
+    return True, unknown, trace
+
+
+def _conditional_allowed(ev: Evidence, unknown: dict[str, str]) -> bool:
+    """An item waiting on an unknown biomarker is shown as a conditional option only with
+    clinical evidence (levels 1-3A); waiting on a patient fact alone, always."""
+    return not unknown or LEVEL_RANK.get(ev.level.value, 9) <= LEVEL_RANK["3A"]
+
+
 def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) -> None:
     case = run.case
     for ev in items:
@@ -384,34 +434,48 @@ def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) 
         bm_ok, unknown, bm_trace = _biomarkers(ev, case)
         if not bm_ok:
             continue
-        cand = Candidate(ev=ev, reg=reg, trace=["cancer.lineage", *trace, *bm_trace])
+        v2_ok, fact_unknown, v2_trace = _v2_filters(ev, case, run)
+        if not v2_ok:
+            continue
+        cand = Candidate(ev=ev, reg=reg, trace=["cancer.lineage", *trace, *bm_trace, *v2_trace])
         if ev.cancer in ("SOLID", "HEME") or not ev.cancer:
             cand.trace.append("cancer.agnostic")
         _fitness(cand, case, run)
-        if unknown:
-            if not cand.exclusions:
+        if unknown or fact_unknown:
+            if cand.exclusions:
+                continue
+            if unknown:
                 run.pending.append(Pending(ev=ev, reg=reg, unknown=tuple(sorted(unknown)), roles=unknown))
-            continue
+            if not _conditional_allowed(ev, unknown):
+                continue
+            cand.cond_markers = dict(unknown)
+            cand.cond_facts = list(fact_unknown)
+            cand.trace.append("condition.unknown")
         if cand.exclusions:
             run.excluded.append(cand)
             continue
-        cand.fit = _fit(ev, case, reg)
-        if cand.fit == 0:
-            cand.trace.append("setting.fit")
-        elif cand.fit == 1:
-            cand.trace.append("setting.other")
-            if ev.setting == "consolidation":
-                cand.caution(t("c_consolidation", case.lang))
-                cand.trace.append("setting.consolidation")
-            if ev.setting == "maintenance":
-                cand.caution(t("c_maintenance", case.lang))
-                cand.trace.append("setting.maintenance")
-            if ev.setting == "later_line":
-                cand.caution(t("c_later_line", case.lang))
-                cand.trace.append("setting.later_line_on_progression")
-        if not case.stage_known and len(set(ev.stage_groups)) < 3 and cand.fit < 2:
-            cand.caution(t("c_stage_unknown", case.lang))
+        _place(cand, case)
         run.candidates.append(cand)
+
+
+def _place(cand: Candidate, case: Case) -> None:
+    ev = cand.ev
+    cand.fit = _fit(ev, case, cand.reg)
+    if cand.fit == 0:
+        cand.trace.append("setting.fit")
+    elif cand.fit == 1:
+        cand.trace.append("setting.other")
+        if ev.setting == "consolidation":
+            cand.caution(t("c_consolidation", case.lang))
+            cand.trace.append("setting.consolidation")
+        if ev.setting == "maintenance":
+            cand.caution(t("c_maintenance", case.lang))
+            cand.trace.append("setting.maintenance")
+        if ev.setting == "later_line":
+            cand.caution(t("c_later_line", case.lang))
+            cand.trace.append("setting.later_line_on_progression")
+    if not case.stage_known and len(set(ev.stage_groups)) < 3 and cand.fit < 2:
+        cand.caution(t("c_stage_unknown", case.lang))
 
 
 # --- step: fitness (called per item from generate) ----------------------------------------
@@ -669,17 +733,30 @@ def matched_standard(ev: Evidence) -> int:
     return 0 if matched(ev) == 0 and LEVEL_RANK.get(ev.level.value, 9) <= LEVEL_RANK["2"] else 1
 
 
+NCCN_RANK = {"preferred": 0, "other_recommended": 1, "certain_circumstances": 2, "not_listed": 3}
+CSCO_RANK = {"I": 0, "II": 1, "III": 2, "not_listed": 3}
+
+
+def preference_rank(ev: Evidence) -> tuple[int, int]:
+    """Guideline preference (NCCN preferred / CSCO level I first): (best, worst) of the two."""
+    p = ev.preference
+    if p is None:
+        return (4, 4)
+    a, b = NCCN_RANK.get(p.nccn, 4), CSCO_RANK.get(p.csco, 4)
+    return (min(a, b), max(a, b))
+
+
 def evidence_key(c: Candidate) -> tuple:  # type: ignore[type-arg]
-    """The part of the ranking key that one evidence item decides (shared by the choice of the
-    best item for a regimen and by the ranking of options)."""
-    hr = best_hr(c.ev)
+    """The clinical part of the ranking key (steps setting_fit .. preference of
+    docs/engine.md "Ranking"): options equal on it are equivalent choices."""
     return (
         c.fit,
         c.tier,
+        c.cond_rank(),
         matched_standard(c.ev),
         LEVEL_RANK.get(c.ev.level.value, 9),
         matched(c.ev),
-        hr if hr is not None else 1.0,
+        preference_rank(c.ev),
     )
 
 
@@ -752,16 +829,23 @@ def supersede(run: Run) -> None:
                     break
 
 
-def rank_key(c: Candidate, budget: float | None) -> tuple:  # type: ignore[type-arg]
+def route_rank(c: Candidate, route: str | None) -> int:
+    """0 when the option matches the patient's preferred route (oral / infusion), else 1."""
+    if route not in ("oral", "infusion"):
+        return 0
+    oral = c.reg.regimen.intensity == "low" and c.reg.regimen.modality.value == "targeted_therapy"
+    return 0 if oral == (route == "oral") else 1
+
+
+def rank_key(c: Candidate, budget: float | None, route: str | None = None) -> tuple:  # type: ignore[type-arg]
     _, arank, _, nrdl = china_access(c)
     nrank = 0 if nrdl is True else 1 if nrdl is None else 2
-    return (*evidence_key(c), arank, nrank, cost_rank(c, budget), c.reg.regimen.id)
+    return (*evidence_key(c), arank, nrank, route_rank(c, route), cost_rank(c, budget), c.reg.regimen.id)
 
 
 def rank(run: Run) -> None:
-    supersede(run)
     budget = run.case.budget_usd
-    keys = {id(c): rank_key(c, budget) for c in run.candidates}
+    keys = {id(c): rank_key(c, budget, run.case.route) for c in run.candidates}
     memo: dict[int, tuple] = {}  # type: ignore[type-arg]
 
     def effective(c: Candidate, seen: frozenset[int] = frozenset()) -> tuple:  # type: ignore[type-arg]
