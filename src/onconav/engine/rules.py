@@ -418,8 +418,15 @@ def _v2_filters(ev: Evidence, case: Case, run: Run) -> tuple[bool, list[str], li
 
 def _conditional_allowed(ev: Evidence, unknown: dict[str, str]) -> bool:
     """An item waiting on an unknown biomarker is shown as a conditional option only with
-    clinical evidence (levels 1-3A); waiting on a patient fact alone, always."""
-    return not unknown or LEVEL_RANK.get(ev.level.value, 9) <= LEVEL_RANK["3A"]
+    standard evidence (levels 1-2); waiting on a patient fact alone, always. An item that needs
+    an untested alteration to be *present* is shown only at level 1 (the test is recommended
+    either way)."""
+    if not unknown:
+        return True
+    lvl = LEVEL_RANK.get(ev.level.value, 9)
+    if any(role == "present" for role in unknown.values()):
+        return False
+    return lvl <= LEVEL_RANK["2"]
 
 
 def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) -> None:
@@ -751,8 +758,8 @@ def evidence_key(c: Candidate) -> tuple:  # type: ignore[type-arg]
     docs/engine.md "Ranking"): options equal on it are equivalent choices."""
     return (
         c.fit,
-        c.tier,
         c.cond_rank(),
+        c.tier,
         matched_standard(c.ev),
         LEVEL_RANK.get(c.ev.level.value, 9),
         matched(c.ev),
