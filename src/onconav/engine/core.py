@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from onconav.engine import conditions, facts, grouping, rules
+from onconav.engine import conditions, facts, grouping, rules, situational
 from onconav.engine.answer import Answer, China, Excluded, FactOut, Option, OutcomeOut, TestRecommended
 from onconav.engine.facts import FactBook
 from onconav.engine.messages import localise_endpoint, localise_value, normalize_lang, t
@@ -62,6 +62,8 @@ class Engine:
         items, r_items = self._items_cache.get(case.code, ([], []))
         run = Run(case=case)
         run.facts = FactBook(self.kb.policy, facts.view(self.vocab, prof, case), case, case.origins)
+        named = situational.applicable(run, self.kb)
+        run.named_markers = situational.decided_markers(named, self.vocab)
         # the pipeline
         rules.generate(run, items, self.regimens)
         rules.resistance(run, r_items, self.vocab)
@@ -70,11 +72,13 @@ class Engine:
         conditions.likelihood(run, self.kb, self.vocab)
         rules.merge(run)
         rules.rank(run)
-        return self._answer(prof, run, extra_warnings)
+        return self._answer(prof, run, extra_warnings, named)
 
     # -- answer building -----------------------------------------------------------------
 
-    def _answer(self, prof: Profile, run: Run, extra_warnings: list[str]) -> Answer:
+    def _answer(
+        self, prof: Profile, run: Run, extra_warnings: list[str], named: list[Any] | None = None
+    ) -> Answer:
         case = run.case
         lang = case.lang
         placements = grouping.place(run, lang)
@@ -112,6 +116,9 @@ class Engine:
         if not options:
             warnings.append(t("w_no_options", lang))
         tests, waiting = self._tests(run)
+        first = situational.recommended(named or [], run, self.vocab)
+        names = {x.test for x in first}
+        tests = first + [x for x in tests if x.test not in names]
         waiting = (waiting - option_regs) | {o.regimen for o in options if o.condition is not None}
         if waiting and tests:
             warnings.append(t("w_pending", lang, count=len(waiting)))

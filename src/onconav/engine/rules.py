@@ -226,6 +226,7 @@ class Run:
     options: list[Candidate] = field(default_factory=list)
     need_child_pugh: set[str] = field(default_factory=set)
     facts: FactBook | None = None
+    named_markers: frozenset[str] = frozenset()  # biomarkers a named situational test decides
 
 
 def text(tx: Text | None, lang: str) -> str:
@@ -416,15 +417,16 @@ def _v2_filters(ev: Evidence, case: Case, run: Run) -> tuple[bool, list[str], li
     return True, unknown, trace
 
 
-def _conditional_allowed(ev: Evidence, unknown: dict[str, str]) -> bool:
+def _conditional_allowed(ev: Evidence, unknown: dict[str, str], named: frozenset[str] = frozenset()) -> bool:
     """An item waiting on an unknown biomarker is shown as a conditional option only with
     standard evidence (levels 1-2); waiting on a patient fact alone, always. An item that needs
-    an untested alteration to be *present* is shown only at level 1 (the test is recommended
-    either way)."""
+    an untested alteration to be *present* is shown only when a named decisive test for the
+    situation (knowledge/policy/tests) decides it; otherwise the test is recommended."""
     if not unknown:
         return True
     lvl = LEVEL_RANK.get(ev.level.value, 9)
-    if any(role == "present" for role in unknown.values()):
+    present = [b for b, role in unknown.items() if role == "present"]
+    if present and not all(b in named for b in present):
         return False
     return lvl <= LEVEL_RANK["2"]
 
@@ -453,7 +455,7 @@ def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) 
                 continue
             if unknown:
                 run.pending.append(Pending(ev=ev, reg=reg, unknown=tuple(sorted(unknown)), roles=unknown))
-            if not _conditional_allowed(ev, unknown):
+            if not _conditional_allowed(ev, unknown, run.named_markers):
                 continue
             cand.cond_markers = dict(unknown)
             cand.cond_facts = list(fact_unknown)
