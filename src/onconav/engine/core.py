@@ -62,6 +62,7 @@ class Engine:
         items, r_items = self._items_cache.get(case.code, ([], []))
         run = Run(case=case)
         run.facts = FactBook(self.kb.policy, facts.view(self.vocab, prof, case), case, case.origins)
+        run.fitness_rules = self.kb.policy.fitness
         named = situational.applicable(run, self.kb)
         run.named_markers = situational.decided_markers(named, self.vocab)
         # the pipeline

@@ -22,6 +22,7 @@ from onconav.engine.facts import FactBook
 from onconav.engine.messages import t
 from onconav.engine.normalize import Case, Vocabulary, drug_label, threshold_holds
 from onconav.kbdata.loader import KnowledgeBase
+from onconav.kbdata.policy import FitnessRule
 from onconav.kbdata.schema import Evidence, Regimen, Text
 
 RULES: dict[str, str] = {
@@ -226,6 +227,7 @@ class Run:
     options: list[Candidate] = field(default_factory=list)
     need_child_pugh: set[str] = field(default_factory=set)
     facts: FactBook | None = None
+    fitness_rules: tuple[FitnessRule, ...] = ()  # knowledge/policy/fitness
     named_markers: frozenset[str] = frozenset()  # biomarkers a named situational test decides
 
 
@@ -424,6 +426,8 @@ def _conditional_allowed(ev: Evidence, unknown: dict[str, str], named: frozenset
     situation (knowledge/policy/tests) decides it; otherwise the test is recommended."""
     if not unknown:
         return True
+    if ev.cancer in ("SOLID", "HEME"):
+        return False  # tumour-agnostic items (basket trials) do not stand in for a cancer's own care
     lvl = LEVEL_RANK.get(ev.level.value, 9)
     present = [b for b, role in unknown.items() if role == "present"]
     if present and not all(b in named for b in present):
@@ -450,6 +454,10 @@ def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) 
         if ev.cancer in ("SOLID", "HEME") or not ev.cancer:
             cand.trace.append("cancer.agnostic")
         _fitness(cand, case, run)
+        if run.fitness_rules:
+            from onconav.engine import fitness_policy
+
+            fitness_policy.apply(cand, run, run.fitness_rules)
         if unknown or fact_unknown:
             if cand.exclusions:
                 continue
@@ -490,7 +498,7 @@ def _place(cand: Candidate, case: Case) -> None:
 # --- step: fitness (called per item from generate) ----------------------------------------
 
 
-def _is_driver_targeted(ev: Evidence, reg: RegimenInfo) -> bool:
+def is_driver_targeted(ev: Evidence, reg: RegimenInfo) -> bool:
     return reg.regimen.modality.value == "targeted_therapy" and bool(ev.biomarkers or ev.biomarkers_any)
 
 
@@ -503,12 +511,12 @@ def _fitness(c: Candidate, case: Case, run: Run) -> None:
     if modality == "surgery" and (case.operable is False or case.resectable is False):
         c.exclude(t("x_inoperable", lang), "operability.surgery")
     if ecog is not None and ecog > ev.ecog_max:
-        if ecog >= 3 and _is_driver_targeted(ev, reg):
+        if ecog >= 3 and is_driver_targeted(ev, reg):
             c.demote(1, t("c_ps_targeted", lang, ecog=ecog), "fitness.ps_targeted_kept")
         else:
             c.exclude(t("x_ecog", lang, ecog=ecog, max=ev.ecog_max), "fitness.ecog")
     if ecog is not None and ecog >= 3 and not supportive and not c.exclusions:
-        if _is_driver_targeted(ev, reg):
+        if is_driver_targeted(ev, reg):
             c.demote(1, t("c_ps_targeted", lang, ecog=ecog), "fitness.ps_targeted_kept")
         else:
             c.demote(1, t("c_ecog_intensive", lang, ecog=ecog), "fitness.ps_supportive_first")
