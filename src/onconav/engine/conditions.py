@@ -3,7 +3,8 @@
 An evidence item that fails only on unknown input (a biomarker not tested, a patient fact not
 stated) is kept as a *conditional* option, ranked where it would stand, with the deciding test
 named. Co-occurrence (knowledge/policy/co-occurrence) makes it *likely* (it needs other drivers
-absent and one is present) or *unlikely* (it needs another driver of the set).
+absent and one is present: ranked as if it held) or *unlikely* (it needs another driver of the
+set: not offered, and the answer's warnings give the co-occurrence note).
 """
 
 from __future__ import annotations
@@ -57,6 +58,16 @@ def likelihood(run: Run, kb: KnowledgeBase, vocab: Vocabulary) -> None:
             c.likely = True
         if c.likely is not None:
             c.trace.append("condition.likely" if c.likely else "condition.unlikely")
+    # an option needing a second driver when another is already found is not offered; the
+    # answer says why (the co-occurrence note)
+    unlikely = [c for c in run.candidates if c.likely is False]
+    if unlikely:
+        run.candidates = [c for c in run.candidates if c.likely is not False]
+        for s in sets:
+            if any(s.id in c.cond_notes for c in unlikely):
+                note = text(s.note, case.lang)
+                if note not in case.warnings:
+                    case.warnings.append(note)
 
 
 def marker_test(kb: KnowledgeBase, vocab: Vocabulary, bid: str, lang: str) -> str:

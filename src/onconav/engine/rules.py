@@ -800,50 +800,55 @@ def merge(run: Run) -> None:
     run.candidates = merged
 
 
+def _beats(a: Candidate, b: Candidate) -> tuple[Evidence, float] | None:
+    """(item, HR) when ``a`` beat ``b`` in a randomised comparison: an outcome of ``a`` with
+    HR < 1 whose comparator names ``b``'s single drug, or ``a`` adds drugs to ``b``'s regimen
+    (toripalimab + gemcitabine-cisplatin against gemcitabine-cisplatin)."""
+    da, db = set(a.reg.regimen.drugs), set(b.reg.regimen.drugs)
+    if not db or a is b:
+        return None
+    add_on = db < da
+    single = len(db) == 1 and not (db & da)
+    if not (add_on or single):
+        return None
+    inn = next(iter(db))
+    pattern = re.compile(rf"(?<![a-z]){re.escape(inn)}(?![a-z])")
+    for item in a.merged or [a.ev]:
+        for o in item.outcomes:
+            if o.hazard_ratio is None or o.hazard_ratio >= 1 or not o.comparator:
+                continue
+            if add_on or pattern.search(o.comparator.lower()):
+                return item, o.hazard_ratio
+    return None
+
+
 def supersede(run: Run) -> None:
-    """Head-to-head evidence beats an indirect comparison: a single-drug option that another
-    option of the same fit, tier and level beat in a randomised comparison (an outcome with
-    HR < 1 whose comparator names the drug) is listed right after it (crizotinib after
-    alectinib, sorafenib after atezolizumab + bevacizumab), whatever its own hazard ratio
-    against older treatment says. Records ``c.superseded_by``."""
+    """Head-to-head evidence among equivalent choices: an option that another option with the
+    same clinical key (setting, fitness, condition, level, guideline preference) beat in a
+    randomised comparison is listed right after it. This is a direct comparison within one
+    trial, never a comparison of hazard ratios across trials. Records ``c.superseded_by``."""
     lang = run.case.lang
+    keys = {id(c): evidence_key(c) for c in run.candidates}
     for b in run.candidates:
-        drugs = b.reg.regimen.drugs
-        if len(drugs) != 1:
-            continue
-        inn = drugs[0]
-        pattern = re.compile(rf"(?<![a-z]){re.escape(inn)}(?![a-z])")
         for a in run.candidates:
-            if a is b or inn in a.reg.regimen.drugs:
+            if keys[id(a)] != keys[id(b)]:
                 continue
-            if (a.fit, a.tier, a.ev.level) != (b.fit, b.tier, b.ev.level):
+            hit = _beats(a, b)
+            if hit is None:
                 continue
-            for item in a.merged or [a.ev]:
-                hit = next(
-                    (
-                        o
-                        for o in item.outcomes
-                        if o.hazard_ratio is not None
-                        and o.hazard_ratio < 1
-                        and o.comparator
-                        and pattern.search(o.comparator.lower())
-                    ),
-                    None,
+            item, hr = hit
+            b.superseded_by.append(a)
+            b.notes.append(
+                t(
+                    "r_superseded",
+                    lang,
+                    other=text(a.reg.regimen.name, lang),
+                    trial=item.trial or item.id,
+                    hr=f"{hr:g}",
                 )
-                if hit is not None:
-                    b.superseded_by.append(a)
-                    b.notes.append(
-                        t(
-                            "r_superseded",
-                            lang,
-                            other=text(a.reg.regimen.name, lang),
-                            trial=item.trial or item.id,
-                            hr=f"{hit.hazard_ratio:g}",
-                        )
-                    )
-                    if "rank.superseded" not in b.trace:
-                        b.trace.append("rank.superseded")
-                    break
+            )
+            if "rank.superseded" not in b.trace:
+                b.trace.append("rank.superseded")
 
 
 def route_rank(c: Candidate, route: str | None) -> int:
@@ -861,6 +866,7 @@ def rank_key(c: Candidate, budget: float | None, route: str | None = None) -> tu
 
 
 def rank(run: Run) -> None:
+    supersede(run)
     budget = run.case.budget_usd
     keys = {id(c): rank_key(c, budget, run.case.route) for c in run.candidates}
     memo: dict[int, tuple] = {}  # type: ignore[type-arg]
