@@ -61,10 +61,18 @@ def likelihood(run: Run, kb: KnowledgeBase, vocab: Vocabulary) -> None:
     # an option needing a second driver when another is already found is not offered; the
     # answer says why (the co-occurrence note)
     unlikely = [c for c in run.candidates if c.likely is False]
-    if unlikely:
-        run.candidates = [c for c in run.candidates if c.likely is not False]
+    run.candidates = [c for c in run.candidates if c.likely is not False]
+    noted = {sid for c in unlikely for sid in c.cond_notes}
+    for p in run.pending:  # items not shown that wait on a second driver
+        for bid, role in p.roles.items():
+            for s in sets:
+                markers = frozenset(s.markers)
+                mine = _member(vocab, bid, markers)
+                if role == "present" and mine and {m for m in markers if case.state(m) is True} - mine:
+                    noted.add(s.id)
+    if noted:
         for s in sets:
-            if any(s.id in c.cond_notes for c in unlikely):
+            if s.id in noted:
                 note = text(s.note, case.lang)
                 if note not in case.warnings:
                     case.warnings.append(note)

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from onconav.engine import conditions, facts, grouping, rules, situational
+from onconav.engine import conditions, facts, grouping, rules, situational, unused
 from onconav.engine.answer import Answer, China, Excluded, FactOut, Option, OutcomeOut, TestRecommended
 from onconav.engine.facts import FactBook
 from onconav.engine.messages import localise_endpoint, localise_value, normalize_lang, t
@@ -34,6 +34,7 @@ class Engine:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         self.vocab = Vocabulary.compile(kb)
+        self._comorbidity_words = unused.comorbidity_words(kb.policy)
         self.regimens: dict[str, RegimenInfo] = {
             r.id: rules.compile_regimen(kb, self.vocab, r) for r in kb.regimens
         }
@@ -135,6 +136,7 @@ class Engine:
             language=lang,
             excluded=excluded,
             facts=self._facts_out(run),
+            unused_inputs=unused.collect(prof, case, self._comorbidity_words),
             groups=grouping.group_labels({o.group for o in options}, lang),
         )
 

@@ -395,6 +395,7 @@ class Case:
     rules: list[str] = field(default_factory=list)  # normalisation rule ids that fired
     origins: dict[str, str] = field(default_factory=dict)  # biomarker id -> germline | somatic
     route: str | None = None  # preferences.route: oral | infusion | any
+    unused: list[tuple[str, str, str]] = field(default_factory=list)  # (field, value, reason key)
 
     def state(self, bid: str) -> bool | None:
         if bid in self.present:
@@ -404,9 +405,22 @@ class Case:
         return None
 
     def warn(self, key: str, **kw: object) -> None:
+        if key in UNUSED_WARNINGS:
+            field_name, reason, arg = UNUSED_WARNINGS[key]
+            item = (field_name, str(kw.get(arg, "")), reason)
+            if item not in self.unused:
+                self.unused.append(item)
         msg = t(key, self.lang, **kw)
         if msg not in self.warnings:
             self.warnings.append(msg)
+
+
+# warnings that also mean "this input was not used": key -> (field, reason message key, kw name)
+UNUSED_WARNINGS = {
+    "w_biomarker_unrecognised": ("biomarkers", "u_biomarker", "label"),
+    "w_biomarker_value": ("biomarkers", "u_biomarker", "label"),
+    "w_drug_unrecognised": ("prior_therapies.drugs", "u_drug", "drug"),
+}
 
 
 class _Facts:
