@@ -64,6 +64,7 @@ class Engine:
         run = Run(case=case)
         run.facts = FactBook(self.kb.policy, facts.view(self.vocab, prof, case), case, case.origins)
         run.fitness_rules = self.kb.policy.fitness
+        run.classes = self.kb.policy.class_by_tag
         named = situational.applicable(run, self.kb)
         run.named_markers = situational.decided_markers(named, self.vocab)
         # the pipeline
