@@ -77,3 +77,30 @@ def test_estimate_total_says_what_it_leaves_out(client, kb_loaded):
     api = client.get("/api/v1/costs/estimate", {"regimen": "sotorasib", "currency": "USD"}).json()
     assert api["unknown_items"] >= 1
     assert all("unknown_items" in p for p in api["phases"])
+
+
+def test_quote_builder_names_the_estimate_city_in_chinese(client, login_as, coordinator, kb_loaded):
+    from onconav.cases.models import CaseState
+
+    # given a matched case whose patient prefers Shanghai
+    case = CaseFactory(state=CaseState.HOSPITAL_MATCHED, preferred_cities=["Shanghai"])
+    login_as(coordinator)
+    # when the coordinator opens the quote builder in Chinese
+    with translation.override("zh-hans"):
+        html = client.get(
+            f"/cases/{case.public_id}/quotes/new/", HTTP_ACCEPT_LANGUAGE="zh-Hans"
+        ).content.decode()
+    # then the hint about the estimate is in Chinese, with the city's Chinese name
+    assert "按上海的价格估算" in html
+    assert "Estimate for" not in html
+
+
+def test_audit_log_shows_actions_and_objects_as_codes(client, login_as, coordinator, patient):
+    # given an audited read
+    from onconav.audit.services import audit_record
+
+    audit_record(request=None, actor=patient, action="case_list", object_type="case", object_id="x")
+    login_as(coordinator)
+    # when the audit log is read, then the technical names are marked as code, not prose
+    html = client.get("/staff/audit/").content.decode()
+    assert "<code>case_list</code>" in html

@@ -92,3 +92,20 @@ def test_place_names_are_translated_or_marked_as_english(value, en, zh_hans):
         assert t.render(Context({"v": value, "p": ["PHASE1", "PHASE2"]})) == f"{en}|Phase 1 / Phase 2"
     with translation.override("zh-hans"):
         assert t.render(Context({"v": value, "p": "PHASE1/PHASE2"})) == f"{zh_hans}|1期 / 2期"
+
+
+def test_case_page_trials_show_phase_words_and_chinese_cities(client, login_as, coordinator, demo_trials):
+    # given a myeloma case with matching trials
+    case = CaseFactory(
+        cancer_code="PCM",
+        profile={"age": 60, "sex": "male", "ecog": 1, "cancer": {"oncotree_code": "PCM"}},
+    )
+    login_as(coordinator)
+    # when the coordinator reads the case in Chinese
+    html = zh(client, f"/cases/{case.public_id}/")
+    section = html[html.index('id="case-trials-title"') :]
+    section = section[: section.index("</section>")]
+    # then the trials show phases in words and cities in Chinese
+    assert "期" in section and "NCT99900002" in section
+    assert not RAW_REGISTRY_CODE.findall(section)
+    assert not re.search(r"Hangzhou|Shanghai|Beijing", section)
