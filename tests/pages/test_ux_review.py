@@ -104,3 +104,24 @@ def test_audit_log_shows_actions_and_objects_as_codes(client, login_as, coordina
     # when the audit log is read, then the technical names are marked as code, not prose
     html = client.get("/staff/audit/").content.decode()
     assert "<code>case_list</code>" in html
+
+
+def test_hospital_choices_name_the_city_in_the_page_language(kb_loaded):
+    from onconav.cases.hospitals import hospital_choices
+
+    # when the hospital list of the quote, referral and travel forms is built in Chinese
+    with translation.override("zh-hans"):
+        zh = dict(hospital_choices())
+    # then the city is in Chinese
+    assert zh["fudan-cancer-center"].endswith("（上海）")
+    with translation.override("en"):
+        assert dict(hospital_choices())["fudan-cancer-center"].endswith(" (Shanghai)")
+
+
+def test_case_queue_stacks_into_labelled_cards_on_a_phone(client, login_as, coordinator):
+    CaseFactory()
+    login_as(coordinator)
+    html = client.get("/cases/queue/").content.decode()
+    # then the queue is a stacking table, each cell named by its column (not six squeezed columns)
+    assert '<table class="queue stack">' in html
+    assert '<td data-label="Cities">' in html and '<td data-label="First reply due">' in html
