@@ -189,6 +189,8 @@ def role_pages(role: str, case_id: str) -> list[str]:
         ]
     if role == "admin":
         return ["/cases/queue/", "/staff/audit/", "/hospitals/changes/review/", "/accounts/"]
+    if role == "partner":  # a partner hospital sees its referrals, not the case's options or trials
+        return ["/cases/queue/", f"{c}/", "/accounts/"]
     return ["/cases/queue/", f"{c}/", *common]
 
 

@@ -125,3 +125,15 @@ def test_case_queue_stacks_into_labelled_cards_on_a_phone(client, login_as, coor
     # then the queue is a stacking table, each cell named by its column (not six squeezed columns)
     assert '<table class="queue stack">' in html
     assert '<td data-label="Cities">' in html and '<td data-label="First reply due">' in html
+
+
+def test_profile_upload_on_the_options_page_shows_that_it_is_working(client):
+    # when someone opens the options page
+    html = client.get("/options/").content.decode()
+    # then the profile upload form is marked as a slow form with a status line, hidden until sent
+    form = re.search(r'<form [^>]*action="/options/upload/[^"]*"[^>]*>.*?</form>', html, re.S).group(0)
+    assert "data-busy" in form.split(">")[0]
+    assert re.search(r'<p class="hint" role="status" data-busy-status hidden>', form)
+    # and the site script disables the button and shows the status on submit
+    js = (CSS.parents[1] / "js" / "onconav.js").read_text(encoding="utf-8")
+    assert 'form.matches("form[data-busy]")' in js and "status.hidden = false" in js
