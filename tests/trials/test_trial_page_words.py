@@ -109,3 +109,11 @@ def test_case_page_trials_show_phase_words_and_chinese_cities(client, login_as, 
     assert "期" in section and "NCT99900002" in section
     assert not RAW_REGISTRY_CODE.findall(section)
     assert not re.search(r"Hangzhou|Shanghai|Beijing", section)
+
+
+@pytest.mark.parametrize("url", ["/trials/", "/trials/NCT99900001/"])
+def test_the_investigational_label_is_said_once(client, demo_trials, url):
+    # the label already begins with "Investigational:" ("试验性治疗："); no second prefix before it
+    assert "Investigational: Investigational" not in re.sub(r"<[^>]+>", "", client.get(url).content.decode())
+    assert '<p class="notice">Investigational: a research study.' in client.get(url).content.decode()
+    assert '<p class="notice">试验性治疗：这是一项临床研究。' in zh(client, url)
