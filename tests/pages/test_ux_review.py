@@ -137,3 +137,14 @@ def test_profile_upload_on_the_options_page_shows_that_it_is_working(client):
     # and the site script disables the button and shows the status on submit
     js = (CSS.parents[1] / "js" / "onconav.js").read_text(encoding="utf-8")
     assert 'form.matches("form[data-busy]")' in js and "status.hidden = false" in js
+
+
+def test_a_budget_the_patient_entered_is_shown_with_thousands_separators():
+    from onconav.intake.display import answer_rows
+
+    # given an intake with a budget of 50000 US dollars and one companion
+    rows = answer_rows({"budget": {"budget_usd": 50000, "insurance": "none"}, "travel": {"companions": 1}})
+    values = {i["label"]: i["value"] for r in rows for i in r["items"] if i["value"]}
+    # then the staff's case page and the check page read "50,000"; small counts stay as they are
+    assert "50,000" in values.values() and "50000" not in values.values()
+    assert "1" in values.values()
