@@ -51,10 +51,13 @@ def test_wrong_totp_code_is_rejected(client, coordinator, password):
     assert client.get("/accounts/").status_code == 302
 
 
-def test_staff_without_device_is_sent_to_setup_and_can_enable_totp(client, make_user, password):
+def test_staff_without_device_is_sent_to_setup_and_can_enable_totp(client, make_user, password, coordinator):
+    from onconav.accounts.services import totp_enrolment_start
     from tests.factories import UserFactory
 
+    # Given a clinician whose enrolment an administrator started
     clinician = UserFactory(role=Role.CLINICIAN)
+    totp_enrolment_start(user=clinician, actor=None)
     client.post("/accounts/login/", {"username": clinician.email, "password": password})
     resp = client.get("/accounts/2fa/verify/")
     assert resp.status_code == 302 and resp["Location"].endswith("/accounts/2fa/setup/")

@@ -156,6 +156,8 @@ def _world() -> dict[str, Any]:
         staff[str(role)] = UserFactory(role=role, full_name=f"Test {role}", **extra)
         TOTPDeviceFactory(user=staff[str(role)])
     services.message_send(case=case, author=staff["coordinator"], body="We have your records.")
+    case.reviewer = staff["clinician"]  # only the assigned clinician reviewer may see the case
+    case.save(update_fields=["reviewer"])
     services.opinion_record(
         case=case, author=staff["clinician"], summary="Osimertinib first line.", regimen="osimertinib"
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onconav.accounts.services import user_create
-from onconav.audit.services import audit_record, audited
+from onconav.audit.services import NOT_RENDERED, audit_record, audited
 from onconav.cases import services as case_services
 from onconav.cases.models import Document
 from onconav.cases.selectors import document_get_for_user, records_checklist
@@ -37,7 +37,7 @@ def audited_draft(action: str | None = None):  # type: ignore[no-untyped-def]
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             response = view(request, *args, **kwargs)
             draft_id = getattr(request, "intake_draft_id", "")
-            if response.status_code < 400 and draft_id:
+            if response.status_code not in NOT_RENDERED and draft_id:
                 act = action or ("read" if request.method in ("GET", "HEAD") else "change")
                 audit_record(request=request, action=act, object_type="intake_draft", object_id=draft_id)
             return response
