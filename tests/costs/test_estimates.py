@@ -111,7 +111,9 @@ def test_a_treatment_in_the_address_is_ignored(client, kb_loaded):
     assert 'value="osimertinib"' not in html
     # And the same name in a POST body is used
     posted = client.post("/costs/estimate/", {"treatment": "osimertinib", "currency": "EUR"}).content.decode()
-    assert "osimertinib" in re.search(r'<h2 id="estimate-title"[^>]*>(.*?)</h2>', posted, re.S).group(1).lower()
+    assert (
+        "osimertinib" in re.search(r'<h2 id="estimate-title"[^>]*>(.*?)</h2>', posted, re.S).group(1).lower()
+    )
 
 
 def test_the_estimator_form_posts_its_answers(client, kb_loaded):

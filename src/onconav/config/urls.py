@@ -14,7 +14,7 @@ urlpatterns = [
     path("start/", include("onconav.intake.urls")),
     path("cases/", include("onconav.cases.urls")),
     path("staff/audit/", include("onconav.audit.urls")),
-    path("privacy/", include("onconav.privacy.urls")),
+    path("my-data/", include("onconav.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

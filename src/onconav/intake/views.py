@@ -201,7 +201,9 @@ def documents(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.anonymous_upload_allowed(request=request, draft=draft, size=form.cleaned_data["file"].size)
+            services.anonymous_upload_allowed(
+                request=request, draft=draft, size=form.cleaned_data["file"].size
+            )
             case_services.document_add(
                 upload=form.cleaned_data["file"],
                 kind=form.cleaned_data["kind"],
