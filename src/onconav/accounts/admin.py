@@ -31,6 +31,14 @@ class UserAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def get_deleted_objects(self, objs, request):  # type: ignore[no-untyped-def]
+        # Cases and consents protect a patient account from a bare delete; the erasure service
+        # (delete_model) removes them in the right order, so they do not block the admin.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if all(getattr(o, "role", "") == Role.PATIENT for o in objs):
+            protected = []
+        return deleted, counts, perms_needed, protected
+
     def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
         """A patient account is erased through the patient-rights service (files, consents,
         pseudonymised audit), never with a bare delete that the database would refuse."""

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from onconav.accounts.models import User
 from onconav.audit.models import AuditEvent
 from onconav.audit.services import audit_record
+from onconav.audit.services import client_ip as audit_client_ip
 from onconav.cases.models import Case, CaseEvent, CaseState, EventKind, QuoteStatus, Referral, ReferralStatus
 from onconav.cases.workflow import TERMINAL
 from onconav.intake.models import Consent, ConsentKind
@@ -320,12 +321,17 @@ def account_erase(*, user: User, request: Any = None, actor: Any = None) -> dict
             case.delete()
         user.intake_drafts.all().delete()
         user.delete()
-        audit_record(
-            request=request,
-            actor=actor if actor is not user else None,
+        by_self = actor is user
+        AuditEvent.objects.create(
+            actor=None if by_self else actor,
+            actor_email=pseudonym if by_self else actor.email,
+            actor_role="patient" if by_self else getattr(actor, "role", ""),
             action="erase",
             object_type="user",
             object_id=user_public_id,
+            path=(request.path[:300] if request is not None else ""),
+            method=(request.method or "" if request is not None else ""),
+            ip=(audit_client_ip(request) if request is not None else None),
             detail={"pseudonym": pseudonym, **summary},
         )
         transaction.on_commit(lambda: [storage.delete_stored(n) for n in names])
