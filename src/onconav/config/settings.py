@@ -326,6 +326,9 @@ PRIVACY_EMAIL = env.str("PRIVACY_EMAIL", default="")  # where people send data-p
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "onconav.foundation.ratelimit.axes_client_ip"
+# django-axes records every failed sign-in but locks nobody out (a stranger could lock the real
+# owner out); the progressive per-account delay and the per-address limit below slow guessing.
+AXES_LOCK_OUT_AT_FAILURE = False
 # Sign-in: per account (any address) a progressive delay after LOGIN_ACCOUNT_FREE_FAILURES
 # failures, doubling up to LOGIN_ACCOUNT_MAX_DELAY seconds (a stranger can slow the owner, never
 # lock them out); per address at most LOGIN_IP_FAILURES failures in LOGIN_WINDOW seconds.
