@@ -278,7 +278,7 @@ def account_erase(*, user: User, request: Any = None, actor: Any = None) -> dict
     """Erase the account and everything it holds: cases (answers, messages, records and their
     encrypted files, opinions, quotes, travel), drafts, consents and the account itself. Any
     consent still in force is withdrawn first (so referrals are revoked). What is kept, because
-    the law requires it (accountability, GDPR art. 5(2) and 7(1); PIPL art. 54-55): the audit log,
+    the law requires it (accountability, GDPR art. 5(2) and 7(1); PIPL art. 54 and 56): the audit log,
     with the user's email replaced by a pseudonym, and one ``erase`` event listing the consents
     (kind, version, dates) and how many records were deleted, without any health data."""
     from onconav.cases import documents as storage
