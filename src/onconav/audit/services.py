@@ -22,6 +22,28 @@ _accessed: ContextVar[list[tuple[str, str]] | None] = ContextVar("audit_accessed
 _recorded: ContextVar[set[tuple[str, str]] | None] = ContextVar("audit_recorded", default=None)
 
 
+# Deleting audit rows is refused by the database. The only exception is a whole-table purge made
+# by code that says so (a test database being flushed between tests): on SQLite the delete
+# trigger asks this process through the SQL function ``onconav_audit_purge_allowed()``, which
+# exists only on the app's own connections (from the sqlite3 shell, a delete still fails).
+_purge_allowed: ContextVar[bool] = ContextVar("audit_purge_allowed", default=False)
+
+
+class audit_purge_allowed:  # noqa: N801 - used as a context manager
+    def __enter__(self) -> None:
+        self._token = _purge_allowed.set(True)
+
+    def __exit__(self, *exc: Any) -> None:
+        _purge_allowed.reset(self._token)
+
+
+def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "onconav_audit_purge_allowed", 0, lambda: 1 if _purge_allowed.get() else 0
+        )
+
+
 def note_access(object_type: str, object_id: Any) -> None:
     """Called by the access helpers (``case_get_for_user``, ``document_get_for_user``) when they
     hand an object to a view, so that no read of it can go unrecorded."""
