@@ -28,9 +28,11 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
-def axes_client_ip(request: HttpRequest) -> str:
-    """For django-axes (``AXES_CLIENT_IP_CALLABLE``): the same trusted-proxy rule."""
-    return client_ip(request)
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """For django-axes (``AXES_CLIENT_IP_CALLABLE``): the same trusted-proxy rule (None when the
+    request has no address, as axes stores it in an IP address column)."""
+    ip = client_ip(request)
+    return None if ip == "unknown" else ip
 
 
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:

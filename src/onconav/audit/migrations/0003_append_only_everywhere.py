@@ -17,7 +17,7 @@ SQLITE_FORWARD = [
 WHEN NOT onconav_audit_purge_allowed()
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
     f"""CREATE TRIGGER audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent
-WHEN NOT (NEW.id IS OLD.id AND NEW.actor_id IS NULL AND NEW.actor_email LIKE 'erased:%' AND {SQLITE_UNCHANGED})
+WHEN NOT (NEW.id IS OLD.id AND NEW.actor_id IS NULL AND substr(NEW.actor_email, 1, 7) = 'erased:' AND {SQLITE_UNCHANGED})
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
 ]
 SQLITE_BACKWARD = [
@@ -30,7 +30,7 @@ PG_FORWARD = f"""
 CREATE OR REPLACE FUNCTION audit_auditevent_append_only() RETURNS trigger AS $$
 BEGIN
   IF TG_OP = 'UPDATE' AND NEW.id = OLD.id AND NEW.actor_id IS NULL
-     AND NEW.actor_email LIKE 'erased:%' AND {PG_UNCHANGED} THEN
+     AND substr(NEW.actor_email, 1, 7) = 'erased:' AND {PG_UNCHANGED} THEN
     RETURN NEW;
   END IF;
   RAISE EXCEPTION 'audit events are append-only';
