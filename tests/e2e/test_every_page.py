@@ -218,7 +218,7 @@ def _public_pages() -> list[Any]:
         "/hospitals/match/?modalities=radiotherapy&cities=Shanghai",
         "/hospitals/fudan-cancer-center/",
         "/costs/estimate/",
-        "/costs/estimate/?treatment=osimertinib&currency=EUR",
+        "/costs/estimate/?hospital=fudan-cancer-center&currency=EUR",
         "/guide/",
         f"/guide/{slug}/",
         "/guide/faq/",
