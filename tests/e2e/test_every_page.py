@@ -243,6 +243,10 @@ def _pages_for(role: str, w: dict[str, Any]) -> list[Any]:
             f"{c}/",
             f"{c}/quotes/{w['quote'].public_id}/accept/",
             "/accounts/",
+            "/my-data/",
+            "/my-data/withdraw/processing/",
+            "/my-data/withdraw/transfer/",
+            "/my-data/erase/",
         ]
     if role == "coordinator":
         return [
