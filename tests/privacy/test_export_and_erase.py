@@ -27,7 +27,7 @@ def test_patient_downloads_all_their_data_as_json_fhir_and_documents(world, logi
     resp = patient.post("/my-data/export/")
     # Then they get a zip with their answers (JSON), the case as a FHIR Bundle and the record
     assert resp.status_code == 200 and resp["Content-Type"] == "application/zip"
-    zf = zipfile.ZipFile(io.BytesIO(resp.content))
+    zf = zipfile.ZipFile(io.BytesIO(b"".join(resp.streaming_content)))
     data = json.loads(zf.read("onconav-data.json"))
     case = world["case"]
     assert data["account"]["email"] == world["patient"].email

@@ -7,8 +7,8 @@ deletion")."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
+import tempfile
 import zipfile
 from typing import Any
 
@@ -197,11 +197,12 @@ def _case_json(case: Case) -> dict[str, Any]:
     }
 
 
-def data_export(*, user: User, request: Any = None) -> bytes:
+def data_export(*, user: User, request: Any = None) -> Any:
     """Everything held about the user, machine-readable: ``onconav-data.json`` (account, consents,
     drafts, cases), one FHIR R4 Bundle per case (``fhir/<ref>.json``) and every uploaded document,
     decrypted (``documents/<ref>/<id>.<ext>``). Internal staff notes are not included (they are
-    the staff's working notes; see docs/security.md)."""
+    the staff's working notes; see docs/security.md). Returns an open temporary file positioned
+    at the start (records can be hundreds of MB: they are never held in memory)."""
     from onconav.cases.documents import EXTENSIONS, read_decrypted
     from onconav.cases.exports import case_fhir_bundle
 
@@ -236,7 +237,7 @@ def data_export(*, user: User, request: Any = None) -> bytes:
         ],
         "cases": [_case_json(c) for c in cases],
     }
-    buf = io.BytesIO()
+    buf = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(
             "onconav-data.json", json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
@@ -263,7 +264,8 @@ def data_export(*, user: User, request: Any = None) -> bytes:
         object_id=str(user.public_id),
         detail={"cases": [str(c.public_id) for c in cases]},
     )
-    return buf.getvalue()
+    buf.seek(0)
+    return buf
 
 
 # --- erasure -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,10 +78,10 @@ def withdraw(request: HttpRequest, kind: str) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     _patient(request)
     data = services.data_export(user=request.user, request=request)
-    response = HttpResponse(data, content_type="application/zip")
     stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="onconav-my-data-{stamp}.zip"'
-    return response
+    return FileResponse(
+        data, as_attachment=True, filename=f"onconav-my-data-{stamp}.zip", content_type="application/zip"
+    )
 
 
 @login_required
