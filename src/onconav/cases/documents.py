@@ -23,7 +23,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
-from onconav.foundation.encryption import decrypt_bytes, encrypt_bytes
+from onconav.foundation.encryption import decrypt_bytes, encrypt_bytes, rotate_token
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 20 * MB
@@ -216,6 +216,26 @@ def read_decrypted(storage_name: str) -> Iterator[bytes]:
                 return
             (length,) = struct.unpack(">I", raw_len)
             yield decrypt_bytes(fh.read(length))
+
+
+def rotate_stored(storage_name: str) -> str:
+    """Re-encrypt a stored file with the first key of FIELD_ENCRYPTION_KEY (key rotation): a new
+    file is written and its name returned; the caller points the document at it and deletes the
+    old one."""
+    with (
+        default_storage.open(storage_name, "rb") as fh,
+        tempfile.SpooledTemporaryFile(max_size=8 * MB) as tmp,
+    ):
+        if fh.read(len(HEADER)) != HEADER:
+            raise ValueError("not an OncoNav encrypted file")
+        tmp.write(HEADER)
+        while raw_len := fh.read(4):
+            (length,) = struct.unpack(">I", raw_len)
+            token = rotate_token(fh.read(length))
+            tmp.write(struct.pack(">I", len(token)))
+            tmp.write(token)
+        tmp.seek(0)
+        return default_storage.save(f"documents/{uuid.uuid4().hex}.bin", File(tmp))
 
 
 def delete_stored(storage_name: str) -> None:
