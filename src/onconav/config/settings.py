@@ -89,11 +89,8 @@ INSTALLED_APPS = [
     "onconav.content",
     "onconav.intake",
     "onconav.cases",
-<<<<<<< HEAD
     "onconav.privacy",
-=======
     "onconav.trials",
->>>>>>> main
     "onconav.api",
 ]
 
