@@ -193,7 +193,12 @@ def _render_case(request: HttpRequest, case: Any, status: int = 200, **forms: An
         or (TransitionForm(targets=targets) if targets else None),
         "assign_form": forms.get("assign_form")
         or (
-            AssignForm(initial={"assignee": case.assignee.public_id if case.assignee else None})
+            AssignForm(
+                initial={
+                    "assignee": case.assignee.public_id if case.assignee else None,
+                    "reviewer": case.reviewer.public_id if case.reviewer else None,
+                }
+            )
             if can["manage_case"]
             else None
         ),
@@ -305,7 +310,13 @@ def assign(request: HttpRequest, case_id: str) -> HttpResponse:
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
-            services.case_assign(case=case, assignee=form.cleaned_data["assignee"], actor=request.user)
+            services.case_assign(
+                case=case,
+                assignee=form.cleaned_data["assignee"],
+                actor=request.user,
+                # A post without the field (an older form) leaves the reviewer as it is.
+                reviewer=form.cleaned_data["reviewer"] if "reviewer" in request.POST else "unchanged",
+            )
             return redirect(_detail_url(case))
         except ValidationError as exc:
             _errors_to_form(form, exc)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "onconav.content",
     "onconav.intake",
     "onconav.cases",
+    "onconav.privacy",
     "onconav.trials",
     "onconav.api",
 ]
@@ -326,3 +327,29 @@ CONTACT_WECHAT = env.str("CONTACT_WECHAT", default="")
 DATA_CONTROLLER = env.str("DATA_CONTROLLER", default="")  # name of the legal entity
 DATA_CONTROLLER_ADDRESS = env.str("DATA_CONTROLLER_ADDRESS", default="")
 PRIVACY_EMAIL = env.str("PRIVACY_EMAIL", default="")  # where people send data-protection requests
+
+# --- data protection (docs/security.md) ----------------------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "onconav.foundation.ratelimit.axes_client_ip"
+# django-axes records every failed sign-in but locks nobody out (a stranger could lock the real
+# owner out); the progressive per-account delay and the per-address limit below slow guessing.
+AXES_LOCK_OUT_AT_FAILURE = False
+# Sign-in: per account (any address) a progressive delay after LOGIN_ACCOUNT_FREE_FAILURES
+# failures, doubling up to LOGIN_ACCOUNT_MAX_DELAY seconds (a stranger can slow the owner, never
+# lock them out); per address at most LOGIN_IP_FAILURES failures in LOGIN_WINDOW seconds.
+LOGIN_ACCOUNT_FREE_FAILURES = env.int("LOGIN_ACCOUNT_FREE_FAILURES", default=5)
+LOGIN_ACCOUNT_MAX_DELAY = env.int("LOGIN_ACCOUNT_MAX_DELAY", default=60)
+LOGIN_IP_FAILURES = env.int("LOGIN_IP_FAILURES", default=30)
+LOGIN_WINDOW = env.int("LOGIN_WINDOW", default=15 * 60)
+# Password-reset emails: per address and per target email, per hour.
+PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", default=5)
+PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
+# API tokens expire after this many days.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+# Anonymous intake uploads: bytes per draft and per address per day, open drafts per address.
+ANON_UPLOAD_BYTES_PER_DRAFT = env.int("ANON_UPLOAD_BYTES_PER_DRAFT", default=250 * 1024 * 1024)
+ANON_UPLOAD_BYTES_PER_IP = env.int("ANON_UPLOAD_BYTES_PER_IP", default=500 * 1024 * 1024)
+ANON_OPEN_DRAFTS_PER_IP = env.int("ANON_OPEN_DRAFTS_PER_IP", default=5)
+# Images: at most this many pixels (decompression bombs).
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)

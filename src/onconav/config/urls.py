@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("onconav.cases.urls")),
     path("trials/", include("onconav.trials.urls")),
     path("staff/audit/", include("onconav.audit.urls")),
+    path("my-data/", include("onconav.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -14,7 +14,25 @@ from django.utils.translation import gettext as _
 
 
 def client_ip(request: HttpRequest) -> str:
+    """The client's address. Behind ``TRUSTED_PROXY_COUNT`` reverse proxies (load balancer, TLS
+    terminator) each proxy appends the address it received from to X-Forwarded-For, so the client
+    is the n-th entry from the right; anything further left was written by the client and is not
+    trusted. With no trusted proxy (the default), X-Forwarded-For is ignored."""
+    from django.conf import settings
+
+    count = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    if count > 0:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+        if len(forwarded) >= count:
+            return forwarded[-count]
     return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """For django-axes (``AXES_CLIENT_IP_CALLABLE``): the same trusted-proxy rule (None when the
+    request has no address, as axes stores it in an IP address column)."""
+    ip = client_ip(request)
+    return None if ip == "unknown" else ip
 
 
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:
