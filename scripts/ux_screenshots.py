@@ -177,7 +177,13 @@ def role_pages(role: str, case_id: str) -> list[str]:
     quote = Quote.objects.filter(case__public_id=case_id).first()
     common = ["/accounts/", "/trials/for-my-case/", f"/trials/for-case/{case_id}/"]
     if role == "patient":
-        return ["/cases/mine/", f"{c}/", f"{c}/quotes/{quote.public_id}/accept/", *common]
+        my_data = [
+            "/my-data/",
+            "/my-data/withdraw/processing/",
+            "/my-data/withdraw/transfer/",
+            "/my-data/erase/",
+        ]
+        return ["/cases/mine/", f"{c}/", f"{c}/quotes/{quote.public_id}/accept/", *common, *my_data]
     if role == "coordinator":
         return [
             "/cases/queue/",
