@@ -148,3 +148,16 @@ def test_a_budget_the_patient_entered_is_shown_with_thousands_separators():
     # then the staff's case page and the check page read "50,000"; small counts stay as they are
     assert "50,000" in values.values() and "50000" not in values.values()
     assert "1" in values.values()
+
+
+def test_erase_confirmation_field_is_laid_out_like_every_other_field(client, login_as, patient):
+    # when a patient opens "erase my data"
+    login_as(patient)
+    html = client.get("/my-data/erase/").content.decode()
+    # then the email box is a full-width form field with its label above it (not a bare inline box)
+    assert re.search(
+        r'<div class="field"><label for="email">[^<]+</label><input type="email" id="email"', html
+    )
+    # and lists of cards (my cases, my consents) have no list bullets
+    css = CSS.read_text(encoding="utf-8")
+    assert ".case-list { list-style: none;" in css
