@@ -161,3 +161,21 @@ def test_erase_confirmation_field_is_laid_out_like_every_other_field(client, log
     # and lists of cards (my cases, my consents) have no list bullets
     css = CSS.read_text(encoding="utf-8")
     assert ".case-list { list-style: none;" in css
+
+
+def test_unused_preferences_on_the_options_page_are_words_in_chinese(client, kb_loaded):
+    # given a profile whose preferred cities do not change the options
+    data = {
+        "oncotree_code": "LUAD",
+        "stage": "IV",
+        "other_alterations": "KRAS G12C",
+        "cities": ["Beijing", "Shanghai"],
+    }
+    # when the options are shown in Chinese
+    with translation.override("zh-hans"):
+        html = client.post("/options/", data, HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+    # then the list of what did not change the options names the cities in Chinese
+    assert "您填写的内容中没有改变治疗方案的部分" in html
+    block = html[html.index("您填写的内容中没有改变治疗方案的部分") :]
+    block = block[: block.index("</ul>")]
+    assert "北京、上海" in block and "Shanghai" not in block

@@ -35,6 +35,13 @@ def label_or_en_filter(code: Any, namespace: str) -> str:
 
 
 @register.filter
+def words(value: Any, namespace: str) -> str:
+    """A comma-separated list of codes ("Beijing, Shanghai") as words: "北京、上海" in Chinese."""
+    items = [labels.label(namespace, x.strip()) for x in str(value or "").split(",") if x.strip()]
+    return ("、" if labels.is_zh() else ", ").join(items)
+
+
+@register.filter
 def phases(codes: Any) -> str:
     """A trial's phases ("PHASE1", "PHASE2") in words, joined: "Phase 1 / Phase 2"."""
     if isinstance(codes, str):
