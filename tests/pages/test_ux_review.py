@@ -179,3 +179,9 @@ def test_unused_preferences_on_the_options_page_are_words_in_chinese(client, kb_
     block = html[html.index("您填写的内容中没有改变治疗方案的部分") :]
     block = block[: block.index("</ul>")]
     assert "北京、上海" in block and "Shanghai" not in block
+
+
+def test_filter_bars_put_one_field_per_line_on_a_phone():
+    # the trial search's condition box was too narrow at 390 px for its example text
+    css = CSS.read_text(encoding="utf-8")
+    assert "@media (max-width: 40rem) { .filters .field { flex: 1 1 100%; } }" in css
