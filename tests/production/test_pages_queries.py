@@ -22,7 +22,9 @@ PUBLIC_PAGES = {
 
 
 @pytest.mark.parametrize(("url", "most"), PUBLIC_PAGES.items())
-def test_public_pages_use_a_bounded_number_of_queries(client, kb_loaded, django_assert_max_num_queries, url, most):
+def test_public_pages_use_a_bounded_number_of_queries(
+    client, kb_loaded, django_assert_max_num_queries, url, most
+):
     # given the loaded KB; when an anonymous visitor opens a main page; then few queries are made
     with django_assert_max_num_queries(most):
         resp = client.get(url)

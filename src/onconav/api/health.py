@@ -95,7 +95,9 @@ def ready(request: HttpRequest):  # type: ignore[no-untyped-def]
     checks["knowledge_base"] = _check_knowledge_base() if checks["database"] == "ok" else "unknown"
     # Redis down is not a reason to stop serving: rate limiting falls back to per-process counters
     # and tasks wait in the web process's retry; the check reports it without failing.
-    ok = checks["database"] == "ok" and checks["knowledge_base"] == "ok" and checks["storage"] != "unavailable"
+    ok = (
+        checks["database"] == "ok" and checks["knowledge_base"] == "ok" and checks["storage"] != "unavailable"
+    )
     return Status(200 if ok else 503, {"status": "ready" if ok else "not ready", "checks": checks})
 
 

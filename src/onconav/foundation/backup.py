@@ -77,7 +77,9 @@ def _decrypt_stream(src: IO[bytes], dst: IO[bytes]) -> None:
         try:
             dst.write(f.decrypt(token))
         except InvalidToken as exc:
-            raise BackupError("the archive cannot be decrypted with the configured FIELD_ENCRYPTION_KEY") from exc
+            raise BackupError(
+                "the archive cannot be decrypted with the configured FIELD_ENCRYPTION_KEY"
+            ) from exc
 
 
 def _stored_documents() -> Iterator[str]:
@@ -98,7 +100,9 @@ def backup(out_path: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         plain = Path(tmp) / "backup.tar"
         db_json = Path(tmp) / "db.json"
-        with transaction.atomic():  # one consistent snapshot on PostgreSQL (repeatable reads per query otherwise)
+        with (
+            transaction.atomic()
+        ):  # one consistent snapshot on PostgreSQL (repeatable reads per query otherwise)
             call_command(
                 "dumpdata",
                 natural_foreign=True,

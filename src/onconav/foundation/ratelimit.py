@@ -116,7 +116,9 @@ def hit(key: str, *, limit: int, window_seconds: int) -> bool:
             now = time.time()
             if now - _last_warning > 60:
                 _last_warning = now
-                logger.warning("rate limiter: Redis unavailable (%s); limiting per process", type(exc).__name__)
+                logger.warning(
+                    "rate limiter: Redis unavailable (%s); limiting per process", type(exc).__name__
+                )
             count = _local.hit(raw_key, window_seconds)
         return count <= limit
     added = cache.add(raw_key, 1, timeout=window_seconds + 1)

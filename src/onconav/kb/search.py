@@ -79,7 +79,9 @@ def _fts5_phrase(token: str, prefix: bool = False) -> str:
     return '"' + token.replace('"', '""') + '"' + ("*" if prefix else "")
 
 
-def _sqlite_search(words: list[str], grams: list[str], *, limit: int, exclude_kind: str, raw: str) -> list[int]:
+def _sqlite_search(
+    words: list[str], grams: list[str], *, limit: int, exclude_kind: str, raw: str
+) -> list[int]:
     # Latin words match as prefixes ("osimer" finds "osimertinib"); Chinese n-grams exactly.
     terms = [_fts5_phrase(w, prefix=True) for w in words] + [
         "search_grams : " + _fts5_phrase(g) for g in grams

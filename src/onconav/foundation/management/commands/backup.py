@@ -19,5 +19,9 @@ class Command(BaseCommand):
         manifest = backup(opts["archive"])
         self.stdout.write(
             f"backup written to {opts['archive']}: {len(manifest['files'])} documents"
-            + (f", {len(manifest['missing_files'])} listed but missing in storage" if manifest["missing_files"] else "")
+            + (
+                f", {len(manifest['missing_files'])} listed but missing in storage"
+                if manifest["missing_files"]
+                else ""
+            )
         )
