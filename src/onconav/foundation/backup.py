@@ -28,6 +28,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -36,6 +37,7 @@ from django.db import transaction
 MAGIC = b"ONCONAV-BACKUP-1\n"
 CHUNK = 1024 * 1024
 FORMAT_VERSION = 1
+SERIALIZER = "json-exact"  # onconav.foundation.exact_json: JSON with microseconds
 # Rebuilt by migrations or by the application; not part of a backup.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
 
@@ -103,8 +105,10 @@ def backup(out_path: Path) -> dict[str, Any]:
         with (
             transaction.atomic()
         ):  # one consistent snapshot on PostgreSQL (repeatable reads per query otherwise)
+            serializers.register_serializer(SERIALIZER, "onconav.foundation.exact_json")
             call_command(
                 "dumpdata",
+                format=SERIALIZER,
                 natural_foreign=True,
                 natural_primary=True,
                 exclude=EXCLUDED,
@@ -175,7 +179,8 @@ def restore(in_path: Path) -> dict[str, Any]:
         written: list[str] = []
         try:
             with transaction.atomic():
-                call_command("loaddata", str(db_path), verbosity=0)
+                serializers.register_serializer(SERIALIZER, "onconav.foundation.exact_json")
+                call_command("loaddata", str(db_path), format=SERIALIZER, verbosity=0)
                 for name, data in files.items():
                     saved = default_storage.save(name, ContentFile(data))
                     written.append(saved)
