@@ -67,3 +67,8 @@ bench: data
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# --- production shape (issue 13; docs/operations.md, docs/reliability.md) -------------------
+.PHONY: production-shape loadtest intake-storm faults
+production-shape: setup
+	timeout 300 $(BIN)/python scripts/production_shape.py

@@ -346,6 +346,10 @@ if AWS_STORAGE_BUCKET_NAME:
     if _sse:
         _s3_options["object_parameters"] = {"ServerSideEncryption": _sse}
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+# The static files storage can be named (e.g. ManifestStaticFilesStorage without compression for
+# a quick local production-shape run); the image builds with the default compressed one.
+if env.str("STATICFILES_BACKEND", default=""):
+    STORAGES["staticfiles"] = {"BACKEND": env.str("STATICFILES_BACKEND")}
 # Celery beat: the daily purge of abandoned intake drafts (data minimisation).
 CELERY_BEAT_SCHEDULE = {
     "purge-abandoned-intake-drafts": {

@@ -58,9 +58,11 @@ def search_ids(query: str, *, limit: int, exclude_kind: str) -> list[int]:
 
 def _pg_search(words: list[str], grams: list[str], *, limit: int, exclude_kind: str, raw: str) -> list[int]:
     parts, params = [], []
-    if words:
-        parts.append("websearch_to_tsquery('english', %s)")
-        params.append(" ".join(words))
+    lexemes = [part for w in words for part in re.findall(r"[^\W_]+", w)]
+    if lexemes:
+        # every word, stemmed, as a prefix: "osimer" finds "osimertinib", "lungs" finds "lung"
+        parts.append("to_tsquery('english', %s)")
+        params.append(" & ".join(f"{x}:*" for x in lexemes))
     if grams:
         parts.append("plainto_tsquery('simple', %s)")
         params.append(" ".join(grams))
