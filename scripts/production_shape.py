@@ -69,8 +69,8 @@ def main() -> int:
             "the case exists once",
         )
         names = stack.sql(
-            "SELECT d.storage_name FROM cases_document d JOIN cases_case c ON c.id = d.case_id "
-            f"WHERE c.public_id = '{uuid.UUID(case_id)}' ORDER BY d.id"  # noqa: S608 - a parsed UUID
+            "SELECT d.storage_name FROM cases_document d JOIN cases_case c ON c.id = d.case_id "  # noqa: S608
+            f"WHERE c.public_id = '{uuid.UUID(case_id)}' ORDER BY d.id"
         ).split()
         check(len(names) == 2, "both documents belong to the case")
         s3 = stack.s3_client()
