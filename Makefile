@@ -64,6 +64,7 @@ e2e: setup
 bench: data
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/http_bench.py
+	$(BIN)/python benchmarks/prod_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
@@ -72,3 +73,11 @@ clean:
 .PHONY: production-shape loadtest intake-storm faults
 production-shape: setup
 	timeout 300 $(BIN)/python scripts/production_shape.py
+loadtest: setup
+	$(BIN)/python scripts/loadtest/run.py $(LOADTEST_ARGS)
+intake-storm: setup
+	$(BIN)/python scripts/intake_storm.py $(STORM_ARGS)
+faults: setup
+	$(BIN)/python scripts/faults/run.py $(FAULT_ARGS)
+prod-bench: setup
+	$(BIN)/python benchmarks/prod_bench.py $(BENCH_ARGS)

@@ -8,7 +8,13 @@ import time
 
 from prodshape.stack import ROOT, Stack
 
-COORDINATOR_EMAIL = "coordinator-load@example.org"
+COORDINATORS = 6  # one TOTP token is accepted once per device: one device per simulated coordinator
+
+
+def coordinator_email(i: int) -> str:
+    return f"coordinator-load-{i}@example.org"
+
+
 PASSWORD = "a-long-passphrase-42"
 TOTP_HEX = "3132333435363738393031323334353637383930"
 
@@ -16,9 +22,10 @@ TOTP_HEX = "3132333435363738393031323334353637383930"
 def create_coordinator(stack: Stack) -> None:
     code = (
         "import django;django.setup();"
-        "from onconav.accounts.models import User,Role;from django_otp.plugins.otp_totp.models import TOTPDevice;"
-        f"u=User.objects.create_user(email='{COORDINATOR_EMAIL}',password='{PASSWORD}',role=Role.COORDINATOR);"
-        f"TOTPDevice.objects.create(user=u,name='load',key='{TOTP_HEX}',confirmed=True)"
+        "from onconav.accounts.models import User,Role;from django_otp.plugins.otp_totp.models import TOTPDevice\n"
+        f"for i in range({COORDINATORS}):\n"
+        f" u=User.objects.create_user(email=f'coordinator-load-{{i}}@example.org',password='{PASSWORD}',role=Role.COORDINATOR)\n"
+        f" TOTPDevice.objects.create(user=u,name='load',key='{TOTP_HEX}',confirmed=True)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], env=stack.env, cwd=ROOT, capture_output=True, text=True, timeout=120
@@ -33,11 +40,11 @@ def totp_now() -> str:
     return f"{totp(bytes.fromhex(TOTP_HEX), step=30, t0=0, digits=6, drift=0):06d}"
 
 
-def login_coordinator(s, base: str) -> None:  # type: ignore[no-untyped-def]
+def login_coordinator(s, base: str, i: int = 0) -> None:  # type: ignore[no-untyped-def]
     from prodshape.client import post
 
     s.get(f"{base}/accounts/login/", timeout=30)
-    r = post(s, f"{base}/accounts/login/", data={"username": COORDINATOR_EMAIL, "password": PASSWORD})
+    r = post(s, f"{base}/accounts/login/", data={"username": coordinator_email(i), "password": PASSWORD})
     if r.status_code != 302:
         raise RuntimeError(f"coordinator sign-in: HTTP {r.status_code}")
     for _ in range(3):
