@@ -85,9 +85,10 @@ def scale_data(stack: Stack, have: int, want: int) -> None:
     stack.sql(
         f"INSERT INTO kb_kbrecord (key, data, {cols}) "  # noqa: S608 - fixed SQL, integers only
         "SELECT key || '~c' || g, jsonb_set(data, '{id}', to_jsonb(key || '~c' || g)), "
-        f"{cols} FROM kb_kbrecord, generate_series({have}, {want - 1}) AS g WHERE key NOT LIKE '%~c%'"
+        f"{cols} FROM kb_kbrecord, generate_series({have}, {want - 1}) AS g WHERE key NOT LIKE '%~c%'",
+        timeout=1800,
     )
-    stack.sql("ANALYZE kb_kbrecord")
+    stack.sql("ANALYZE kb_kbrecord", timeout=600)
 
 
 def endpoints(base: str, case_url: str, patient_cookies) -> dict:  # type: ignore[no-untyped-def]

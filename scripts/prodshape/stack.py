@@ -56,12 +56,12 @@ def require_services() -> None:
         raise Unavailable("not reachable: " + ", ".join(missing))
 
 
-def psql(sql: str, db: str = "postgres") -> str:
+def psql(sql: str, db: str = "postgres", timeout: float = 60) -> str:
     out = subprocess.run(
         ["psql", "-h", PG_HOST, "-p", str(PG_PORT), "-U", "postgres", "-d", db, "-qAtc", sql],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=True,
     )
     return out.stdout.strip()
@@ -282,8 +282,8 @@ class Stack:
         self.close()
 
     # --- inspection --------------------------------------------------------------------------
-    def sql(self, query: str) -> str:
-        return psql(query, db=self.db)
+    def sql(self, query: str, timeout: float = 60) -> str:
+        return psql(query, db=self.db, timeout=timeout)
 
     def snapshot(self) -> str:
         """Every case (decrypted, without database ids), event, consent and document row, as JSON."""
