@@ -75,3 +75,24 @@ def test_search_ignores_punctuation_that_would_break_the_query_syntax(kb_loaded)
 
 def test_search_never_returns_reference_records(kb_loaded):
     assert all(r.kind != RecordKind.REFERENCE for r in kb_search("FDA label"))
+
+
+def test_the_hospital_directory_is_read_once_per_process_until_it_changes(
+    kb_loaded, django_assert_max_num_queries
+):
+    from onconav.hospitals import selectors
+
+    # given the directory read once
+    first = selectors.hospital_views_cached()
+    # when read again; then it costs only the three stamp queries and is the same list
+    with django_assert_max_num_queries(3):
+        assert selectors.hospital_views_cached() is first
+    # when a hospital record is added; then the next read sees it
+    KBRecord.objects.create(
+        kind=RecordKind.HOSPITAL,
+        key="zz-new-hospital",
+        data={"name": "New", "city": "Beijing"},
+        content_hash="x",
+        version="t",
+    )
+    assert "zz-new-hospital" in [h.id for h in selectors.hospital_views_cached()]

@@ -61,11 +61,11 @@ def option_hospitals(
     from django.urls import reverse
 
     from onconav.hospitals.matching import hospital_match
-    from onconav.hospitals.selectors import hospital_views
+    from onconav.hospitals.selectors import hospital_views_cached
 
     prefs = profile.get("preferences") or {}
     cities = [str(c) for c in prefs.get("cities") or []]
-    views = hospital_views()
+    views = hospital_views_cached()
     out: dict[int, list[dict[str, Any]]] = {}
     for o in answer.options:
         if o.modality in NO_HOSPITAL_MODALITIES:
