@@ -171,6 +171,8 @@ class Stack:
 
     def prepare(self, fresh: bool = True) -> None:
         """A fresh database with the schema and the knowledge base, static files, the bucket."""
+        # a timeout's SIGTERM still stops every process this stack started (see close())
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         require_services()
         if fresh:
             psql(f"DROP DATABASE IF EXISTS {self.db} WITH (FORCE)")
@@ -241,8 +243,6 @@ class Stack:
             time.sleep(0.3)
 
     def start(self) -> Stack:
-        # a timeout's SIGTERM still stops every process this stack started (see close())
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         self.prepare()
         if self.celery:
             self.start_worker()

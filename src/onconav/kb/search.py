@@ -69,11 +69,11 @@ def _pg_search(words: list[str], grams: list[str], *, limit: int, exclude_kind: 
     tsquery = " && ".join(parts)
     sql = (
         f"SELECT id FROM kb_kbrecord, ({'SELECT ' + tsquery}) AS q(query) "  # noqa: S608 - fixed SQL, values bound
-        "WHERE kind <> %s AND (search_document @@ q.query OR lower(key) = lower(%s)) "
+        "WHERE kind <> %s AND search_document @@ q.query "  # the key is in the document: GIN only
         "ORDER BY (lower(key) = lower(%s)) DESC, ts_rank(search_document, q.query) DESC, kind, key LIMIT %s"
     )
     with connection.cursor() as cur:
-        cur.execute(sql, [*params, exclude_kind, raw.strip(), raw.strip(), limit])
+        cur.execute(sql, [*params, exclude_kind, raw.strip(), limit])
         return [row[0] for row in cur.fetchall()]
 
 
