@@ -46,8 +46,7 @@ def measure(base: str, make_call, seconds: float, clients: int) -> dict:  # type
     def run() -> None:
         s = session(base)
         call = make_call(s)
-        for _ in range(3):  # warm the connection and code path
-            call()
+        call()  # warm the connection and code path
         while time.time() < stop:
             t0 = time.perf_counter()
             ok = call()
@@ -154,7 +153,13 @@ def main() -> int:
     except Unavailable as exc:
         print(f"SKIP production-shape benchmark: {exc}")
         return 0
-    stack = Stack(db="onconav_production_bench", s3=False, celery=False, web_workers=2)
+    stack = Stack(
+        db="onconav_production_bench",
+        s3=False,
+        celery=False,
+        web_workers=2,
+        extra_env={"TRUSTED_PROXIES": "127.0.0.1"},
+    )
     try:
         stack.prepare()
         stack.start_web()

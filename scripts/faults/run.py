@@ -173,7 +173,7 @@ def storage_down(stack: Stack) -> None:
 
 
 def redis_down(stack: Stack, redis_proc: subprocess.Popen) -> None:
-    s, draft, _ = intake_until_send(stack.base, files=1)
+    s, draft, _ = intake_until_send(stack.base, files=0)  # this stack's volume is full (full-volume)
     redis_proc.terminate()
     redis_proc.wait(timeout=10)
     t = session(stack.base)

@@ -3,6 +3,7 @@ ends at the load balancer that the client pretends to be), CSRF header, the whol
 
 from __future__ import annotations
 
+import random
 import re
 import uuid
 
@@ -38,7 +39,10 @@ class _BehindTLS(requests.Session):
 
 
 def session(base: str) -> requests.Session:
+    """A visitor; with its own address in X-Forwarded-For (believed only when the stack trusts
+    the local proxy, TRUSTED_PROXIES=127.0.0.1), so per-visitor rate limits apply per visitor."""
     s = _BehindTLS()
+    s.headers["X-Forwarded-For"] = f"198.18.{random.randint(0, 255)}.{random.randint(1, 254)}"
     s.headers.update({"X-Forwarded-Proto": "https", "Origin": base.replace("http://", "https://")})
     s.headers["Referer"] = s.headers["Origin"] + "/"
     return s
