@@ -65,6 +65,7 @@ bench: data
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/http_bench.py
 	$(BIN)/python benchmarks/prod_bench.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/trial_criteria.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -158,7 +158,7 @@ def main() -> int:
         s3=False,
         celery=False,
         web_workers=2,
-        extra_env={"TRUSTED_PROXIES": "127.0.0.1"},
+        extra_env={"TRUSTED_PROXY_COUNT": "1"},
     )
     try:
         stack.prepare()

@@ -40,7 +40,7 @@ def main() -> int:
     stack = Stack(
         db="onconav_production_storm",
         web_workers=args.workers,
-        extra_env={"TRUSTED_PROXIES": "127.0.0.1", "GUNICORN_THREADS": "4"},
+        extra_env={"TRUSTED_PROXY_COUNT": "1", "GUNICORN_THREADS": "4"},
     )
     try:
         stack.start()

@@ -9,6 +9,25 @@ from onconav.accounts.models import Role
 from tests.factories import PASSWORD, TOTPDeviceFactory, UserFactory
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _audit_rows_may_be_flushed_between_tests():
+    """The audit table refuses deletes in the database; flushing the test database between
+    transactional tests is the one purge allowed (see audit.services.audit_purge_allowed)."""
+    from django.core.management.commands import flush
+
+    from onconav.audit.services import audit_purge_allowed
+
+    original = flush.Command.handle
+
+    def handle(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with audit_purge_allowed():
+            return original(self, *args, **kwargs)
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()

@@ -35,7 +35,7 @@ def main() -> int:
         print(f"SKIP load test: {exc}")
         return 0
     stack = Stack(
-        db="onconav_production_load", web_workers=args.workers, extra_env={"TRUSTED_PROXIES": "127.0.0.1"}
+        db="onconav_production_load", web_workers=args.workers, extra_env={"TRUSTED_PROXY_COUNT": "1"}
     )
     try:
         stack.start()

@@ -40,7 +40,7 @@ class _BehindTLS(requests.Session):
 
 def session(base: str) -> requests.Session:
     """A visitor; with its own address in X-Forwarded-For (believed only when the stack trusts
-    the local proxy, TRUSTED_PROXIES=127.0.0.1), so per-visitor rate limits apply per visitor."""
+    the local proxy, TRUSTED_PROXY_COUNT=1), so per-visitor rate limits apply per visitor."""
     s = _BehindTLS()
     s.headers["X-Forwarded-For"] = f"198.18.{random.randint(0, 255)}.{random.randint(1, 254)}"
     s.headers.update({"X-Forwarded-Proto": "https", "Origin": base.replace("http://", "https://")})

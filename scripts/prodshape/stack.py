@@ -123,7 +123,7 @@ class Stack:
             "WEB_CONCURRENCY": str(self.web_workers),
             "GUNICORN_LOGLEVEL": "warning",
             "FORWARDED_ALLOW_IPS": "127.0.0.1",
-            "TRUSTED_PROXIES": "",
+            "TRUSTED_PROXY_COUNT": "0",
             "API_RATE_LIMIT_PER_MINUTE": "100000000",
             "PYTHONPATH": str(ROOT / "src"),
         }

@@ -5,6 +5,8 @@ onconav options PROFILE.(json|yaml) [--format json|text] [--lang en|zh-hans]
 onconav kb check | load | export [--format json] | diff OLD_DIR
 onconav genkey                                      a new FIELD_ENCRYPTION_KEY
 onconav backup ARCHIVE | restore ARCHIVE            encrypted database + documents archive
+onconav trials import FILE.json [...]               ClinicalTrials.gov API v2 JSON
+onconav trials match PROFILE.(json|yaml) [--format json|text] [--lang en|zh-hans]
 """
 
 from __future__ import annotations

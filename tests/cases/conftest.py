@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 
 import pytest
@@ -8,7 +9,23 @@ import pytest
 from onconav.accounts.models import Role
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"SECRET-PATHOLOGY-FINDING " * 20
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG signature and IHDR chunk (CRC not checked: only the header is read)."""
+    ihdr = struct.pack(">II", width, height) + b"\x08\x02\x00\x00\x00"
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + b"\x00" * 4
+
+
+def jpeg_header(width: int, height: int) -> bytes:
+    """SOI, an APP0 segment, then a baseline SOF0 frame header with the size."""
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + sof0 + b"\x00" * 32
+
+
+PNG_BYTES = png_header(800, 600) + b"\x00" * 64
+JPEG_BYTES = jpeg_header(800, 600)
 DICOM_BYTES = b"\x00" * 128 + b"DICM" + b"\x02\x00" * 50
 
 

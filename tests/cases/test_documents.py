@@ -12,7 +12,7 @@ from onconav.audit.models import AuditEvent
 from onconav.cases import documents as storage
 from onconav.cases.selectors import records_checklist
 from onconav.cases.services import document_add
-from tests.cases.conftest import DICOM_BYTES, PDF_BYTES, PNG_BYTES, dicom_zip_bytes
+from tests.cases.conftest import DICOM_BYTES, JPEG_BYTES, PDF_BYTES, PNG_BYTES, dicom_zip_bytes
 from tests.cases.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
     ("name", "content", "expected"),
     [
         ("scan.pdf", PDF_BYTES, "pdf"),
-        ("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "jpeg"),
+        ("photo.jpg", JPEG_BYTES, "jpeg"),
         ("photo.png", PNG_BYTES, "png"),
         ("IM0001", DICOM_BYTES, "dicom"),
         ("study.zip", dicom_zip_bytes(), "dicom_zip"),

@@ -32,6 +32,7 @@ ROLES = [
     "other_patient",
     "coordinator",
     "clinician",
+    "clinician_unassigned",
     "partner_referred",
     "partner_other",
     "admin",
@@ -75,10 +76,14 @@ def world(db, kb_loaded) -> World:
         "other_patient": UserFactory(role=Role.PATIENT),
         "coordinator": staff(Role.COORDINATOR),
         "clinician": staff(Role.CLINICIAN),
+        "clinician_unassigned": staff(Role.CLINICIAN),
         "partner_referred": staff(Role.PARTNER, partner_hospital_id=HOSPITAL),
         "partner_other": staff(Role.PARTNER, partner_hospital_id="another-hospital"),
         "admin": staff(Role.ADMIN, is_staff=True, is_superuser=True),
     }
+    # Clinicians see only the cases they are assigned to review (issue 14).
+    case.reviewer = users["clinician"]
+    case.save(update_fields=["reviewer"])
     return World(case, document, draft_quote, sent_quote, referral, users)
 
 

@@ -370,7 +370,7 @@ def test_messages_are_rate_limited(login_as):
 
 
 def test_clinician_records_the_mdt_opinion_and_the_patient_sees_it(login_as, clinician):
-    case = CaseFactory(state=CaseState.MDT_OPINION)
+    case = CaseFactory(state=CaseState.MDT_OPINION, reviewer=clinician)
     services.opinion_record(
         case=case, author=clinician, summary="Osimertinib is the standard second line after T790M."
     )

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from onconav.costs.services import chart_svg, cost_estimate
@@ -48,7 +50,7 @@ def test_chart_is_inline_svg_with_a_text_alternative():
 
 
 def test_estimate_page_and_api(client, kb_loaded):
-    resp = client.get("/costs/estimate/", {"regimen": "osimertinib", "city": "Shanghai", "currency": "GBP"})
+    resp = client.post("/costs/estimate/", {"regimen": "osimertinib", "city": "Shanghai", "currency": "GBP"})
     html = resp.content.decode()
     assert resp.status_code == 200 and "<svg" in html and "GBP" in html
     api = client.get("/api/v1/costs/estimate", {"regimen": "osimertinib", "currency": "USD"}).json()
@@ -61,7 +63,7 @@ def test_estimate_page_and_api(client, kb_loaded):
 
 
 def test_estimate_from_a_hospital_page_uses_its_city(client, kb_loaded):
-    html = client.get(
+    html = client.post(
         "/costs/estimate/", {"hospital": "fudan-cancer-center", "regimen": "osimertinib"}
     ).content.decode()
     assert "Shanghai" in html
@@ -74,20 +76,20 @@ def test_estimator_finds_a_treatment_by_name_in_either_language(client, kb_loade
     from onconav.costs.names import treatment_resolve
 
     assert treatment_resolve(name) == "osimertinib"
-    html = client.get("/costs/estimate/", {"treatment": name, "currency": "EUR"}).content.decode()
+    html = client.post("/costs/estimate/", {"treatment": name, "currency": "EUR"}).content.decode()
     assert "Estimated total" in html and "EUR" in html
 
 
 def test_estimator_page_formats_amounts_and_shows_phases_years_and_sources(client, kb_loaded):
     import re
 
-    html = client.get("/costs/estimate/", {"treatment": "Tagrisso", "currency": "EUR"}).content.decode()
+    html = client.post("/costs/estimate/", {"treatment": "Tagrisso", "currency": "EUR"}).content.decode()
     assert re.search(r"CNY \d{1,3}(,\d{3})+ – \d{1,3}(,\d{3})+", html)  # thousands separators
     assert re.search(r"EUR \d{1,3}(,\d{3})* – ", html)  # the patient's currency beside CNY
     assert "Diagnosis and planning" in html and "Stay and interpreter" in html
     for raw in ("follow_up<", "ngs_panel", "PMID:", "URL:http"):
         assert raw not in html
-    zh = client.get(
+    zh = client.post(
         "/costs/estimate/", {"treatment": "奥希替尼"}, HTTP_ACCEPT_LANGUAGE="zh-Hans"
     ).content.decode()
     assert 'value="奥希替尼"' in zh  # the name is shown back in Chinese, not the id
@@ -95,5 +97,26 @@ def test_estimator_page_formats_amounts_and_shows_phases_years_and_sources(clien
 
 
 def test_unknown_treatment_name_is_a_field_error(client, kb_loaded):
-    html = client.get("/costs/estimate/", {"treatment": "no such medicine"}).content.decode()
+    html = client.post("/costs/estimate/", {"treatment": "no such medicine"}).content.decode()
     assert "There is a problem" in html
+
+
+def test_a_treatment_in_the_address_is_ignored(client, kb_loaded):
+    # Given a link that carries a treatment name in its query string (web-server logs keep it)
+    # When it is opened
+    html = client.get("/costs/estimate/", {"treatment": "osimertinib", "currency": "EUR"}).content.decode()
+    # Then the treatment is not used: only a POST body may carry it (issue 14)
+    title = re.search(r'<h2 id="estimate-title"[^>]*>(.*?)</h2>', html, re.S)
+    assert title is None or "osimertinib" not in title.group(1).lower()
+    assert 'value="osimertinib"' not in html
+    # And the same name in a POST body is used
+    posted = client.post("/costs/estimate/", {"treatment": "osimertinib", "currency": "EUR"}).content.decode()
+    assert (
+        "osimertinib" in re.search(r'<h2 id="estimate-title"[^>]*>(.*?)</h2>', posted, re.S).group(1).lower()
+    )
+
+
+def test_the_estimator_form_posts_its_answers(client, kb_loaded):
+    html = client.get("/costs/estimate/").content.decode()
+    assert 'class="estimate-form"' in html
+    assert re.search(r'<form method="post"[^>]*class="estimate-form"', html)

@@ -15,7 +15,7 @@ PAGES = [
     "/kb/cancers/LUAD/",
     "/hospitals/",
     "/hospitals/map/",
-    "/costs/estimate/?regimen=osimertinib",
+    "/costs/estimate/?hospital=fudan-cancer-center",  # treatments go in POST bodies only
     "/guide/",
     "/guide/faq/",
     "/accounts/login/",

@@ -38,6 +38,8 @@ def _opinion_and_acceptance(case) -> None:  # type: ignore[no-untyped-def]
 
     case.refresh_from_db()
     clinician = UserFactory(role=Role.CLINICIAN)
+    case.reviewer = clinician  # only the assigned clinician reviewer may see the case
+    case.save(update_fields=["reviewer"])
     services.opinion_record(
         case=case, author=clinician, summary="Osimertinib first line.", regimen="osimertinib"
     )

@@ -156,6 +156,8 @@ def _world() -> dict[str, Any]:
         staff[str(role)] = UserFactory(role=role, full_name=f"Test {role}", **extra)
         TOTPDeviceFactory(user=staff[str(role)])
     services.message_send(case=case, author=staff["coordinator"], body="We have your records.")
+    case.reviewer = staff["clinician"]  # only the assigned clinician reviewer may see the case
+    case.save(update_fields=["reviewer"])
     services.opinion_record(
         case=case, author=staff["clinician"], summary="Osimertinib first line.", regimen="osimertinib"
     )
@@ -216,7 +218,7 @@ def _public_pages() -> list[Any]:
         "/hospitals/match/?modalities=radiotherapy&cities=Shanghai",
         "/hospitals/fudan-cancer-center/",
         "/costs/estimate/",
-        "/costs/estimate/?treatment=osimertinib&currency=EUR",
+        "/costs/estimate/?hospital=fudan-cancer-center&currency=EUR",
         "/guide/",
         f"/guide/{slug}/",
         "/guide/faq/",
@@ -241,6 +243,10 @@ def _pages_for(role: str, w: dict[str, Any]) -> list[Any]:
             f"{c}/",
             f"{c}/quotes/{w['quote'].public_id}/accept/",
             "/accounts/",
+            "/my-data/",
+            "/my-data/withdraw/processing/",
+            "/my-data/withdraw/transfer/",
+            "/my-data/erase/",
         ]
     if role == "coordinator":
         return [

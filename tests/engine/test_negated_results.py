@@ -42,9 +42,12 @@ def _nsclc(extra: list[dict[str, str]]) -> dict[str, object]:
 def test_a_negative_fusion_result_never_offers_the_fusion_directed_drug(engine, gene, alteration, drugs):
     # given a lung adenocarcinoma whose fusion test came back negative
     answer = engine.recommend(_nsclc([{"gene": gene, "alteration": alteration}]))
-    # then no single-drug option directed at that fusion is offered
-    offered = {o.drugs[0] for o in answer.options if len(o.drugs) == 1}
+    # then no single-drug option directed at that fusion is offered as active, and no option is
+    # conditional on that gene (a drug for another fusion may wait on its own test)
+    offered = {o.drugs[0] for o in answer.options if len(o.drugs) == 1 and o.condition is None}
     assert not (offered & drugs), f"{gene} {alteration!r} was read as positive: {sorted(offered & drugs)}"
+    waiting = {b.split(":")[0] for o in answer.options if o.condition for b in o.condition.biomarkers}
+    assert gene[:4] not in waiting, f"{gene} {alteration!r} still treated as unknown"
 
 
 def test_an_unmethylated_mgmt_promoter_is_understood(engine):

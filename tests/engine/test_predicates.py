@@ -19,11 +19,15 @@ def test_sensitizing_egfr_first_line_offers_egfr_tkis_not_immunotherapy(engine):
     assert "pembrolizumab" not in regs and "pembrolizumab+pemetrexed+platinum" not in regs
 
 
-def test_biomarkers_absent_needs_known_negatives_otherwise_a_test(engine):
+def test_biomarkers_absent_unknown_makes_a_conditional_option_and_a_test(engine):
     # given PD-L1 80% but EGFR/ALK unknown
     answer = engine.recommend(advanced_luad(biomarkers=[{"name": "PD-L1 TPS", "value": 80}]))
-    # then pembrolizumab is not offered yet; the driver tests are recommended (as one NGS panel)
-    assert "pembrolizumab" not in regimens(answer)
+    # then pembrolizumab is offered only as conditional on the driver tests (missing data never
+    # hides standard care), and the driver tests are recommended (as one NGS panel)
+    pembro = next(o for o in answer.options if o.regimen == "pembrolizumab")
+    assert pembro.condition is not None and pembro.group == "conditional"
+    assert "EGFR:sensitizing" in pembro.condition.biomarkers or "EGFR:mutation" in pembro.condition.biomarkers
+    assert pembro.condition.tests
     ids = {b for t in answer.tests_recommended for b in t.biomarkers}
     assert {"EGFR:mutation", "ALK:fusion"} <= ids
     assert answer.tests_recommended[0].test.startswith("Comprehensive NGS panel")

@@ -57,12 +57,15 @@ def test_ranks_start_at_one_and_follow_the_level_within_a_setting(engine):
     assert levels == sorted(levels)
 
 
-def test_lower_hazard_ratio_ranks_first_at_equal_level(engine):
-    # osimertinib (FLAURA HR 0.46) before gefitinib (no HR recorded) - both level 1
+def test_guideline_preference_ranks_first_at_equal_level(engine):
+    # given osimertinib (NCCN preferred) and gefitinib (other recommended), both level 1
     answer = engine.recommend(PROFILES[0])
     regs = regimens(answer)
+    # then the preferred one comes first, and its place says why (not a cross-trial HR)
     assert regs.index("osimertinib") < regs.index("gefitinib")
-    assert any("0.46" in r for r in answer.options[0].rationale)
+    steps = [r.step for r in answer.options[0].rank_reasons]
+    assert "preference" in steps
+    assert answer.options[0].group == "preferred"
 
 
 def test_biomarker_matched_therapy_ranks_before_unmatched_at_equal_level(engine):
@@ -150,16 +153,16 @@ def test_every_option_has_a_trace_with_the_rank_rule(engine):
             assert "rank.key" in o.trace and "cancer.lineage" in o.trace
 
 
-def test_an_option_beaten_head_to_head_is_listed_after_the_winner(engine):
+def test_a_drug_the_guideline_no_longer_prefers_is_listed_after_the_preferred_one(engine):
     # given ALK-positive NSCLC: crizotinib has HR 0.45 against chemotherapy, alectinib HR 0.47
-    # against crizotinib (a direct comparison)
+    # against crizotinib; the guideline prefers alectinib (crizotinib: other recommended)
     answer = engine.recommend(advanced_luad(biomarkers=[{"gene": "ALK", "alteration": "fusion"}]))
     regs = regimens(answer)
-    # then alectinib comes first, crizotinib right after it, with the reason
+    # then alectinib comes first and crizotinib right after it, not by comparing hazard ratios
     assert regs.index("alectinib") + 1 == regs.index("crizotinib")
     criz = next(o for o in answer.options if o.regimen == "crizotinib")
-    assert "rank.superseded" in criz.trace
-    assert any("direct comparison" in r for r in criz.rationale)
+    assert any(r.step == "preference" for r in criz.rank_reasons)
+    assert criz.tie_with == []
 
 
 def test_output_does_not_depend_on_hash_randomisation():

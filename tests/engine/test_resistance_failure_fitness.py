@@ -154,7 +154,10 @@ def test_high_intensity_is_demoted_for_ecog2_and_age_75(engine):
     assert "fitness.high_age75" in chemo.trace
     assert regimens(old).index("pembrolizumab") < regimens(old).index("pembrolizumab+pemetrexed+platinum")
     young = engine.recommend(advanced_luad(age=50, **base))
-    assert regimens(young)[0] == "pembrolizumab+pemetrexed+platinum"
+    # at 50 the two guideline-preferred options are equivalent choices, said to be ties
+    top = young.options[0]
+    assert {top.regimen, young.options[1].regimen} == {"pembrolizumab", "pembrolizumab+pemetrexed+platinum"}
+    assert top.tie_with == [2]
 
 
 def test_poor_performance_status_puts_supportive_care_first_and_keeps_targeted_therapy(engine):

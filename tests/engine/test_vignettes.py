@@ -1,8 +1,26 @@
 """Clinical vignettes (tests/engine/vignettes/*.yaml) run against the REAL knowledge base.
 
-Each case: a profile and expectations -- ``top_any`` (regimen ids acceptable at rank 1),
-``includes`` (must appear), ``excludes`` (must not appear), ``tests_for`` (biomarker ids that must
-appear in some tests_recommended[].biomarkers).
+Each case: ``id``, ``description``, a ``profile`` (the contract's input) and ``expect``. The
+source guideline is in a comment above each case; expectations come from it, never from the
+engine's output.
+
+Legend of ``expect`` (every key optional; all given keys must hold):
+
+=====================  ==========================================================================
+``top_any``            regimen ids acceptable at rank 1
+``top3_any``           at least one of these regimen ids is among ranks 1-3
+``not_top3``           none of these regimen ids is among ranks 1-3 (may appear lower)
+``includes``           regimen ids that must appear among the options (any group)
+``excludes``           regimen ids that must not appear among the options
+``conditional``        regimen ids that must appear as *conditional* options: ``option.condition``
+                       is set (the option depends on an unknown test result or patient fact) and
+                       names at least one deciding test
+``first_not_modality`` modalities rank 1 must not have (``supportive_care``: best supportive care
+                       is never option 1 for a patient with an anti-cancer option)
+``tests_for``          biomarker ids that must appear in some ``tests_recommended[].biomarkers``
+``tests_named``        strings that must appear (case-insensitive) in the name of some recommended
+                       test (``tests_recommended[].test``, English answer)
+=====================  ==========================================================================
 """
 
 from __future__ import annotations
@@ -30,7 +48,8 @@ def load_cases() -> list[Any]:
 
 def explain(answer: Any) -> str:
     lines = [
-        f"  {o.rank}. {o.regimen} (level {o.evidence_level}, {o.setting}) {o.trace[-3:]}"
+        f"  {o.rank}. [{o.group}] {o.regimen} (level {o.evidence_level}, {o.setting}) {o.trace[-3:]}"
+        + (f" if {o.condition.tests}" if o.condition else "")
         for o in answer.options
     ]
     lines += [f"  test: {t.test} {t.biomarkers}" for t in answer.tests_recommended]
@@ -52,10 +71,28 @@ def test_vignette(real_engine, case):
     top_any = expect.get("top_any") or []
     if top_any:
         assert regs and regs[0] in top_any, f"rank 1 is {regs[:1]}, expected one of {top_any}\n{context}"
+    top3 = regs[:3]
+    top3_any = expect.get("top3_any") or []
+    if top3_any:
+        assert set(top3) & set(top3_any), f"top 3 is {top3}, expected one of {top3_any}\n{context}"
+    for rid in expect.get("not_top3") or []:
+        assert rid not in top3, f"{rid} should not be in the top 3\n{context}"
+    for mod in expect.get("first_not_modality") or []:
+        assert not answer.options or answer.options[0].modality != mod, (
+            f"rank 1 has modality {mod}\n{context}"
+        )
     for rid in expect.get("includes") or []:
         assert rid in regs, f"{rid} missing\n{context}"
     for rid in expect.get("excludes") or []:
         assert rid not in regs, f"{rid} should not be offered\n{context}"
+    for rid in expect.get("conditional") or []:
+        option = next((o for o in answer.options if o.regimen == rid), None)
+        assert option is not None, f"{rid} missing (expected as a conditional option)\n{context}"
+        assert option.condition is not None, f"{rid} is not conditional\n{context}"
+        assert option.condition.tests, f"{rid} is conditional but names no deciding test\n{context}"
     tested = {b for t in answer.tests_recommended for b in t.biomarkers}
     for bid in expect.get("tests_for") or []:
         assert bid in tested, f"no test recommended for {bid}\n{context}"
+    names = [t.test.lower() for t in answer.tests_recommended]
+    for want in expect.get("tests_named") or []:
+        assert any(want.lower() in n for n in names), f"no recommended test named {want!r}\n{context}"

@@ -59,9 +59,13 @@ def test_pages_render_in_both_languages(client, kb_loaded):
             "/hospitals/",
             "/hospitals/map/",
             "/hospitals/fudan-cancer-center/",
-            "/hospitals/match/?modalities=surgery&cities=Beijing",
+            "/hospitals/match/",
         ):
             assert client.get(url, HTTP_ACCEPT_LANGUAGE=lang).status_code == 200, url
+        resp = client.post(
+            "/hospitals/match/", {"modalities": "surgery", "cities": "Beijing"}, HTTP_ACCEPT_LANGUAGE=lang
+        )
+        assert resp.status_code == 200 and "match-list" in resp.content.decode()
     assert "复旦大学附属肿瘤医院" in client.get("/hospitals/fudan-cancer-center/").content.decode()
 
 
@@ -163,3 +167,10 @@ def test_matching_names_needs_in_words_and_leaves_children_hospitals_out_for_adu
     text = " ".join(r for m in matches for r in m.reasons + m.cautions)
     assert "radiotherapy (" not in text.lower() or "Radiotherapy" in text
     assert "heavy_ion" not in text and "medical_oncology" not in text
+
+
+def test_hospital_search_ignores_a_treatment_in_the_address(client, kb_loaded):
+    # Given a link that carries a treatment and a budget in its query string (logs keep it)
+    html = client.get("/hospitals/match/?modalities=surgery&cities=Beijing&budget_usd=5000").content.decode()
+    # Then nothing is searched: the search is a POST (issue 14)
+    assert "match-list" not in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 import uuid
@@ -56,7 +57,8 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("email address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    # The name as on the passport: encrypted like the case's copy of it (docs/security.md).
+    full_name = EncryptedCharField(_("full name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PATIENT)
     preferred_language = models.CharField(
         _("preferred language"),
@@ -100,6 +102,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+    # Set at issue (settings.API_TOKEN_TTL_DAYS); an expired token no longer authenticates.
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -113,13 +117,26 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
+        from django.conf import settings
+
         raw = "onv_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=cls.hash(raw), prefix=raw[:8])
+        expires_at = timezone.now() + datetime.timedelta(days=settings.API_TOKEN_TTL_DAYS)
+        token = cls.objects.create(
+            user=user, name=name, key_hash=cls.hash(raw), prefix=raw[:8], expires_at=expires_at
+        )
         return token, raw
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is None or self.expires_at <= timezone.now()
 
     @classmethod
     def authenticate(cls, raw: str) -> User | None:
-        token = cls.objects.select_related("user").filter(key_hash=cls.hash(raw), revoked=False).first()
+        token = (
+            cls.objects.select_related("user")
+            .filter(key_hash=cls.hash(raw), revoked=False, expires_at__gt=timezone.now())
+            .first()
+        )
         if token is None or not token.user.is_active:
             return None
         token.last_used_at = timezone.now()

@@ -21,12 +21,30 @@ def user_create(*, email: str, password: str, role: str = Role.PATIENT, full_nam
     return user
 
 
-def totp_device_for_setup(*, user: User) -> TOTPDevice:
-    """The user's unconfirmed TOTP device (created on first call)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+ENROLMENT_DEVICE_NAME = "authenticator (enrolment started by an administrator)"
+
+
+def totp_enrolment_start(*, user: User, actor: User | None, request=None) -> TOTPDevice:  # type: ignore[no-untyped-def]
+    """An administrator (or ``onconav manage start_2fa_enrolment`` for the first one) lets a staff
+    member add an authenticator: an unconfirmed device that the member confirms after signing in.
+    Any earlier unconfirmed device is replaced."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, name=ENROLMENT_DEVICE_NAME, confirmed=False)
+        audit_record(
+            request=request,
+            actor=actor,
+            action="2fa_enrolment_start",
+            object_type="user",
+            object_id=str(user.public_id),
+        )
     return device
+
+
+def totp_device_for_setup(*, user: User) -> TOTPDevice | None:
+    """The unconfirmed TOTP device an administrator created for this user, or None: a device is
+    never created here, so knowing a staff member's password is not enough to enrol one."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first()
 
 
 def totp_confirm(*, request, device: TOTPDevice, token: str) -> bool:  # type: ignore[no-untyped-def]
@@ -62,3 +80,17 @@ def otp_verify(*, request, token: str) -> bool:  # type: ignore[no-untyped-def]
 
 def api_token_issue(*, user: User, name: str) -> tuple[ApiToken, str]:
     return ApiToken.issue(user=user, name=name)
+
+
+def api_token_revoke(*, token: ApiToken, actor: User | None, request=None) -> ApiToken:  # type: ignore[no-untyped-def]
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+        token.revoked = True
+        audit_record(
+            request=request,
+            actor=actor,
+            action="token_revoke",
+            object_type="api_token",
+            object_id=str(token.pk),
+        )
+    return token

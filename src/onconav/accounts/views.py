@@ -14,15 +14,68 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
-from onconav.accounts import services
+from onconav.accounts import services, throttle
 from onconav.accounts.forms import EmailAuthenticationForm, OTPTokenForm
-from onconav.foundation.ratelimit import ratelimit
+from onconav.foundation.ratelimit import client_ip, hit, ratelimit
 
 
 class LoginView(auth_views.LoginView):
+    """Sign-in with the throttles of ``accounts.throttle`` before the password is even checked."""
+
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+        email = request.POST.get("username", "")
+        wait = throttle.wait_seconds(request, email)
+        if wait:
+            response = render(
+                request,
+                "accounts/login_wait.html",
+                {"wait": wait},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 302:
+            throttle.record_success(email)
+        elif request.POST:
+            throttle.record_failure(request, email)
+        return response
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Password reset: at most PASSWORD_RESET_PER_IP requests an hour per address (HTTP 429)
+    and PASSWORD_RESET_PER_EMAIL emails an hour per address asked for. Past the per-email limit
+    the page looks the same but no email goes (so that it neither floods a mailbox nor reveals
+    whether an account exists)."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+        from django.conf import settings
+
+        if not hit(
+            f"pwreset-ip:{client_ip(request)}", limit=settings.PASSWORD_RESET_PER_IP, window_seconds=3600
+        ):
+            return HttpResponse(
+                _("Too many requests. Please wait a minute and try again."),
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        import hashlib
+
+        from django.conf import settings
+        from django.http import HttpResponseRedirect
+
+        email = form.cleaned_data["email"].strip().lower()
+        key = "pwreset-email:" + hashlib.sha256(email.encode()).hexdigest()
+        if not hit(key, limit=settings.PASSWORD_RESET_PER_EMAIL, window_seconds=3600):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 def _safe_next(request: HttpRequest, default: str = "pages:landing") -> str:
@@ -57,6 +110,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     if user_has_device(request.user, confirmed=True):
         return redirect("accounts:otp_verify")
     device = services.totp_device_for_setup(user=request.user)
+    if device is None:
+        # Enrolment is started by an administrator; a password alone cannot add a device.
+        return render(request, "accounts/otp_not_enrolled.html", status=403)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.totp_confirm(request=request, device=device, token=form.cleaned_data["token"]):

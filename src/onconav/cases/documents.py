@@ -15,6 +15,7 @@ import struct
 import tempfile
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -23,7 +24,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
-from onconav.foundation.encryption import decrypt_bytes, encrypt_bytes
+from onconav.foundation.encryption import decrypt_bytes, encrypt_bytes, rotate_token
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,9 @@ MAX_FILE_BYTES = 20 * MB
 MAX_ZIP_BYTES = 200 * MB
 MAX_ZIP_UNCOMPRESSED = 2048 * MB
 MAX_ZIP_ENTRIES = 20_000
+# DICOM compresses a few times at most; a member that claims or reaches more than this ratio is
+# a decompression bomb.
+MAX_ZIP_RATIO = 100
 CHUNK = 1 * MB
 HEADER = b"ONVENC1\n"
 
@@ -65,8 +69,11 @@ def sniff(head: bytes) -> str | None:
 
 
 def _check_dicom_zip(fileobj: IO[bytes]) -> None:
-    """A zip is accepted only as a DICOM study: at least one DICOM file inside, no zip bomb,
-    no absolute or parent paths."""
+    """A zip is accepted only as a DICOM study: at least one DICOM file inside, no absolute or
+    parent paths, and no zip bomb. Declared sizes are not trusted: every member is decompressed
+    (in chunks, never held in memory) and its actual size checked against the declared one (a
+    forged size fails Python's CRC check or the count), the total, and the compression ratio."""
+    found = False
     try:
         with zipfile.ZipFile(fileobj) as zf:
             infos = zf.infolist()
@@ -76,18 +83,78 @@ def _check_dicom_zip(fileobj: IO[bytes]) -> None:
                 raise ValidationError(_("The zip file is too large when unpacked."), code="zip_bomb")
             if any(i.filename.startswith(("/", "\\")) or ".." in i.filename.split("/") for i in infos):
                 raise ValidationError(_("The zip file has unsafe file paths."), code="zip_paths")
+            total = 0
             for info in infos:
                 if info.is_dir():
                     continue
+                if info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1) + 1024:
+                    raise ValidationError(_("The zip file is too large when unpacked."), code="zip_bomb")
+                actual = 0
                 with zf.open(info) as member:
-                    if _is_dicom(member.read(132)):
-                        return
-    except zipfile.BadZipFile as exc:
+                    head = member.read(132)
+                    found = found or _is_dicom(head)
+                    actual += len(head)
+                    while chunk := member.read(CHUNK):
+                        actual += len(chunk)
+                        total += len(chunk)
+                        if actual > info.file_size or total > MAX_ZIP_UNCOMPRESSED:
+                            raise ValidationError(
+                                _("The zip file is too large when unpacked."), code="zip_bomb"
+                            )
+                if actual != info.file_size:
+                    raise ValidationError(_("The zip file is damaged and cannot be opened."), code="zip_bad")
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
         raise ValidationError(_("The zip file is damaged and cannot be opened."), code="zip_bad") from exc
+    if found:
+        return
     raise ValidationError(
         _("A zip file must hold a DICOM imaging study (the files from the CD or the hospital's download)."),
         code="zip_not_dicom",
     )
+
+
+def image_pixels(head: bytes, fileobj: IO[bytes]) -> int | None:
+    """Width x height from a PNG or JPEG header, without decoding the image (None if not found)."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and len(head) >= 24 and head[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", head[16:24])
+        return width * height
+    if head.startswith(b"\xff\xd8"):
+        fileobj.seek(2)
+        for _n in range(10_000):
+            marker = fileobj.read(2)
+            if len(marker) < 2 or marker[0] != 0xFF:
+                return None
+            code = marker[1]
+            if code in (0xD8, 0x01) or 0xD0 <= code <= 0xD7:
+                continue
+            length_bytes = fileobj.read(2)
+            if len(length_bytes) < 2:
+                return None
+            length = struct.unpack(">H", length_bytes)[0]
+            if 0xC0 <= code <= 0xCF and code not in (0xC4, 0xC8, 0xCC):
+                data = fileobj.read(5)
+                if len(data) < 5:
+                    return None
+                height, width = struct.unpack(">HH", data[1:5])
+                return height * width
+            fileobj.seek(length - 2, 1)
+    return None
+
+
+def _check_image(head: bytes, upload: Any) -> None:
+    from django.conf import settings
+
+    limit = getattr(settings, "MAX_IMAGE_PIXELS", 50_000_000)
+    pixels = image_pixels(head, upload)
+    upload.seek(0)
+    if pixels is None:
+        raise ValidationError(_("The image is damaged and cannot be opened."), code="image_bad")
+    if pixels > limit:
+        raise ValidationError(
+            _("The image is too large (more than %(n)s million pixels). Send a smaller scan or a PDF.")
+            % {"n": limit // 1_000_000},
+            code="image_bomb",
+        )
 
 
 def validate_upload(upload: Any) -> str:
@@ -115,6 +182,8 @@ def validate_upload(upload: Any) -> str:
             _("The file must be smaller than 20 MB (a zip of DICOM images may be up to 200 MB)."),
             code="too_large",
         )
+    if kind in ("png", "jpeg"):
+        _check_image(head, upload)
     return kind
 
 
@@ -159,6 +228,26 @@ def read_decrypted(storage_name: str) -> Iterator[bytes]:
                 return
             (length,) = struct.unpack(">I", raw_len)
             yield decrypt_bytes(fh.read(length))
+
+
+def rotate_stored(storage_name: str) -> str:
+    """Re-encrypt a stored file with the first key of FIELD_ENCRYPTION_KEY (key rotation): a new
+    file is written and its name returned; the caller points the document at it and deletes the
+    old one."""
+    with (
+        default_storage.open(storage_name, "rb") as fh,
+        tempfile.SpooledTemporaryFile(max_size=8 * MB) as tmp,
+    ):
+        if fh.read(len(HEADER)) != HEADER:
+            raise ValueError("not an OncoNav encrypted file")
+        tmp.write(HEADER)
+        while raw_len := fh.read(4):
+            (length,) = struct.unpack(">I", raw_len)
+            token = rotate_token(fh.read(length))
+            tmp.write(struct.pack(">I", len(token)))
+            tmp.write(token)
+        tmp.seek(0)
+        return default_storage.save(f"documents/{uuid.uuid4().hex}.bin", File(tmp))
 
 
 def delete_stored(storage_name: str) -> None:

@@ -33,6 +33,10 @@ class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Coordinator"), queryset=User.objects.none(), required=False, empty_label=_("Nobody")
     )
+    # Only the clinician named here may open the case (least privilege).
+    reviewer = forms.ModelChoiceField(
+        label=_("Clinician reviewer"), queryset=User.objects.none(), required=False, empty_label=_("Nobody")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,6 +45,9 @@ class AssignForm(forms.Form):
         )
         self.fields["assignee"].to_field_name = "public_id"
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name()
+        self.fields["reviewer"].queryset = User.objects.filter(role=Role.CLINICIAN, is_active=True)
+        self.fields["reviewer"].to_field_name = "public_id"
+        self.fields["reviewer"].label_from_instance = lambda u: u.get_full_name()
 
 
 class MessageForm(forms.Form):

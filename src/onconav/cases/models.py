@@ -41,6 +41,14 @@ class Case(BaseModel):
         on_delete=models.SET_NULL,
         related_name="assigned_cases",
     )
+    # The clinician reviewer assigned by a coordinator: the only clinician who may open the case.
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_cases",
+    )
     # Sensitive: encrypted. ``details`` is the intake's answers (who, contact, history, goals...),
     # ``profile`` the options-engine profile built from them.
     patient_name = EncryptedCharField(_("patient's name"), max_length=200)
@@ -199,6 +207,8 @@ class ReferralStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the hospital")
     ACCEPTED = "accepted", _("Accepted by the hospital")
     DECLINED = "declined", _("Declined by the hospital")
+    # The patient withdrew a consent: the hospital no longer sees the case.
+    REVOKED = "revoked", _("Revoked: the patient withdrew consent")
 
 
 class Referral(BaseModel):

@@ -14,6 +14,19 @@ from onconav.accounts.rules import is_admin, is_clinician, is_coordinator, is_pa
 VISIBLE_REFERRAL_STATUSES = ("pending", "accepted")
 
 
+def consent_in_force(case, kind: str) -> bool:  # type: ignore[no-untyped-def]
+    """Processing: not withdrawn (given at every submission). Transfer: given and not withdrawn.
+    The queryset form is ``selectors._consent_filters``."""
+    from onconav.intake.models import Consent
+
+    if case is None or not case.draft_id:
+        return kind == "processing"
+    consents = Consent.objects.filter(draft_id=case.draft_id, kind=kind)
+    if kind == "processing":
+        return not consents.filter(withdrawn_at__isnull=False).exists()
+    return consents.filter(withdrawn_at__isnull=True).exists()
+
+
 @rules.predicate
 def is_case_owner(user, case) -> bool:  # type: ignore[no-untyped-def]
     return bool(case is not None and user.is_authenticated and case.patient_id == user.pk)
@@ -23,16 +36,26 @@ def is_case_owner(user, case) -> bool:  # type: ignore[no-untyped-def]
 def is_referred_partner(user, case) -> bool:  # type: ignore[no-untyped-def]
     if case is None or not user.is_authenticated or user.role != Role.PARTNER or not user.partner_hospital_id:
         return False
-    return case.referrals.filter(
-        hospital_id=user.partner_hospital_id, status__in=VISIBLE_REFERRAL_STATUSES
-    ).exists()
+    return (
+        case.referrals.filter(
+            hospital_id=user.partner_hospital_id, status__in=VISIBLE_REFERRAL_STATUSES
+        ).exists()
+        and consent_in_force(case, "processing")
+        and consent_in_force(case, "transfer")
+    )
 
 
 @rules.predicate
 def is_reviewing_clinician(user, case) -> bool:  # type: ignore[no-untyped-def]
-    """Clinician reviewers see cases once the record review has started."""
+    """Clinician reviewers see the cases assigned to them for review, once the record review has
+    started, while the patient's processing consent is in force."""
     return bool(
-        case is not None and user.is_authenticated and user.role == Role.CLINICIAN and case.state != "new"
+        case is not None
+        and user.is_authenticated
+        and user.role == Role.CLINICIAN
+        and case.state != "new"
+        and case.reviewer_id == user.pk
+        and consent_in_force(case, "processing")
     )
 
 

@@ -6,13 +6,28 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from onconav.accounts.models import Role
+from onconav.audit.services import note_access
 from onconav.cases.models import Case, CaseState, Document, DocumentKind
 from onconav.cases.rules import VISIBLE_REFERRAL_STATUSES
+
+
+def _consent_withdrawn(kind: str) -> Exists:
+    from onconav.intake.models import Consent
+
+    return Exists(
+        Consent.objects.filter(draft_id=OuterRef("draft_id"), kind=kind, withdrawn_at__isnull=False)
+    )
+
+
+def _consent_given(kind: str) -> Exists:
+    from onconav.intake.models import Consent
+
+    return Exists(Consent.objects.filter(draft_id=OuterRef("draft_id"), kind=kind, withdrawn_at__isnull=True))
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
@@ -25,11 +40,19 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
     if user.role == Role.PATIENT:
         return qs.filter(patient=user)
     if user.role == Role.CLINICIAN:
-        return qs.exclude(state=CaseState.NEW)
+        # Assigned cases only, and only while the processing consent is in force.
+        return qs.filter(reviewer=user).exclude(state=CaseState.NEW).exclude(_consent_withdrawn("processing"))
     if user.role == Role.PARTNER and user.partner_hospital_id:
-        return qs.filter(
-            referrals__hospital_id=user.partner_hospital_id, referrals__status__in=VISIBLE_REFERRAL_STATUSES
-        ).distinct()
+        # Referred cases only, while both the processing and the transfer consents are in force.
+        return (
+            qs.filter(
+                referrals__hospital_id=user.partner_hospital_id,
+                referrals__status__in=VISIBLE_REFERRAL_STATUSES,
+            )
+            .filter(_consent_given("transfer"))
+            .exclude(_consent_withdrawn("processing"))
+            .distinct()
+        )
     return qs.none()
 
 
@@ -49,6 +72,7 @@ def case_get_for_user(*, user: Any, case_id: Any, perm: str | None = None) -> Ca
         raise Http404 from exc
     if perm and not user.has_perm(perm, case):
         raise PermissionDenied
+    note_access("case", case.public_id)
     return case
 
 
@@ -64,13 +88,15 @@ def document_get_for_user(*, user: Any, document_id: Any, session_draft_id: str 
         case = case_get_for_user(user=user, case_id=doc.case.public_id)
         if not user.has_perm("cases.view_documents", case):
             raise Http404
+        note_access("document", doc.public_id)
         return doc
     draft = doc.draft
     if draft is None:
         raise Http404
-    if user.is_authenticated and draft.owner_id == user.pk:
-        return doc
-    if draft.owner_id is None and session_draft_id and str(draft.public_id) == session_draft_id:
+    if (user.is_authenticated and draft.owner_id == user.pk) or (
+        draft.owner_id is None and session_draft_id and str(draft.public_id) == session_draft_id
+    ):
+        note_access("document", doc.public_id)
         return doc
     raise Http404
 

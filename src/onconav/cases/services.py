@@ -147,6 +147,11 @@ def case_transition(*, case: Case, to_state: str, actor: User, note: str = "", r
             locked.closed_at = timezone.now()
             fields.append("closed_at")
         locked.save(update_fields=fields)
+        if to_state == CaseState.WITHDRAWN:
+            # A withdrawn case is no hospital's business any more: the referrals end with it.
+            from onconav.privacy.services import referrals_revoke
+
+            referrals_revoke(case=locked, actor=actor, reason=str(_("The case was withdrawn.")))
         _event(
             case=locked,
             actor=actor,
@@ -174,13 +179,38 @@ def _require(actor: User, perm: str, case: Case) -> None:
         raise PermissionDenied
 
 
-def case_assign(*, case: Case, assignee: User | None, actor: User) -> Case:
+def case_assign(*, case: Case, assignee: User | None, actor: User, reviewer: Any = "unchanged") -> Case:
+    """Assign the coordinator and (unless ``reviewer`` is left "unchanged") the clinician reviewer,
+    the only clinician who may then open the case."""
     _require(actor, "cases.manage_case", case)
     if assignee is not None and assignee.role not in (Role.COORDINATOR, Role.ADMIN):
         raise ValidationError({"assignee": _("Cases can be assigned to coordinators only.")})
+    change_reviewer = reviewer != "unchanged"
+    if change_reviewer and reviewer is not None and reviewer.role != Role.CLINICIAN:
+        raise ValidationError({"reviewer": _("Only a clinician reviewer can review a case.")})
     with transaction.atomic():
         case.assignee = assignee
-        case.save(update_fields=["assignee", "updated_at"])
+        fields = ["assignee", "updated_at"]
+        if change_reviewer and case.reviewer_id != (reviewer.pk if reviewer else None):
+            case.reviewer = reviewer
+            fields.append("reviewer")
+            _event(
+                case=case,
+                actor=actor,
+                kind=EventKind.ASSIGNED,
+                visible=False,
+                note=_("Clinician reviewer: %(name)s")
+                % {"name": reviewer.get_full_name() if reviewer else "-"},
+            )
+            audit_record(
+                request=None,
+                actor=actor,
+                action="assign_reviewer",
+                object_type="case",
+                object_id=str(case.public_id),
+                detail={"reviewer": str(reviewer.public_id) if reviewer else ""},
+            )
+        case.save(update_fields=fields)
         _event(
             case=case,
             actor=actor,

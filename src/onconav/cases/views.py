@@ -52,6 +52,7 @@ from onconav.cases.workflow import FORWARD, allowed_targets
 from onconav.foundation.ratelimit import ratelimit
 from onconav.options.forms import CITY_CHOICES
 from onconav.pages.uploads import upload_done, upload_failed
+from onconav.trials.options import trial_options_for
 
 CITIES = {c for c, _label in CITY_CHOICES}
 
@@ -192,7 +193,12 @@ def _render_case(request: HttpRequest, case: Any, status: int = 200, **forms: An
         or (TransitionForm(targets=targets) if targets else None),
         "assign_form": forms.get("assign_form")
         or (
-            AssignForm(initial={"assignee": case.assignee.public_id if case.assignee else None})
+            AssignForm(
+                initial={
+                    "assignee": case.assignee.public_id if case.assignee else None,
+                    "reviewer": case.reviewer.public_id if case.reviewer else None,
+                }
+            )
             if can["manage_case"]
             else None
         ),
@@ -206,6 +212,10 @@ def _render_case(request: HttpRequest, case: Any, status: int = 200, **forms: An
         "appointment_form": forms.get("appointment_form") or AppointmentForm(),
         "transfer_consent": services.case_has_transfer_consent(case),
         "answer": answer,
+        # "Trials for this case": recruiting trials without a not_met criterion (onconav.trials).
+        "trial_options": trial_options_for(case.profile, _lang())
+        if can["view_options"] and case.profile
+        else [],
         "guard_hints": _guard_hints(case, targets),
     }
     return render(request, "cases/detail.html", ctx, status=status)
@@ -300,7 +310,13 @@ def assign(request: HttpRequest, case_id: str) -> HttpResponse:
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
-            services.case_assign(case=case, assignee=form.cleaned_data["assignee"], actor=request.user)
+            services.case_assign(
+                case=case,
+                assignee=form.cleaned_data["assignee"],
+                actor=request.user,
+                # A post without the field (an older form) leaves the reviewer as it is.
+                reviewer=form.cleaned_data["reviewer"] if "reviewer" in request.POST else "unchanged",
+            )
             return redirect(_detail_url(case))
         except ValidationError as exc:
             _errors_to_form(form, exc)

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "onconav.content",
     "onconav.intake",
     "onconav.cases",
+    "onconav.privacy",
+    "onconav.trials",
     "onconav.api",
 ]
 
@@ -158,6 +160,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=not PRODUCTION or no
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Clinical trials: registry JSON files dropped here are imported by the beat job (docs/trials.md).
+TRIALS_IMPORT_DIR = Path(env.str("TRIALS_IMPORT_DIR", default=str(BASE_DIR / "var" / "trials-inbox")))
+CELERY_BEAT_SCHEDULE = {
+    "trials-import-inbox": {"task": "onconav.trials.tasks.import_trials_inbox", "schedule": 3600.0},
+}
 
 # --- authentication -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -322,9 +329,7 @@ DATA_CONTROLLER_ADDRESS = env.str("DATA_CONTROLLER_ADDRESS", default="")
 PRIVACY_EMAIL = env.str("PRIVACY_EMAIL", default="")  # where people send data-protection requests
 
 # --- production shape: object storage, proxies, scheduler (issue 13; docs/operations.md) -------
-# Behind a load balancer: the addresses (or networks) of the proxies whose X-Forwarded-For is
-# believed when finding the client's address for rate limiting (onconav.foundation.ratelimit).
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Behind a load balancer: TRUSTED_PROXY_COUNT (below) makes client addresses right.
 # Documents in S3-compatible object storage (MinIO, AWS S3, ...) when a bucket is configured.
 # The files are already encrypted by the application (Fernet, onconav.cases.documents) before
 # they leave the process; server-side encryption can be asked for on top. Access keys come from
@@ -360,3 +365,28 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_ACKS_LATE = True  # a task whose worker dies mid-run is delivered again
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# --- data protection (docs/security.md) ----------------------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "onconav.foundation.ratelimit.axes_client_ip"
+# django-axes records every failed sign-in but locks nobody out (a stranger could lock the real
+# owner out); the progressive per-account delay and the per-address limit below slow guessing.
+AXES_LOCK_OUT_AT_FAILURE = False
+# Sign-in: per account (any address) a progressive delay after LOGIN_ACCOUNT_FREE_FAILURES
+# failures, doubling up to LOGIN_ACCOUNT_MAX_DELAY seconds (a stranger can slow the owner, never
+# lock them out); per address at most LOGIN_IP_FAILURES failures in LOGIN_WINDOW seconds.
+LOGIN_ACCOUNT_FREE_FAILURES = env.int("LOGIN_ACCOUNT_FREE_FAILURES", default=5)
+LOGIN_ACCOUNT_MAX_DELAY = env.int("LOGIN_ACCOUNT_MAX_DELAY", default=60)
+LOGIN_IP_FAILURES = env.int("LOGIN_IP_FAILURES", default=30)
+LOGIN_WINDOW = env.int("LOGIN_WINDOW", default=15 * 60)
+# Password-reset emails: per address and per target email, per hour.
+PASSWORD_RESET_PER_IP = env.int("PASSWORD_RESET_PER_IP", default=5)
+PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
+# API tokens expire after this many days.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+# Anonymous intake uploads: bytes per draft and per address per day, open drafts per address.
+ANON_UPLOAD_BYTES_PER_DRAFT = env.int("ANON_UPLOAD_BYTES_PER_DRAFT", default=250 * 1024 * 1024)
+ANON_UPLOAD_BYTES_PER_IP = env.int("ANON_UPLOAD_BYTES_PER_IP", default=500 * 1024 * 1024)
+ANON_OPEN_DRAFTS_PER_IP = env.int("ANON_OPEN_DRAFTS_PER_IP", default=5)
+# Images: at most this many pixels (decompression bombs).
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)

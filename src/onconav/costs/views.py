@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 
 from onconav.costs.names import treatment_choices, treatment_name, treatment_resolve
 from onconav.costs.services import chart_svg, cost_estimate, currencies
@@ -56,11 +57,24 @@ class EstimateForm(forms.Form):
         return found
 
 
+# A treatment name says what someone is ill with: it comes in a POST body, never in an address
+# (web-server and proxy logs keep addresses). Links may carry only the hospital and the settings.
+HEALTH_PARAMS = ("treatment", "regimen")
+
+
 def _form_data(request: HttpRequest) -> tuple[Any, Any]:
-    """The GET parameters with defaults (a hospital sets the city and the kind of hospital)."""
-    if not request.GET:
+    """The form's data with defaults (a hospital sets the city and the kind of hospital): the
+    POST body, or for a link the address's non-health parameters."""
+    if request.method == "POST":
+        data = request.POST.copy()
+    elif request.GET:
+        data = request.GET.copy()
+        for name in HEALTH_PARAMS:
+            data.pop(name, None)
+        if not data:
+            return None, None
+    else:
         return None, None
-    data = request.GET.copy()
     hospital = None
     if data.get("regimen") and not data.get("treatment"):  # links made before names were used
         data["treatment"] = data["regimen"]
@@ -85,6 +99,7 @@ def _form_data(request: HttpRequest) -> tuple[Any, Any]:
     return data, hospital
 
 
+@require_http_methods(["GET", "POST"])
 def estimate(request: HttpRequest) -> HttpResponse:
     data, hospital = _form_data(request)
     form = EstimateForm(data)

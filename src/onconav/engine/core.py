@@ -6,8 +6,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from onconav.engine import rules
-from onconav.engine.answer import Answer, China, Excluded, Option, OutcomeOut, TestRecommended
+from onconav.engine import conditions, facts, grouping, rules, situational, unused
+from onconav.engine.answer import Answer, China, Excluded, FactOut, Option, OutcomeOut, TestRecommended
+from onconav.engine.facts import FactBook
 from onconav.engine.messages import localise_endpoint, localise_value, normalize_lang, t
 from onconav.engine.normalize import Case, Vocabulary, drug_label, normalize
 from onconav.engine.profile import Profile, parse_profile, unknown_fields
@@ -33,6 +34,7 @@ class Engine:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         self.vocab = Vocabulary.compile(kb)
+        self._comorbidity_words = unused.comorbidity_words(kb.policy)
         self.regimens: dict[str, RegimenInfo] = {
             r.id: rules.compile_regimen(kb, self.vocab, r) for r in kb.regimens
         }
@@ -60,21 +62,30 @@ class Engine:
         extra_warnings = [t("w_unknown_field", lang, field=f) for f in unknown_fields(prof)]
         items, r_items = self._items_cache.get(case.code, ([], []))
         run = Run(case=case)
+        run.facts = FactBook(self.kb.policy, facts.view(self.vocab, prof, case), case, case.origins)
+        run.fitness_rules = self.kb.policy.fitness
+        run.classes = self.kb.policy.class_by_tag
+        named = situational.applicable(run, self.kb)
+        run.named_markers = situational.decided_markers(named, self.vocab)
         # the pipeline
         rules.generate(run, items, self.regimens)
         rules.resistance(run, r_items, self.vocab)
         rules.failure(run, self.vocab)
         rules.poor_ps(run)
+        conditions.likelihood(run, self.kb, self.vocab)
         rules.merge(run)
         rules.rank(run)
-        return self._answer(prof, run, extra_warnings)
+        return self._answer(prof, run, extra_warnings, named)
 
     # -- answer building -----------------------------------------------------------------
 
-    def _answer(self, prof: Profile, run: Run, extra_warnings: list[str]) -> Answer:
+    def _answer(
+        self, prof: Profile, run: Run, extra_warnings: list[str], named: list[Any] | None = None
+    ) -> Answer:
         case = run.case
         lang = case.lang
-        options = [self._option(i + 1, c, case) for i, c in enumerate(run.options)]
+        placements = grouping.place(run, lang)
+        options = [self._option(i + 1, c, case, placements[i]) for i, c in enumerate(run.options)]
         option_regs = {o.regimen for o in options}
         excluded_by_reg: dict[str, Candidate] = {}
         reasons: dict[str, list[str]] = {}
@@ -108,7 +119,10 @@ class Engine:
         if not options:
             warnings.append(t("w_no_options", lang))
         tests, waiting = self._tests(run)
-        waiting -= option_regs
+        first = situational.recommended(named or [], run, self.vocab)
+        names = {x.test for x in first}
+        tests = first + [x for x in tests if x.test not in names]
+        waiting = (waiting - option_regs) | {o.regimen for o in options if o.condition is not None}
         if waiting and tests:
             warnings.append(t("w_pending", lang, count=len(waiting)))
         seen: set[str] = set()
@@ -122,6 +136,9 @@ class Engine:
             disclaimer=t("disclaimer", lang),
             language=lang,
             excluded=excluded,
+            facts=self._facts_out(run),
+            unused_inputs=unused.collect(prof, case, self._comorbidity_words),
+            groups=grouping.group_labels({o.group for o in options}, lang),
         )
 
     def _setting_label(self, ev: Evidence, case: Case) -> str:
@@ -148,7 +165,22 @@ class Engine:
         b = self.vocab.biomarker.get(bid)
         return text(b.name, lang) if b else bid
 
-    def _option(self, rank: int, c: Candidate, case: Case) -> Option:
+    def _facts_out(self, run: Run) -> list[FactOut]:
+        """The patient facts the evidence items of this answer asked about."""
+        if run.facts is None:
+            return []
+        out = []
+        for fid in sorted(run.facts.values):
+            fact = self.kb.policy.fact_by_id.get(fid)
+            if fact is None:
+                continue
+            fv = run.facts.values[fid]
+            out.append(
+                FactOut(id=fid, label=text(fact.label, run.case.lang), value=fv.value, derived=fv.derived)
+            )
+        return out
+
+    def _option(self, rank: int, c: Candidate, case: Case, placement: grouping.Placement) -> Option:
         lang = case.lang
         ev, reg = c.ev, c.reg
         kb = self.kb
@@ -159,12 +191,14 @@ class Engine:
         if summary:
             rationale.append(summary)
         for bid in ev.biomarkers:
-            rationale.append(t("r_marker_present", lang, marker=self._marker_name(bid, lang)))
+            if case.state(bid) is True:
+                rationale.append(t("r_marker_present", lang, marker=self._marker_name(bid, lang)))
         for bid in ev.biomarkers_any:
             if case.state(bid):
                 rationale.append(t("r_marker_present", lang, marker=self._marker_name(bid, lang)))
         for bid in ev.biomarkers_absent:
-            rationale.append(t("r_marker_absent", lang, marker=self._marker_name(bid, lang)))
+            if case.state(bid) is False:
+                rationale.append(t("r_marker_absent", lang, marker=self._marker_name(bid, lang)))
         for th in ev.thresholds:
             rng = case.numeric.get(th.marker)
             patient = case.labels.get(th.marker, "") if rng else ""
@@ -290,6 +324,11 @@ class Engine:
             summary=summary,
             guideline=ev.guideline,
             drug_names=[drug_label(self.vocab, d, lang) for d in reg.regimen.drugs],
+            group=placement.group,
+            condition=conditions.condition_of(c, kb, self.vocab, lang),
+            rank_reasons=placement.reasons,
+            tie_with=placement.tie_with,
+            preference=placement.preference,
         )
 
     def _tests(self, run: Run) -> tuple[list[TestRecommended], set[str]]:

@@ -125,6 +125,30 @@ POSITIVE_WORDS = frozenset(
 NEG_SUFFIX_RE = re.compile(
     r"^(?P<alt>.+?)[\s:,]+(?:negative|neg|not detected|wild[\s-]?type|absent|not found)$", re.I
 )
+# "no RET fusion", "negative for ALK rearrangement", "unmethylated", "unmutated"
+NEG_PREFIX_RE = re.compile(
+    r"^(?:(?:no|not|non|negative for|without|absence of)[\s-]+|un(?=methylated|mutated|amplified))(?P<alt>.+)$",
+    re.I,
+)
+# words that stand for "the gene's alteration" in a negative result ("ROS1 rearrangement negative")
+GENERIC_ALTERATIONS = frozenset(
+    {
+        "fusion",
+        "fusions",
+        "rearrangement",
+        "rearrangements",
+        "translocation",
+        "mutation",
+        "mutations",
+        "alteration",
+        "alterations",
+        "variant",
+        "variants",
+        "amplification",
+        "gene fusion",
+        "gene rearrangement",
+    }
+)
 IHC_RE = re.compile(r"^\s*(?:ihc\s*)?([0-3])\s*\+?\s*$", re.I)
 
 
@@ -369,6 +393,9 @@ class Case:
     comorbidities: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)  # normalisation rule ids that fired
+    origins: dict[str, str] = field(default_factory=dict)  # biomarker id -> germline | somatic
+    route: str | None = None  # preferences.route: oral | infusion | any
+    unused: list[tuple[str, str, str]] = field(default_factory=list)  # (field, value, reason key)
 
     def state(self, bid: str) -> bool | None:
         if bid in self.present:
@@ -378,9 +405,22 @@ class Case:
         return None
 
     def warn(self, key: str, **kw: object) -> None:
+        if key in UNUSED_WARNINGS:
+            field_name, reason, arg = UNUSED_WARNINGS[key]
+            item = (field_name, str(kw.get(arg, "")), reason)
+            if item not in self.unused:
+                self.unused.append(item)
         msg = t(key, self.lang, **kw)
         if msg not in self.warnings:
             self.warnings.append(msg)
+
+
+# warnings that also mean "this input was not used": key -> (field, reason message key, kw name)
+UNUSED_WARNINGS = {
+    "w_biomarker_unrecognised": ("biomarkers", "u_biomarker", "label"),
+    "w_biomarker_value": ("biomarkers", "u_biomarker", "label"),
+    "w_drug_unrecognised": ("prior_therapies.drugs", "u_drug", "drug"),
+}
 
 
 class _Facts:
@@ -465,6 +505,35 @@ def _lookup_alteration(vocab: Vocabulary, gene_raw: str, gene: str, alt: str) ->
     return None
 
 
+def _read_negated(
+    vocab: Vocabulary, gene_raw: str, gene: str, alt: str, label: str, facts: _Facts, case: Case
+) -> bool:
+    """Read "RET fusion not detected", "fusion negative", "no EGFR mutation", "unmethylated" as a
+    negative result (rule ``normalize.negated``). True when read."""
+    m = NEG_SUFFIX_RE.match(alt) or NEG_PREFIX_RE.match(alt.strip())
+    if not m:
+        return False
+    stem = m.group("alt").strip()
+    bid = _lookup_alteration(vocab, gene_raw, gene, stem)
+    if bid is None and canon_gene(stem.split()[0]) == gene and len(stem.split()) > 1:
+        bid = _lookup_alteration(vocab, gene_raw, gene, stem.split(None, 1)[1])
+    if bid is not None:
+        facts.neg(bid, label)
+        case.rules.append("normalize.negated")
+        return True
+    words = stem.lower().split()
+    if words and canon_gene(words[0]) == gene:
+        words = words[1:]
+    if not words or " ".join(words) in GENERIC_ALTERATIONS:
+        ids = _gene_negative_ids(vocab, gene)
+        if ids:
+            for i in ids:
+                facts.neg(i, label)
+            case.rules.append("normalize.negated")
+            return True
+    return False
+
+
 def _numeric_id(vocab: Vocabulary, bid: str | None) -> bool:
     return bid is not None and bid in vocab.biomarker and vocab.biomarker[bid].value_type == "numeric"
 
@@ -500,17 +569,14 @@ def _read_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: Case)
             facts.numeric[nid] = parse_range(alt)  # type: ignore[index,assignment]
             facts.labels[nid] = label  # type: ignore[index]
             return
+        # a negated result is read before any positive lookup: "fusion negative" is not a fusion
+        if _read_negated(vocab, e.gene, gene, alt, label, facts, case):
+            return
         bid = _lookup_alteration(vocab, e.gene, gene, alt)
         if bid:
             facts.pos(bid, label)
             return
         low = alt.lower().strip()
-        m = NEG_SUFFIX_RE.match(alt)
-        if m:
-            bid = _lookup_alteration(vocab, e.gene, gene, m.group("alt"))
-            if bid:
-                facts.neg(bid, label)
-                return
         if low in NEGATIVE_WORDS:
             ids = _gene_negative_ids(vocab, gene)
             if ids:
@@ -587,6 +653,13 @@ def _read_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: Case)
                 facts.pos(cand, label)
                 return
     low = sval.lower()
+    neg = NEG_PREFIX_RE.match(low)
+    if neg:
+        cand = vocab.alias.get(f"{name} {neg.group('alt')}".lower())
+        if cand and vocab.biomarker[cand].value_type != "numeric":
+            facts.neg(cand, label)
+            case.rules.append("normalize.negated")
+            return
     if bid is not None:
         if low in NEGATIVE_WORDS or low == "0":
             facts.neg(bid, label)
@@ -814,13 +887,19 @@ def normalize(vocab: Vocabulary, kb: KnowledgeBase, profile: Profile, lang: str)
         crcl=profile.organ_function.creatinine_clearance_ml_min,
         lvef=profile.organ_function.lvef_percent,
         budget_usd=profile.preferences.budget_usd,
+        route=profile.preferences.route.value if profile.preferences.route else None,
         comorbidities=tuple(c for c in profile.comorbidities if isinstance(c, str) and c.strip()),
     )
     _stage(vocab, lineage, profile, case)
 
     facts = _Facts()
     for entry in profile.biomarkers:
+        before = set(facts.present)
         _read_entry(vocab, entry, facts, case)
+        if entry.origin is not None:
+            for bid in set(facts.present) - before:
+                for implied in vocab.closure.get(bid, frozenset({bid})):
+                    case.origins.setdefault(implied, entry.origin.value)
     _her2(vocab, facts, case)
     present: set[str] = set()
     for bid in facts.present:

@@ -18,9 +18,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from onconav.engine.facts import FactBook
 from onconav.engine.messages import t
 from onconav.engine.normalize import Case, Vocabulary, drug_label, threshold_holds
 from onconav.kbdata.loader import KnowledgeBase
+from onconav.kbdata.policy import DrugClass, FitnessRule
 from onconav.kbdata.schema import Evidence, Regimen, Text
 
 RULES: dict[str, str] = {
@@ -173,6 +175,21 @@ class Candidate:
     merged: list[Evidence] = field(default_factory=list)
     superseded_by: list[Candidate] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # extra rationale lines
+    # conditional options (docs/engine.md "Conditional options"): what the item still waits on
+    cond_markers: dict[str, str] = field(default_factory=dict)  # biomarker id -> role
+    cond_facts: list[str] = field(default_factory=list)  # fact ids (policy/facts)
+    likely: bool | None = None  # co-occurrence: True likely, False unlikely, None open
+    cond_notes: list[str] = field(default_factory=list)  # exclusive-set ids that decided `likely`
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.cond_markers or self.cond_facts)
+
+    def cond_rank(self) -> int:
+        """0 active or likely, 1 open, 2 unlikely (ranking step ``condition``)."""
+        if not self.conditional or self.likely is True:
+            return 0
+        return 2 if self.likely is False else 1
 
     def demote(self, tier: int, reason: str, rule: str) -> None:
         self.tier = max(self.tier, tier)
@@ -209,6 +226,10 @@ class Run:
     resistance_pending: list[tuple[Evidence, tuple[str, ...]]] = field(default_factory=list)
     options: list[Candidate] = field(default_factory=list)
     need_child_pugh: set[str] = field(default_factory=set)
+    facts: FactBook | None = None
+    fitness_rules: tuple[FitnessRule, ...] = ()  # knowledge/policy/fitness
+    classes: dict[str, DrugClass] = field(default_factory=dict)  # knowledge/policy/classes
+    named_markers: frozenset[str] = frozenset()  # biomarkers a named situational test decides
 
 
 def text(tx: Text | None, lang: str) -> str:
@@ -372,6 +393,49 @@ def _fit(ev: Evidence, case: Case, reg: RegimenInfo) -> int:
     return 1
 
 
+def _v2_filters(ev: Evidence, case: Case, run: Run) -> tuple[bool, list[str], list[str]]:
+    """Evidence v2 predicates: facts (requires / requires_not), age_min, after_exposure_to,
+    biomarker_origin. (holds, unknown fact ids, trace)."""
+    trace: list[str] = []
+    unknown: list[str] = []
+    if (ev.requires or ev.requires_not) and run.facts is not None:
+        ok, unknown = run.facts.check(ev.requires, ev.requires_not)
+        if not ok:
+            return False, [], trace
+        trace.append("fact.requires")
+    if ev.age_min is not None and case.age is not None:
+        if case.age < ev.age_min:
+            return False, [], trace
+        trace.append("patient.age_min")
+    if ev.after_exposure_to:
+        if not all(tok in case.received or tok in case.received_tags for tok in ev.after_exposure_to):
+            return False, [], trace
+        trace.append("prior.after_exposure_to")
+    if ev.biomarker_origin:
+        for bid in [*ev.biomarkers, *(b for b in ev.biomarkers_any if case.state(b))]:
+            got = case.origins.get(bid)
+            if got is not None and got != ev.biomarker_origin:
+                return False, [], trace
+        trace.append("biomarker.origin")
+    return True, unknown, trace
+
+
+def _conditional_allowed(ev: Evidence, unknown: dict[str, str], named: frozenset[str] = frozenset()) -> bool:
+    """An item waiting on an unknown biomarker is shown as a conditional option only with
+    standard evidence (levels 1-2); waiting on a patient fact alone, always. An item that needs
+    an untested alteration to be *present* is shown only when a named decisive test for the
+    situation (knowledge/policy/tests) decides it; otherwise the test is recommended."""
+    if not unknown:
+        return True
+    if ev.cancer in ("SOLID", "HEME"):
+        return False  # tumour-agnostic items (basket trials) do not stand in for a cancer's own care
+    lvl = LEVEL_RANK.get(ev.level.value, 9)
+    present = [b for b, role in unknown.items() if role == "present"]
+    if present and not all(b in named for b in present):
+        return False
+    return lvl <= LEVEL_RANK["2"]
+
+
 def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) -> None:
     case = run.case
     for ev in items:
@@ -384,40 +448,58 @@ def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) 
         bm_ok, unknown, bm_trace = _biomarkers(ev, case)
         if not bm_ok:
             continue
-        cand = Candidate(ev=ev, reg=reg, trace=["cancer.lineage", *trace, *bm_trace])
+        v2_ok, fact_unknown, v2_trace = _v2_filters(ev, case, run)
+        if not v2_ok:
+            continue
+        cand = Candidate(ev=ev, reg=reg, trace=["cancer.lineage", *trace, *bm_trace, *v2_trace])
         if ev.cancer in ("SOLID", "HEME") or not ev.cancer:
             cand.trace.append("cancer.agnostic")
         _fitness(cand, case, run)
-        if unknown:
-            if not cand.exclusions:
+        if run.fitness_rules:
+            from onconav.engine import fitness_policy
+
+            fitness_policy.apply(cand, run, run.fitness_rules)
+        if unknown or fact_unknown:
+            if cand.exclusions:
+                continue
+            if unknown:
                 run.pending.append(Pending(ev=ev, reg=reg, unknown=tuple(sorted(unknown)), roles=unknown))
-            continue
+            if not _conditional_allowed(ev, unknown, run.named_markers):
+                continue
+            cand.cond_markers = dict(unknown)
+            cand.cond_facts = list(fact_unknown)
+            cand.trace.append("condition.unknown")
         if cand.exclusions:
             run.excluded.append(cand)
             continue
-        cand.fit = _fit(ev, case, reg)
-        if cand.fit == 0:
-            cand.trace.append("setting.fit")
-        elif cand.fit == 1:
-            cand.trace.append("setting.other")
-            if ev.setting == "consolidation":
-                cand.caution(t("c_consolidation", case.lang))
-                cand.trace.append("setting.consolidation")
-            if ev.setting == "maintenance":
-                cand.caution(t("c_maintenance", case.lang))
-                cand.trace.append("setting.maintenance")
-            if ev.setting == "later_line":
-                cand.caution(t("c_later_line", case.lang))
-                cand.trace.append("setting.later_line_on_progression")
-        if not case.stage_known and len(set(ev.stage_groups)) < 3 and cand.fit < 2:
-            cand.caution(t("c_stage_unknown", case.lang))
+        _place(cand, case)
         run.candidates.append(cand)
+
+
+def _place(cand: Candidate, case: Case) -> None:
+    ev = cand.ev
+    cand.fit = _fit(ev, case, cand.reg)
+    if cand.fit == 0:
+        cand.trace.append("setting.fit")
+    elif cand.fit == 1:
+        cand.trace.append("setting.other")
+        if ev.setting == "consolidation":
+            cand.caution(t("c_consolidation", case.lang))
+            cand.trace.append("setting.consolidation")
+        if ev.setting == "maintenance":
+            cand.caution(t("c_maintenance", case.lang))
+            cand.trace.append("setting.maintenance")
+        if ev.setting == "later_line":
+            cand.caution(t("c_later_line", case.lang))
+            cand.trace.append("setting.later_line_on_progression")
+    if not case.stage_known and len(set(ev.stage_groups)) < 3 and cand.fit < 2:
+        cand.caution(t("c_stage_unknown", case.lang))
 
 
 # --- step: fitness (called per item from generate) ----------------------------------------
 
 
-def _is_driver_targeted(ev: Evidence, reg: RegimenInfo) -> bool:
+def is_driver_targeted(ev: Evidence, reg: RegimenInfo) -> bool:
     return reg.regimen.modality.value == "targeted_therapy" and bool(ev.biomarkers or ev.biomarkers_any)
 
 
@@ -430,12 +512,12 @@ def _fitness(c: Candidate, case: Case, run: Run) -> None:
     if modality == "surgery" and (case.operable is False or case.resectable is False):
         c.exclude(t("x_inoperable", lang), "operability.surgery")
     if ecog is not None and ecog > ev.ecog_max:
-        if ecog >= 3 and _is_driver_targeted(ev, reg):
+        if ecog >= 3 and is_driver_targeted(ev, reg):
             c.demote(1, t("c_ps_targeted", lang, ecog=ecog), "fitness.ps_targeted_kept")
         else:
             c.exclude(t("x_ecog", lang, ecog=ecog, max=ev.ecog_max), "fitness.ecog")
     if ecog is not None and ecog >= 3 and not supportive and not c.exclusions:
-        if _is_driver_targeted(ev, reg):
+        if is_driver_targeted(ev, reg):
             c.demote(1, t("c_ps_targeted", lang, ecog=ecog), "fitness.ps_targeted_kept")
         else:
             c.demote(1, t("c_ecog_intensive", lang, ecog=ecog), "fitness.ps_supportive_first")
@@ -566,26 +648,58 @@ def resistance(run: Run, r_items: list[Evidence], vocab: Vocabulary) -> None:
 # --- step: failure ----------------------------------------------------------------------------
 
 
+def failed_class_tags(run: Run) -> dict[str, str]:
+    """Class tags that count as failed (tag -> the failed tag it comes from): the failed drugs'
+    tags whose class fails together (knowledge/policy/classes), and the tags they fail with."""
+    classes = run.classes
+    out: dict[str, str] = {}
+    for tag in sorted(run.case.failed_tags):
+        cls = classes.get(tag)
+        if cls is None:
+            if not classes and tag in FAIL_TOGETHER:  # no policy loaded (fixture KBs)
+                out.setdefault(tag, tag)
+            continue
+        if cls.fails_together:
+            out.setdefault(tag, tag)
+        for other in cls.fails_with:
+            out.setdefault(other, tag)
+    return out
+
+
 def failure(run: Run, vocab: Vocabulary) -> None:
     case = run.case
     if not (case.failed or case.intolerant):
         return
+    failed_tags = failed_class_tags(run)
+    sep = t("list_sep", case.lang)
     for c in run.candidates:
         drugs = set(c.reg.regimen.drugs)
         exempt = set(c.ev.after_failure_of)
-        sep = t("list_sep", case.lang)
         same = sorted(d for d in drugs & case.failed if d not in exempt)
         if same:
             names = sep.join(drug_label(vocab, d, case.lang) for d in same)
             c.demote(2, t("c_failed_drug", case.lang, drugs=names), "failure.same_drug")
         elif not c.ev.after_failure_of:
-            shared = sorted((c.reg.tags & case.failed_tags & FAIL_TOGETHER) - exempt)
+            shared = sorted((c.reg.tags & set(failed_tags)) - exempt)
             if shared:
-                c.demote(2, t("c_failed_class", case.lang, cls=", ".join(shared)), "failure.same_class")
+                c.demote(
+                    2, _class_message(run, vocab, shared[0], failed_tags[shared[0]]), "failure.same_class"
+                )
         bad = sorted(drugs & case.intolerant)
         if bad:
             names = sep.join(drug_label(vocab, d, case.lang) for d in bad)
             c.demote(1, t("c_intolerance", case.lang, drugs=names), "failure.intolerance")
+
+
+def _class_message(run: Run, vocab: Vocabulary, tag: str, source: str) -> str:
+    lang = run.case.lang
+    cls = run.classes.get(tag) or run.classes.get(source)
+    if cls is None:
+        return t("c_failed_class", lang, cls=tag.replace("_", " "))
+    drugs = sorted(d for d in run.case.failed if source in vocab.drug_tags.get(d, frozenset()))
+    names = t("list_sep", lang).join(drug_label(vocab, d, lang) for d in drugs) or text(cls.label, lang)
+    why = text(cls.why, lang) if cls.why else t("c_failed_class", lang, cls=text(cls.label, lang))
+    return t("c_class_failed", lang, drugs=names, cls=text(cls.label, lang), why=why)
 
 
 # --- step: poor performance status ---------------------------------------------------------------
@@ -669,17 +783,30 @@ def matched_standard(ev: Evidence) -> int:
     return 0 if matched(ev) == 0 and LEVEL_RANK.get(ev.level.value, 9) <= LEVEL_RANK["2"] else 1
 
 
+NCCN_RANK = {"preferred": 0, "other_recommended": 1, "certain_circumstances": 2, "not_listed": 3}
+CSCO_RANK = {"I": 0, "II": 1, "III": 2, "not_listed": 3}
+
+
+def preference_rank(ev: Evidence) -> tuple[int, int]:
+    """Guideline preference (NCCN preferred / CSCO level I first): (best, worst) of the two."""
+    p = ev.preference
+    if p is None:
+        return (4, 4)
+    a, b = NCCN_RANK.get(p.nccn, 4), CSCO_RANK.get(p.csco, 4)
+    return (min(a, b), max(a, b))
+
+
 def evidence_key(c: Candidate) -> tuple:  # type: ignore[type-arg]
-    """The part of the ranking key that one evidence item decides (shared by the choice of the
-    best item for a regimen and by the ranking of options)."""
-    hr = best_hr(c.ev)
+    """The clinical part of the ranking key (steps setting_fit .. preference of
+    docs/engine.md "Ranking"): options equal on it are equivalent choices."""
     return (
         c.fit,
+        c.cond_rank(),
         c.tier,
         matched_standard(c.ev),
         LEVEL_RANK.get(c.ev.level.value, 9),
         matched(c.ev),
-        hr if hr is not None else 1.0,
+        preference_rank(c.ev),
     )
 
 
@@ -706,62 +833,75 @@ def merge(run: Run) -> None:
     run.candidates = merged
 
 
+def _beats(a: Candidate, b: Candidate) -> tuple[Evidence, float] | None:
+    """(item, HR) when ``a`` beat ``b`` in a randomised comparison: an outcome of ``a`` with
+    HR < 1 whose comparator names ``b``'s single drug, or ``a`` adds drugs to ``b``'s regimen
+    (toripalimab + gemcitabine-cisplatin against gemcitabine-cisplatin)."""
+    da, db = set(a.reg.regimen.drugs), set(b.reg.regimen.drugs)
+    if not db or a is b:
+        return None
+    add_on = db < da
+    single = len(db) == 1 and not (db & da)
+    if not (add_on or single):
+        return None
+    inn = next(iter(db))
+    pattern = re.compile(rf"(?<![a-z]){re.escape(inn)}(?![a-z])")
+    for item in a.merged or [a.ev]:
+        for o in item.outcomes:
+            if o.hazard_ratio is None or o.hazard_ratio >= 1 or not o.comparator:
+                continue
+            if add_on or pattern.search(o.comparator.lower()):
+                return item, o.hazard_ratio
+    return None
+
+
 def supersede(run: Run) -> None:
-    """Head-to-head evidence beats an indirect comparison: a single-drug option that another
-    option of the same fit, tier and level beat in a randomised comparison (an outcome with
-    HR < 1 whose comparator names the drug) is listed right after it (crizotinib after
-    alectinib, sorafenib after atezolizumab + bevacizumab), whatever its own hazard ratio
-    against older treatment says. Records ``c.superseded_by``."""
+    """Head-to-head evidence among equivalent choices: an option that another option with the
+    same clinical key (setting, fitness, condition, level, guideline preference) beat in a
+    randomised comparison is listed right after it. This is a direct comparison within one
+    trial, never a comparison of hazard ratios across trials. Records ``c.superseded_by``."""
     lang = run.case.lang
+    keys = {id(c): evidence_key(c) for c in run.candidates}
     for b in run.candidates:
-        drugs = b.reg.regimen.drugs
-        if len(drugs) != 1:
-            continue
-        inn = drugs[0]
-        pattern = re.compile(rf"(?<![a-z]){re.escape(inn)}(?![a-z])")
         for a in run.candidates:
-            if a is b or inn in a.reg.regimen.drugs:
+            if keys[id(a)] != keys[id(b)]:
                 continue
-            if (a.fit, a.tier, a.ev.level) != (b.fit, b.tier, b.ev.level):
+            hit = _beats(a, b)
+            if hit is None:
                 continue
-            for item in a.merged or [a.ev]:
-                hit = next(
-                    (
-                        o
-                        for o in item.outcomes
-                        if o.hazard_ratio is not None
-                        and o.hazard_ratio < 1
-                        and o.comparator
-                        and pattern.search(o.comparator.lower())
-                    ),
-                    None,
+            item, hr = hit
+            b.superseded_by.append(a)
+            b.notes.append(
+                t(
+                    "r_superseded",
+                    lang,
+                    other=text(a.reg.regimen.name, lang),
+                    trial=item.trial or item.id,
+                    hr=f"{hr:g}",
                 )
-                if hit is not None:
-                    b.superseded_by.append(a)
-                    b.notes.append(
-                        t(
-                            "r_superseded",
-                            lang,
-                            other=text(a.reg.regimen.name, lang),
-                            trial=item.trial or item.id,
-                            hr=f"{hit.hazard_ratio:g}",
-                        )
-                    )
-                    if "rank.superseded" not in b.trace:
-                        b.trace.append("rank.superseded")
-                    break
+            )
+            if "rank.superseded" not in b.trace:
+                b.trace.append("rank.superseded")
 
 
-def rank_key(c: Candidate, budget: float | None) -> tuple:  # type: ignore[type-arg]
+def route_rank(c: Candidate, route: str | None) -> int:
+    """0 when the option matches the patient's preferred route (oral / infusion), else 1."""
+    if route not in ("oral", "infusion"):
+        return 0
+    oral = c.reg.regimen.intensity == "low" and c.reg.regimen.modality.value == "targeted_therapy"
+    return 0 if oral == (route == "oral") else 1
+
+
+def rank_key(c: Candidate, budget: float | None, route: str | None = None) -> tuple:  # type: ignore[type-arg]
     _, arank, _, nrdl = china_access(c)
     nrank = 0 if nrdl is True else 1 if nrdl is None else 2
-    return (*evidence_key(c), arank, nrank, cost_rank(c, budget), c.reg.regimen.id)
+    return (*evidence_key(c), arank, nrank, route_rank(c, route), cost_rank(c, budget), c.reg.regimen.id)
 
 
 def rank(run: Run) -> None:
     supersede(run)
     budget = run.case.budget_usd
-    keys = {id(c): rank_key(c, budget) for c in run.candidates}
+    keys = {id(c): rank_key(c, budget, run.case.route) for c in run.candidates}
     memo: dict[int, tuple] = {}  # type: ignore[type-arg]
 
     def effective(c: Candidate, seen: frozenset[int] = frozenset()) -> tuple:  # type: ignore[type-arg]

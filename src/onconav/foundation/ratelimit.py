@@ -11,14 +11,12 @@ Django cache (local memory) holds the counters.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import threading
 import time
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -33,31 +31,26 @@ return count
 """
 
 
-def _trusted_proxies() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    return [ipaddress.ip_network(p, strict=False) for p in getattr(settings, "TRUSTED_PROXIES", [])]
-
-
-def _is_trusted(addr: str, nets: list[Any]) -> bool:
-    try:
-        ip = ipaddress.ip_address(addr.strip())
-    except ValueError:
-        return False
-    return any(ip in net for net in nets)
-
-
 def client_ip(request: HttpRequest) -> str:
-    """The client's address. Behind a load balancer listed in ``TRUSTED_PROXIES``, the address
-    is the right-most ``X-Forwarded-For`` entry that is not itself a trusted proxy (entries to
-    its left could be forged by the client); otherwise ``REMOTE_ADDR``."""
-    remote = request.META.get("REMOTE_ADDR", "unknown")
-    nets = _trusted_proxies()
-    if not nets or not _is_trusted(remote, nets):
-        return remote
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-    for addr in reversed(forwarded):
-        if not _is_trusted(addr, nets):
-            return addr
-    return remote
+    """The client's address. Behind ``TRUSTED_PROXY_COUNT`` reverse proxies (load balancer, TLS
+    terminator) each proxy appends the address it received from to X-Forwarded-For, so the client
+    is the n-th entry from the right; anything further left was written by the client and is not
+    trusted. With no trusted proxy (the default), X-Forwarded-For is ignored."""
+    from django.conf import settings
+
+    count = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    if count > 0:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """For django-axes (``AXES_CLIENT_IP_CALLABLE``): the same trusted-proxy rule (None when the
+    request has no address, as axes stores it in an IP address column)."""
+    ip = client_ip(request)
+    return None if ip == "unknown" else ip
 
 
 class _LocalCounters:

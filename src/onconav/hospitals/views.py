@@ -50,10 +50,13 @@ def detail(request: HttpRequest, hospital_id: str) -> HttpResponse:
     return render(request, "hospitals/detail.html", {"h": h, "can_propose": can_propose})
 
 
+@require_http_methods(["GET", "POST"])
 def match(request: HttpRequest) -> HttpResponse:
-    form = MatchForm(request.GET or None)
+    """Treatment, age and budget are health and personal data: the search comes in a POST body,
+    never in an address (web-server and proxy logs keep addresses)."""
+    form = MatchForm(request.POST or None)
     matches = None
-    if request.GET and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         modalities = list(d["modalities"])
         if d.get("regimen"):

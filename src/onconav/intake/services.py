@@ -21,6 +21,65 @@ from onconav.intake.models import Consent, ConsentKind, DraftStatus, IntakeDraft
 SESSION_KEY = "intake_draft"
 
 
+class AnonymousLimitReached(Exception):
+    """An anonymous visitor reached a quota (drafts or upload bytes); the message says which."""
+
+
+def _anon_count(key: str, amount: int, *, limit: int, window_seconds: int = 24 * 3600) -> bool:
+    """Add ``amount`` to a per-day counter unless that would pass ``limit``; True if added."""
+    from django.core.cache import cache
+
+    current = cache.get(key, 0)
+    if current + amount > limit:
+        return False
+    if not cache.add(key, amount, timeout=window_seconds):
+        try:
+            cache.incr(key, amount)
+        except ValueError:
+            cache.set(key, amount, timeout=window_seconds)
+    return True
+
+
+def anonymous_draft_allowed(request: Any) -> None:
+    """At most ANON_OPEN_DRAFTS_PER_IP new anonymous drafts a day per client address."""
+    from django.conf import settings
+
+    from onconav.foundation.ratelimit import client_ip
+
+    if not _anon_count(f"anon-drafts:{client_ip(request)}", 1, limit=settings.ANON_OPEN_DRAFTS_PER_IP):
+        raise AnonymousLimitReached(
+            _(
+                "Too many new requests were started from your network today. Continue the one you "
+                "started, or sign in."
+            )
+        )
+
+
+def anonymous_upload_allowed(*, request: Any, draft: IntakeDraft, size: int) -> None:
+    """Anonymous uploads: at most ANON_UPLOAD_BYTES_PER_DRAFT bytes in one draft and
+    ANON_UPLOAD_BYTES_PER_IP bytes a day per client address. Signed-in patients are not limited
+    here (their uploads are tied to an account)."""
+    from django.conf import settings
+    from django.db.models import Sum
+
+    from onconav.foundation.ratelimit import client_ip
+
+    if request.user.is_authenticated:
+        return
+    held = draft.documents.aggregate(total=Sum("size"))["total"] or 0
+    if held + size > settings.ANON_UPLOAD_BYTES_PER_DRAFT:
+        raise AnonymousLimitReached(
+            _(
+                "This request already holds as many files as can be sent before you create an "
+                "account. Create your account on the next steps, then add the rest."
+            )
+        )
+    if not _anon_count(f"anon-bytes:{client_ip(request)}", size, limit=settings.ANON_UPLOAD_BYTES_PER_IP):
+        raise AnonymousLimitReached(
+            _("Too much was uploaded from your network today. Create your account, then add the rest.")
+        )
+
+
 def draft_for_request(request: Any, *, create: bool = False) -> IntakeDraft | None:
     """The open draft of this person: the signed-in patient's, else the one in this session.
     A session draft is claimed by the user who signs in or creates an account."""
@@ -47,6 +106,8 @@ def draft_for_request(request: Any, *, create: bool = False) -> IntakeDraft | No
                 .first()
             )
     if draft is None and create:
+        if not user.is_authenticated:
+            anonymous_draft_allowed(request)
         draft = IntakeDraft.objects.create(
             owner=user if user.is_authenticated else None,
             session_key=request.session.session_key or "",

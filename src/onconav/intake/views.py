@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onconav.accounts.services import user_create
-from onconav.audit.services import audit_record, audited
+from onconav.audit.services import NOT_RENDERED, audit_record, audited
 from onconav.cases import services as case_services
 from onconav.cases.models import Document
 from onconav.cases.selectors import document_get_for_user, records_checklist
@@ -37,7 +37,7 @@ def audited_draft(action: str | None = None):  # type: ignore[no-untyped-def]
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             response = view(request, *args, **kwargs)
             draft_id = getattr(request, "intake_draft_id", "")
-            if response.status_code < 400 and draft_id:
+            if response.status_code not in NOT_RENDERED and draft_id:
                 act = action or ("read" if request.method in ("GET", "HEAD") else "change")
                 audit_record(request=request, action=act, object_type="intake_draft", object_id=draft_id)
             return response
@@ -59,6 +59,10 @@ def _draft_or_start(request: HttpRequest) -> Any:
     return draft
 
 
+def _limit_reached(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return render(request, "intake/limit_reached.html", {"message": str(exc)}, status=429)
+
+
 def _guard_staff(request: HttpRequest) -> None:
     if request.user.is_authenticated and request.user.is_staff_role:
         raise PermissionDenied
@@ -68,7 +72,10 @@ def _guard_staff(request: HttpRequest) -> None:
 def start(request: HttpRequest) -> HttpResponse:
     _guard_staff(request)
     if request.method == "POST":
-        services.draft_for_request(request, create=True)
+        try:
+            services.draft_for_request(request, create=True)
+        except services.AnonymousLimitReached as exc:
+            return _limit_reached(request, exc)
         return redirect("intake:tasks")
     draft = services.draft_for_request(request)
     return render(request, "intake/start.html", {"draft": draft, "review_notice": REVIEW_NOTICE})
@@ -100,7 +107,10 @@ def from_options(request: HttpRequest) -> HttpResponse:
             request, _("The options could not be carried over (they are older than a day). Show them again.")
         )
         return redirect("options:page")
-    draft = services.draft_for_request(request, create=True)
+    try:
+        draft = services.draft_for_request(request, create=True)
+    except services.AnonymousLimitReached as exc:
+        return _limit_reached(request, exc)
     services.draft_prefill(draft=draft, profile=profile)
     messages.success(
         request,
@@ -191,6 +201,9 @@ def documents(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
+            services.anonymous_upload_allowed(
+                request=request, draft=draft, size=form.cleaned_data["file"].size
+            )
             case_services.document_add(
                 upload=form.cleaned_data["file"],
                 kind=form.cleaned_data["kind"],
@@ -201,6 +214,8 @@ def documents(request: HttpRequest) -> HttpResponse:
             return upload_done(request, reverse("intake:documents"))
         except ValidationError as exc:
             form.add_error("file", exc.messages)
+        except services.AnonymousLimitReached as exc:
+            form.add_error("file", str(exc))
     if request.method == "POST" and request.headers.get("X-Upload-Progress"):
         return upload_failed(form)
     docs = list(draft.documents.all())

@@ -1,0 +1,134 @@
+"""Conditional options (docs/engine.md, "Conditional options").
+
+An evidence item that fails only on unknown input (a biomarker not tested, a patient fact not
+stated) is kept as a *conditional* option, ranked where it would stand, with the deciding test
+named. Co-occurrence (knowledge/policy/co-occurrence) makes it *likely* (it needs other drivers
+absent and one is present: ranked as if it held) or *unlikely* (it needs another driver of the
+set: not offered, and the answer's warnings give the co-occurrence note).
+"""
+
+from __future__ import annotations
+
+from onconav.engine.answer import OptionCondition
+from onconav.engine.messages import t
+from onconav.engine.normalize import Case, Vocabulary
+from onconav.engine.rules import Candidate, Run, text
+from onconav.kbdata.loader import KnowledgeBase
+from onconav.kbdata.policy import ExclusiveSet
+
+
+def _member(vocab: Vocabulary, bid: str, markers: frozenset[str]) -> frozenset[str]:
+    """The set's markers ``bid`` stands for (itself or what it implies)."""
+    return vocab.closure.get(bid, frozenset({bid})) & markers
+
+
+def _sets_for(kb: KnowledgeBase, case: Case) -> list[ExclusiveSet]:
+    return [s for s in kb.policy.exclusive if s.cancer in case.lineage]
+
+
+def likelihood(run: Run, kb: KnowledgeBase, vocab: Vocabulary) -> None:
+    """Mark each conditional candidate likely / unlikely / open from co-occurrence."""
+    case = run.case
+    sets = _sets_for(kb, case)
+    if not sets:
+        return
+    for c in run.candidates:
+        if not c.cond_markers:
+            continue
+        verdicts: list[bool | None] = []
+        for bid, role in sorted(c.cond_markers.items()):
+            verdict: bool | None = None
+            for s in sets:
+                markers = frozenset(s.markers)
+                mine = _member(vocab, bid, markers)
+                if not mine:
+                    continue
+                present = {m for m in markers if case.state(m) is True} - mine
+                if not present:
+                    continue
+                # a different driver of the set is present
+                verdict = role == "absent"
+                if s.id not in c.cond_notes:
+                    c.cond_notes.append(s.id)
+                break
+            verdicts.append(verdict)
+        if any(v is False for v in verdicts):
+            c.likely = False
+        elif verdicts and all(v is True for v in verdicts) and not c.cond_facts:
+            c.likely = True
+        if c.likely is not None:
+            c.trace.append("condition.likely" if c.likely else "condition.unlikely")
+    # an option needing a second driver when another is already found is not offered; the
+    # answer says why (the co-occurrence note)
+    unlikely = [c for c in run.candidates if c.likely is False]
+    run.candidates = [c for c in run.candidates if c.likely is not False]
+    noted = {sid for c in unlikely for sid in c.cond_notes}
+    for p in run.pending:  # items not shown that wait on a second driver
+        for bid, role in p.roles.items():
+            for s in sets:
+                markers = frozenset(s.markers)
+                mine = _member(vocab, bid, markers)
+                if role == "present" and mine and {m for m in markers if case.state(m) is True} - mine:
+                    noted.add(s.id)
+    if noted:
+        for s in sets:
+            if s.id in noted:
+                note = text(s.note, case.lang)
+                if note not in case.warnings:
+                    case.warnings.append(note)
+
+
+def marker_test(kb: KnowledgeBase, vocab: Vocabulary, bid: str, lang: str) -> str:
+    """The decisive test for a biomarker by name (Biomarker.test), else the biomarker's name."""
+    b = vocab.biomarker.get(bid)
+    if b is None:
+        return bid
+    if b.test is not None:
+        return text(b.test, lang)
+    return t("t_biomarker", lang, marker=text(b.name, lang))
+
+
+def fact_test(kb: KnowledgeBase, fid: str, lang: str) -> str:
+    fact = kb.policy.fact_by_id.get(fid)
+    if fact is None:
+        return fid
+    return text(fact.test or fact.question, lang)
+
+
+def _marker_phrase(vocab: Vocabulary, bid: str, role: str, lang: str) -> str:
+    b = vocab.biomarker.get(bid)
+    name = text(b.name, lang) if b is not None else bid
+    return t(f"cond_{role}", lang, marker=name)
+
+
+def condition_of(c: Candidate, kb: KnowledgeBase, vocab: Vocabulary, lang: str) -> OptionCondition | None:
+    """The answer's ``option.condition`` for a conditional candidate, in ``lang``."""
+    if not c.conditional:
+        return None
+    parts = [_marker_phrase(vocab, b, r, lang) for b, r in sorted(c.cond_markers.items())]
+    for fid in c.cond_facts:
+        fact = kb.policy.fact_by_id.get(fid)
+        label = text(fact.label, lang) if fact is not None else fid
+        negated = fid in c.ev.requires_not
+        parts.append(t("cond_fact_not" if negated else "cond_fact", lang, fact=label))
+    tests: list[str] = []
+    for bid in sorted(c.cond_markers):
+        name = marker_test(kb, vocab, bid, lang)
+        if name not in tests:
+            tests.append(name)
+    for fid in c.cond_facts:
+        name = fact_test(kb, fid, lang)
+        if name not in tests:
+            tests.append(name)
+    note = None
+    notes = [s for s in kb.policy.exclusive if s.id in c.cond_notes]
+    if notes:
+        note = " ".join(text(s.note, lang) for s in notes)
+    return OptionCondition(
+        text=t("cond_if", lang, what=t("cond_and", lang).join(parts)),
+        tests=tests,
+        biomarkers=sorted(c.cond_markers),
+        facts=list(c.cond_facts),
+        likely=c.likely,
+        note=note,
+    )

@@ -1,0 +1,82 @@
+"""Pipeline step 5 (policy part): fitness rules from knowledge/policy/fitness.
+
+Each rule selects options (drugs, class tags, intensity, modality, regimens, cancers) and, when
+all its conditions hold for the patient, excludes, demotes or cautions them; the message names
+the substitute regimens. ``unless_regimen_has`` keeps a regimen that offers an alternative drug
+(cisplatin *or* carboplatin) with the ``alternative`` note; ``if_unknown: caution`` warns when
+the conditions cannot be decided. Rule ids appear in the option's ``trace`` as
+``fitness.<rule id>``.
+"""
+
+from __future__ import annotations
+
+from onconav.engine.rules import Candidate, Run, is_driver_targeted, text
+from onconav.kbdata.policy import FitnessRule, Selector
+
+
+def _selected(sel: Selector, c: Candidate, lineage: tuple[str, ...]) -> bool:
+    if sel.cancers and not set(sel.cancers) & set(lineage):
+        return False
+    reg = c.reg.regimen
+    return bool(
+        set(sel.drugs) & set(reg.drugs)
+        or set(sel.class_tags) & c.reg.tags
+        or reg.intensity in sel.intensity
+        or reg.modality.value in sel.modality
+        or reg.id in sel.regimens
+    )
+
+
+def _num(x: float | None) -> str:
+    return "?" if x is None else f"{x:g}"
+
+
+def _message(rule: FitnessRule, run: Run, lang: str, unknown: bool = False) -> str:
+    case = run.case
+    tx = rule.unknown_message if unknown and rule.unknown_message else rule.message
+    data = run.facts.data if run.facts is not None else {}
+    return text(tx, lang).format(
+        age=_num(case.age),
+        ecog="?" if case.ecog is None else case.ecog,
+        crcl=_num(case.crcl),
+        lvef=_num(case.lvef),
+        bilirubin=_num(data.get("organ_function.bilirubin_x_uln")),
+        what=", ".join(case.comorbidities),
+    )
+
+
+def _holds(rule: FitnessRule, run: Run) -> bool | None:
+    if run.facts is None:
+        return None
+    values = [run.facts.condition(cond) for cond in rule.when]
+    if any(v is False for v in values):
+        return False
+    return True if all(v is True for v in values) else None
+
+
+def apply(c: Candidate, run: Run, rules: tuple[FitnessRule, ...]) -> None:
+    """Apply every policy fitness rule that selects ``c``."""
+    lang = run.case.lang
+    for rule in rules:
+        if not _selected(rule.applies, c, run.case.lineage):
+            continue
+        holds = _holds(rule, run)
+        rid = f"fitness.{rule.id}"
+        if holds is None:
+            if rule.if_unknown == "caution":
+                c.caution(_message(rule, run, lang, unknown=True))
+                c.trace.append(rid)
+            continue
+        if not holds:
+            continue
+        msg = _message(rule, run, lang)
+        if rule.unless_regimen_has and set(rule.unless_regimen_has) & set(c.reg.regimen.drugs):
+            c.caution(text(rule.alternative, lang) if rule.alternative else msg)
+            c.trace.append(rid)
+        elif rule.action == "exclude" and not (rule.keep_driver_targeted and is_driver_targeted(c.ev, c.reg)):
+            c.exclude(msg, rid)
+        elif rule.action in ("exclude", "demote"):
+            c.demote(1, msg, rid)
+        else:
+            c.caution(msg)
+            c.trace.append(rid)

@@ -1,0 +1,118 @@
+"""Engine v2 behaviour on the real knowledge base (issue 9; docs/engine.md)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+KRAS_G12C_UNTESTED = {
+    "age": 62,
+    "ecog": 1,
+    "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+    "biomarkers": [{"gene": "KRAS", "alteration": "G12C"}, {"name": "PD-L1 TPS", "value": 30, "unit": "%"}],
+}
+
+
+def test_missing_egfr_alk_never_hides_first_line_chemo_immunotherapy(real_engine):
+    # given a fit, untreated stage IV KRAS G12C adenocarcinoma whose EGFR/ALK were not entered
+    answer = real_engine.recommend(KRAS_G12C_UNTESTED)
+    top = answer.options[0]
+    # then option 1 is anti-cancer treatment, not best supportive care
+    assert top.modality not in ("supportive_care", "palliative_care")
+    # and it is conditional on EGFR and ALK being negative, likely because of KRAS G12C
+    assert top.condition is not None and top.group == "conditional"
+    assert {"EGFR:sensitizing", "ALK:fusion"} <= set(top.condition.biomarkers)
+    assert top.condition.likely is True and top.condition.tests
+    assert "pembrolizumab+pemetrexed+platinum" in [o.regimen for o in answer.options[:10]]
+    # and EGFR- or ALK-directed drugs are not offered, the answer saying why
+    assert not {"osimertinib", "alectinib", "lorlatinib"} & {o.regimen for o in answer.options}
+    assert any("KRAS" in w for w in answer.warnings)
+    # and supportive care is in its own group, after the treatment options
+    sup = [o for o in answer.options if o.modality == "supportive_care"]
+    assert sup and all(o.group == "supportive" for o in sup)
+
+
+def test_after_gefitinib_the_deciding_test_is_named(real_engine):
+    # given progression on first-line gefitinib, T790M not tested
+    answer = real_engine.recommend(
+        {
+            "age": 60,
+            "ecog": 1,
+            "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+            "biomarkers": [{"gene": "EGFR", "alteration": "exon 19 deletion"}],
+            "prior_therapies": [{"drugs": ["gefitinib"], "line": 1, "outcome": "progression"}],
+        }
+    )
+    # then the first test is T790M by name (tissue or plasma), and MET amplification is named
+    assert answer.tests_recommended[0].test == "T790M (tissue or plasma ctDNA)"
+    assert any("MET amplification" in t.test for t in answer.tests_recommended)
+    # and osimertinib is shown as conditional on T790M
+    osi = next(o for o in answer.options if o.regimen == "osimertinib")
+    assert osi.condition is not None and "EGFR:T790M" in osi.condition.biomarkers
+
+
+def test_after_osimertinib_met_her2_and_rebiopsy_are_named(real_engine):
+    answer = real_engine.recommend(
+        {
+            "age": 60,
+            "ecog": 1,
+            "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+            "biomarkers": [{"gene": "EGFR", "alteration": "L858R"}],
+            "prior_therapies": [{"drugs": ["osimertinib"], "line": 1, "outcome": "progression"}],
+        }
+    )
+    names = " | ".join(t.test for t in answer.tests_recommended)
+    assert "MET amplification" in names and "HER2" in names and "Rebiopsy" in names
+
+
+def test_every_option_says_which_steps_placed_it_and_groups_are_listed(real_engine):
+    answer = real_engine.recommend(KRAS_G12C_UNTESTED)
+    assert all(o.rank_reasons and o.rank_reasons[0].step == "setting_fit" for o in answer.options)
+    assert [g["id"] for g in answer.groups] == sorted(
+        {o.group for o in answer.options},
+        key=["preferred", "reasonable", "conditional", "later", "supportive"].index,
+    )
+
+
+def test_unused_inputs_are_listed_not_dropped(real_engine):
+    # given a profile with an unknown field, an unrecognised biomarker, drug and comorbidity
+    answer = real_engine.recommend(
+        {
+            **KRAS_G12C_UNTESTED,
+            "favourite_colour": "blue",
+            "comorbidities": ["gout", "heart failure"],
+            "biomarkers": [*KRAS_G12C_UNTESTED["biomarkers"], {"name": "XYZ1", "value": "weird"}],
+            "prior_therapies": [{"drugs": ["magicmab"], "line": 1, "outcome": "progression"}],
+        }
+    )
+    unused = {(u.field, u.value) for u in answer.unused_inputs}
+    # then each is listed with a reason; a comorbidity a rule reads is not
+    assert ("favourite_colour", "favourite_colour") in unused
+    assert ("biomarkers", "XYZ1 weird") in unused
+    assert ("prior_therapies.drugs", "magicmab") in unused
+    assert ("comorbidities", "gout") in unused
+    assert ("comorbidities", "heart failure") not in unused
+
+
+def test_transplant_eligibility_is_derived_from_age_and_fitness(real_engine):
+    # given a 58-year-old with newly diagnosed myeloma, transplant eligibility not stated
+    answer = real_engine.recommend({"age": 58, "ecog": 1, "cancer": {"oncotree_code": "PCM", "stage": "III"}})
+    facts = {f.id: f for f in answer.facts}
+    # then the fact is derived (not stated) and true
+    if "transplant_eligible" in facts:
+        assert facts["transplant_eligible"].value is True
+        assert facts["transplant_eligible"].derived is True
+
+
+@pytest.mark.parametrize("lang", ["zh-hans"])
+def test_a_chinese_condition_and_ranking_reason_have_no_english_words(real_engine, lang):
+    answer = real_engine.recommend(KRAS_G12C_UNTESTED, lang=lang)
+    top = answer.options[0]
+    assert top.condition is not None
+    texts = [top.condition.text, *(r.text for r in top.rank_reasons), *(g["label"] for g in answer.groups)]
+    # biomarker symbols (EGFR, ALK), INNs, guideline names and evidence codes may stay Latin
+    allowed = {"EGFR", "ALK", "NCCN", "CSCO", "NRDL", "L858R", "KRAS", "G12C"}
+    for tx in texts:
+        words = set(re.findall(r"[A-Za-z]{3,}", tx)) - allowed
+        assert not words, (tx, words)
