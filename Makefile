@@ -64,6 +64,7 @@ e2e: setup
 bench: data
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/http_bench.py
+	$(BIN)/python benchmarks/trial_criteria.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

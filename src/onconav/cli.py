@@ -4,6 +4,8 @@ onconav manage <django management command> [...]   e.g. onconav manage migrate
 onconav options PROFILE.(json|yaml) [--format json|text] [--lang en|zh-hans]
 onconav kb check | load | export [--format json] | diff OLD_DIR
 onconav genkey                                      a new FIELD_ENCRYPTION_KEY
+onconav trials import FILE.json [...]               ClinicalTrials.gov API v2 JSON
+onconav trials match PROFILE.(json|yaml) [--format json|text] [--lang en|zh-hans]
 """
 
 from __future__ import annotations

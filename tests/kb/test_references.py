@@ -107,6 +107,19 @@ def test_an_nrdl_listing_without_its_year_and_an_investigational_drug_without_st
     gaps = completeness(_with(kb, drugs=(*kb.drugs, listed)))
     assert "china: drug testdrug is NRDL-listed without the year it was listed" in gaps
     assert "china: investigational drug testdrug has no development_status" in gaps
+    # and a listing whose first year was searched for and not found is an explicit unknown, not a gap
+    searched = listed.model_copy(
+        update={
+            "nrdl": Nrdl(
+                listed=True,
+                sources=["NOTICE:NHSA NRDL 2024 list"],
+                searched=dt.date(2026, 12, 7),
+                search_note="the 2024 and 2025 lists name no start year",
+            )
+        }
+    )
+    gaps = completeness(_with(kb, drugs=(*kb.drugs, searched)))
+    assert "china: drug testdrug is NRDL-listed without the year it was listed" not in gaps
 
 
 def test_investigational_met_hgf_agents_say_what_became_of_them(kb):

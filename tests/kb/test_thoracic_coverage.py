@@ -185,9 +185,12 @@ def test_large_cell_carcinoma_reaches_nsclc_evidence(engine):
 )
 def test_child_codes_are_declared_on_their_parent(kb, child, parent):
     # given a common OncoTree code the KB reads as its parent
-    # then the parent node declares it (and no node of that code exists)
+    # then the parent node declares it, no record of that code exists, and the code is read as
+    # the parent (its lineage runs through the parent)
     assert child in kb.cancer_by_code[parent].child_codes
-    assert child not in kb.cancer_by_code
+    assert child not in {c.oncotree_code for c in kb.cancers}
+    assert kb.cancer_by_code[child].oncotree_code == parent
+    assert kb.lineage(child)[:2] == [child, parent]
 
 
 def test_a_child_code_without_a_record_reaches_its_parents_evidence(engine):

@@ -16,6 +16,7 @@ from onconav.api.hospitals import router as hospitals_router
 from onconav.api.kb import router as kb_router
 from onconav.api.options import router as options_router
 from onconav.api.schemas import ErrorBody, FieldError
+from onconav.api.trials import router as trials_router
 
 
 class OncoNavAPI(NinjaAPI):
@@ -65,3 +66,4 @@ api.add_router("/", hospitals_router)
 api.add_router("/", costs_router)
 api.add_router("/", content_router)
 api.add_router("/", cases_router)
+api.add_router("/", trials_router)

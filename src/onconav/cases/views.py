@@ -52,6 +52,7 @@ from onconav.cases.workflow import FORWARD, allowed_targets
 from onconav.foundation.ratelimit import ratelimit
 from onconav.options.forms import CITY_CHOICES
 from onconav.pages.uploads import upload_done, upload_failed
+from onconav.trials.options import trial_options_for
 
 CITIES = {c for c, _label in CITY_CHOICES}
 
@@ -206,6 +207,10 @@ def _render_case(request: HttpRequest, case: Any, status: int = 200, **forms: An
         "appointment_form": forms.get("appointment_form") or AppointmentForm(),
         "transfer_consent": services.case_has_transfer_consent(case),
         "answer": answer,
+        # "Trials for this case": recruiting trials without a not_met criterion (onconav.trials).
+        "trial_options": trial_options_for(case.profile, _lang())
+        if can["view_options"] and case.profile
+        else [],
         "guard_hints": _guard_hints(case, targets),
     }
     return render(request, "cases/detail.html", ctx, status=status)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "onconav.content",
     "onconav.intake",
     "onconav.cases",
+    "onconav.trials",
     "onconav.api",
 ]
 
@@ -158,6 +159,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=not PRODUCTION or no
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Clinical trials: registry JSON files dropped here are imported by the beat job (docs/trials.md).
+TRIALS_IMPORT_DIR = Path(env.str("TRIALS_IMPORT_DIR", default=str(BASE_DIR / "var" / "trials-inbox")))
+CELERY_BEAT_SCHEDULE = {
+    "trials-import-inbox": {"task": "onconav.trials.tasks.import_trials_inbox", "schedule": 3600.0},
+}
 
 # --- authentication -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

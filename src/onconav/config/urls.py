@@ -13,6 +13,7 @@ urlpatterns = [
     path("guide/", include("onconav.content.urls")),
     path("start/", include("onconav.intake.urls")),
     path("cases/", include("onconav.cases.urls")),
+    path("trials/", include("onconav.trials.urls")),
     path("staff/audit/", include("onconav.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -90,6 +90,10 @@ class KnowledgeBase:
     trial_by_name: dict[str, Trial] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
+        # An OncoTree child code that has no record of its own (Cancer.child_codes: NSCHL under
+        # CHL, GBM under GB) is read as its node: it maps to the node's record, and its lineage
+        # runs through the node. A record always wins over a child code of the same name.
+        self.cancer_by_code.update({code: c for c in self.cancers for code in c.child_codes})
         self.cancer_by_code.update({c.oncotree_code: c for c in self.cancers})
         self.biomarker_by_id.update({b.id: b for b in self.biomarkers})
         self.drug_by_inn.update({d.inn: d for d in self.drugs})
@@ -101,8 +105,15 @@ class KnowledgeBase:
         out: list[str] = []
         while code and code in self.cancer_by_code and code not in out:
             out.append(code)
-            code = self.cancer_by_code[code].parent or ""
+            rec = self.cancer_by_code[code]
+            # a child code without a record of its own: its node comes next
+            code = rec.oncotree_code if rec.oncotree_code != code else (rec.parent or "")
         return out
+
+    def is_node(self, code: str) -> bool:
+        """True when ``code`` is a cancer record of its own (not a child code read as its node)."""
+        c = self.cancer_by_code.get(code)
+        return c is not None and c.oncotree_code == code
 
 
 def _yaml_files(root: Path, rel: str) -> list[Path]:
@@ -200,7 +211,7 @@ def _cross_check(kb: KnowledgeBase, problems: list[str]) -> None:
                 problems.append(f"biomarker {b.id}: implies unknown biomarker {g}")
 
     for c in kb.cancers:
-        if c.parent and c.parent not in kb.cancer_by_code:
+        if c.parent and not kb.is_node(c.parent):
             problems.append(f"cancer {c.oncotree_code}: unknown parent {c.parent}")
 
     class_tags = {t for d in kb.drugs for t in d.class_tags}
@@ -213,8 +224,8 @@ def _cross_check(kb: KnowledgeBase, problems: list[str]) -> None:
         where = f"evidence {e.id}"
         if e.regimen not in kb.regimen_by_id:
             problems.append(f"{where}: unknown regimen {e.regimen}")
-        if e.cancer not in kb.cancer_by_code:
-            problems.append(f"{where}: unknown cancer {e.cancer}")
+        if not kb.is_node(e.cancer):
+            problems.append(f"{where}: unknown cancer {e.cancer} (evidence is written for a cancer record)")
         for b in [*e.biomarkers, *e.biomarkers_any, *e.biomarkers_absent, *(t.marker for t in e.thresholds)]:
             if b not in kb.biomarker_by_id:
                 problems.append(f"{where}: unknown biomarker {b}")

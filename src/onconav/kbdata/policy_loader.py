@@ -243,7 +243,7 @@ def _check_costs_and_codes(kb: KnowledgeBase, problems: list[str]) -> None:
             problems.append(f"cost model {rc.regimen}: per-month items need typical_months")
     for d in sorted(_dupes([rc.regimen for rc in kb.regimen_costs])):
         problems.append(f"cost model {d}: defined twice")
-    nodes = set(kb.cancer_by_code)
+    nodes = {c.oncotree_code for c in kb.cancers}
     seen: dict[str, str] = {}
     for c in kb.cancers:
         for code in c.child_codes:
@@ -361,7 +361,7 @@ def _reference_gaps(kb: KnowledgeBase) -> list[str]:
 def _drug_v2_gaps(kb: KnowledgeBase) -> list[str]:
     gaps: list[str] = []
     for d in kb.drugs:
-        if d.nrdl.listed and d.nrdl.since is None:
+        if d.nrdl.listed and d.nrdl.since is None and d.nrdl.searched is None:
             gaps.append(f"china: drug {d.inn} is NRDL-listed without the year it was listed")
         if d.investigational and d.development_status is None:
             gaps.append(f"china: investigational drug {d.inn} has no development_status")

@@ -134,3 +134,11 @@ def options_joined(*, profile: dict[str, Any], lang: str = "en") -> dict[str, An
         "hospitals": option_hospitals(answer, profile),
         "currency": ((profile.get("preferences") or {}).get("currency") or "").upper() or None,
     }
+
+
+def trial_options(profile: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """Recruiting trials that may fit, shown below the engine's answer ("Clinical trials that may
+    fit"): ``clinical_trial`` options from the trials app (docs/trials.md)."""
+    from onconav.trials.options import trial_options_for
+
+    return trial_options_for(profile, lang)

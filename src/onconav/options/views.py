@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from onconav.foundation.ratelimit import ratelimit
 from onconav.options.forms import OptionsForm, ProfileUploadForm
-from onconav.options.services import ProfileError, options_joined
+from onconav.options.services import ProfileError, options_joined, trial_options
 from onconav.pages.landing import mark_download
 
 PROFILE_SALT = "onconav.options.profile"  # the profile carried into the intake (signed, not stored)
@@ -49,6 +49,7 @@ def _context(form: Any, upload: Any, profile: dict[str, Any] | None, **extra: An
         "upload": upload,
         "joined": joined,
         "answer": joined["answer"] if joined else None,
+        "trial_options": trial_options(profile, _lang()) if joined and profile is not None else [],
         "profile_errors": errors,
         "profile": profile,
         "signed_profile": signing.dumps(profile, salt=PROFILE_SALT, compress=True) if joined else "",

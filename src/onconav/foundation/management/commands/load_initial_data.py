@@ -18,3 +18,5 @@ class Command(BaseCommand):
             call_command("seed_demo")
             if "seed_demo_cases" in commands:
                 call_command("seed_demo_cases")
+            if "trials_load_demo" in commands:
+                call_command("trials_load_demo")
