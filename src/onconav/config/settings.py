@@ -298,6 +298,10 @@ LOGGING = {
 
 # --- OncoNav ------------------------------------------------------------------------------
 KNOWLEDGE_BASE_PATH = Path(env.str("KNOWLEDGE_BASE_PATH", default=str(BASE_DIR / "knowledge")))
+# Build the options engine when Django starts (AppConfig.ready), not on the first request; with
+# gunicorn --preload the compiled engine is shared by the workers. Off by default outside
+# production so tests and management commands stay fast.
+ENGINE_PRELOAD = env.bool("ENGINE_PRELOAD", default=PRODUCTION)
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=120)
 DEMO_DATA = env.bool("DEMO_DATA", default=not PRODUCTION)
 
