@@ -64,7 +64,21 @@ e2e: setup
 bench: data
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/http_bench.py
+	$(BIN)/python benchmarks/prod_bench.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/trial_criteria.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# --- production shape (issue 13; docs/operations.md, docs/reliability.md) -------------------
+.PHONY: production-shape loadtest intake-storm faults
+production-shape: setup
+	timeout 300 $(BIN)/python scripts/production_shape.py
+loadtest: setup
+	$(BIN)/python scripts/loadtest/run.py $(LOADTEST_ARGS)
+intake-storm: setup
+	$(BIN)/python scripts/intake_storm.py $(STORM_ARGS)
+faults: setup
+	$(BIN)/python scripts/faults/run.py $(FAULT_ARGS)
+prod-bench: setup
+	$(BIN)/python benchmarks/prod_bench.py $(BENCH_ARGS)

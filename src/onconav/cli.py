@@ -4,6 +4,7 @@ onconav manage <django management command> [...]   e.g. onconav manage migrate
 onconav options PROFILE.(json|yaml) [--format json|text] [--lang en|zh-hans]
 onconav kb check | load | export [--format json] | diff OLD_DIR
 onconav genkey                                      a new FIELD_ENCRYPTION_KEY
+onconav backup ARCHIVE | restore ARCHIVE            encrypted database + documents archive
 onconav trials import FILE.json [...]               ClinicalTrials.gov API v2 JSON
 onconav trials match PROFILE.(json|yaml) [--format json|text] [--lang en|zh-hans]
 """
@@ -50,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             return kb_check(rest[1:])
         # load / export / diff need the database
         return manage(["kb", *rest])
+    if cmd in {"backup", "restore"}:
+        return manage([cmd, *rest])
     if cmd == "trials":
         return manage(["trials", *rest])
     if cmd == "genkey":

@@ -34,16 +34,39 @@ import yaml
 from tests.engine.conftest import assert_contract
 
 VIGNETTE_DIR = Path(__file__).parent / "vignettes"
+# Vignettes the engine is known to get wrong today, each with the reason (docs/engine.md, "Known
+# misses"). They still run: a known miss is an expected failure, and strict, so a miss that starts
+# passing fails the suite until it is taken off the list. The list only shrinks.
+KNOWN_MISSES_FILE = Path(__file__).parent / "known_misses.yaml"
+
+
+def known_misses() -> dict[str, str]:
+    data = yaml.safe_load(KNOWN_MISSES_FILE.read_text(encoding="utf-8")) or []
+    return {item["id"]: item["reason"] for item in data}
 
 
 def load_cases() -> list[Any]:
     cases = []
+    misses = known_misses()
     for path in sorted(VIGNETTE_DIR.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         for i, case in enumerate(data):
             cid = case.get("id") if isinstance(case, dict) else None
-            cases.append(pytest.param(case, id=f"{path.stem}:{cid or i}"))
+            pid = f"{path.stem}:{cid or i}"
+            marks = []
+            if pid in misses:
+                marks.append(pytest.mark.xfail(reason=f"known miss: {misses[pid]}", strict=True))
+            cases.append(pytest.param(case, id=pid, marks=marks))
     return cases
+
+
+def test_every_known_miss_names_a_vignette_and_a_reason():
+    # given the known-miss list
+    ids = {p.id for p in load_cases()}
+    # then every entry names an existing vignette and says why it is missed
+    for pid, reason in known_misses().items():
+        assert pid in ids, f"{pid} in known_misses.yaml is not a vignette"
+        assert len(reason.strip()) > 20, f"{pid}: say why the engine misses it"
 
 
 def explain(answer: Any) -> str:

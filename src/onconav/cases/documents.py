@@ -10,6 +10,7 @@ DICOM study is never held in memory twice), after a short header:
 from __future__ import annotations
 
 import hashlib
+import logging
 import struct
 import tempfile
 import uuid
@@ -24,6 +25,8 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
 from onconav.foundation.encryption import decrypt_bytes, encrypt_bytes, rotate_token
+
+logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 20 * MB
@@ -201,7 +204,16 @@ def store_encrypted(upload: Any) -> tuple[str, str, int]:
             tmp.write(struct.pack(">I", len(token)))
             tmp.write(token)
         tmp.seek(0)
-        name = default_storage.save(f"documents/{uuid.uuid4().hex}.bin", File(tmp))
+        try:
+            name = default_storage.save(f"documents/{uuid.uuid4().hex}.bin", File(tmp))
+        except Exception as exc:  # noqa: BLE001 - full volume, object storage down, ...: nothing was saved
+            logger.error("document storage failed: %s: %s", type(exc).__name__, str(exc)[:200])
+            raise ValidationError(
+                _(
+                    "The file could not be stored just now, and nothing was saved. Please try again in a few minutes."
+                ),
+                code="storage_unavailable",
+            ) from exc
     return name, digest.hexdigest(), size
 
 

@@ -57,10 +57,13 @@ def _notify(*, user: User | None, template: str, case: Case, extra: dict | None 
     if user is None:
         return
     user_id, case_id = user.pk, str(case.public_id)
+    # robust: a broker outage after the commit is logged, not turned into an error for a request
+    # whose data is already saved (docs/reliability.md)
     transaction.on_commit(
         lambda: send_case_email.delay(
             user_id=user_id, template=template, case_public_id=case_id, extra=extra or {}
-        )
+        ),
+        robust=True,
     )
 
 

@@ -298,6 +298,10 @@ LOGGING = {
 
 # --- OncoNav ------------------------------------------------------------------------------
 KNOWLEDGE_BASE_PATH = Path(env.str("KNOWLEDGE_BASE_PATH", default=str(BASE_DIR / "knowledge")))
+# Build the options engine when Django starts (AppConfig.ready), not on the first request; with
+# gunicorn --preload the compiled engine is shared by the workers. Off by default outside
+# production so tests and management commands stay fast.
+ENGINE_PRELOAD = env.bool("ENGINE_PRELOAD", default=PRODUCTION)
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=120)
 DEMO_DATA = env.bool("DEMO_DATA", default=not PRODUCTION)
 
@@ -328,6 +332,43 @@ DATA_CONTROLLER = env.str("DATA_CONTROLLER", default="")  # name of the legal en
 DATA_CONTROLLER_ADDRESS = env.str("DATA_CONTROLLER_ADDRESS", default="")
 PRIVACY_EMAIL = env.str("PRIVACY_EMAIL", default="")  # where people send data-protection requests
 
+# --- production shape: object storage, proxies, scheduler (issue 13; docs/operations.md) -------
+# Behind a load balancer: TRUSTED_PROXY_COUNT (below) makes client addresses right.
+# Documents in S3-compatible object storage (MinIO, AWS S3, ...) when a bucket is configured.
+# The files are already encrypted by the application (Fernet, onconav.cases.documents) before
+# they leave the process; server-side encryption can be asked for on top. Access keys come from
+# the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, read by boto3) and are never put in
+# URLs: no pre-signed query-string URLs are made, files are streamed through permission-checked views.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _s3_options: dict = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "location": env.str("AWS_LOCATION", default="private"),
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "default_acl": None,
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
+    }
+    _sse = env.str("AWS_S3_SERVER_SIDE_ENCRYPTION", default="")  # e.g. AES256 or aws:kms
+    if _sse:
+        _s3_options["object_parameters"] = {"ServerSideEncryption": _sse}
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+# The static files storage can be named (e.g. ManifestStaticFilesStorage without compression for
+# a quick local production-shape run); the image builds with the default compressed one.
+if env.str("STATICFILES_BACKEND", default=""):
+    STORAGES["staticfiles"] = {"BACKEND": env.str("STATICFILES_BACKEND")}
+# Celery beat: the daily purge of abandoned intake drafts (data minimisation).
+CELERY_BEAT_SCHEDULE = {
+    "purge-abandoned-intake-drafts": {
+        "task": "onconav.foundation.tasks.purge_abandoned_drafts",
+        "schedule": env.float("PURGE_DRAFTS_EVERY_SECONDS", default=24 * 60 * 60),
+    }
+}
+CELERY_TASK_ACKS_LATE = True  # a task whose worker dies mid-run is delivered again
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- data protection (docs/security.md) ----------------------------------------------------
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -34,7 +34,7 @@ class Engine:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         self.vocab = Vocabulary.compile(kb)
-        self._comorbidity_words = unused.comorbidity_words(kb.policy)
+        self._comorbidity_words = unused.words_pattern(unused.comorbidity_words(kb.policy))
         self.regimens: dict[str, RegimenInfo] = {
             r.id: rules.compile_regimen(kb, self.vocab, r) for r in kb.regimens
         }
@@ -59,7 +59,8 @@ class Engine:
         lang = normalize_lang(lang)
         prof = parse_profile(profile)
         case = normalize(self.vocab, self.kb, prof, lang)
-        extra_warnings = [t("w_unknown_field", lang, field=f) for f in unknown_fields(prof)]
+        unknown = unknown_fields(prof)
+        extra_warnings = [t("w_unknown_field", lang, field=f) for f in unknown]
         items, r_items = self._items_cache.get(case.code, ([], []))
         run = Run(case=case)
         run.facts = FactBook(self.kb.policy, facts.view(self.vocab, prof, case), case, case.origins)
@@ -75,12 +76,17 @@ class Engine:
         conditions.likelihood(run, self.kb, self.vocab)
         rules.merge(run)
         rules.rank(run)
-        return self._answer(prof, run, extra_warnings, named)
+        return self._answer(prof, run, extra_warnings, named, unknown)
 
     # -- answer building -----------------------------------------------------------------
 
     def _answer(
-        self, prof: Profile, run: Run, extra_warnings: list[str], named: list[Any] | None = None
+        self,
+        prof: Profile,
+        run: Run,
+        extra_warnings: list[str],
+        named: list[Any] | None = None,
+        unknown: list[str] | None = None,
     ) -> Answer:
         case = run.case
         lang = case.lang
@@ -137,7 +143,7 @@ class Engine:
             language=lang,
             excluded=excluded,
             facts=self._facts_out(run),
-            unused_inputs=unused.collect(prof, case, self._comorbidity_words),
+            unused_inputs=unused.collect(prof, case, self._comorbidity_words, unknown or []),
             groups=grouping.group_labels({o.group for o in options}, lang),
         )
 

@@ -14,9 +14,8 @@ from onconav.engine.rules import Candidate, Run, is_driver_targeted, text
 from onconav.kbdata.policy import FitnessRule, Selector
 
 
-def _selected(sel: Selector, c: Candidate, lineage: tuple[str, ...]) -> bool:
-    if sel.cancers and not set(sel.cancers) & set(lineage):
-        return False
+def selects(sel: Selector, c: Candidate) -> bool:
+    """Whether the selector picks the candidate's regimen (cancers aside)."""
     reg = c.reg.regimen
     return bool(
         set(sel.drugs) & set(reg.drugs)
@@ -25,6 +24,11 @@ def _selected(sel: Selector, c: Candidate, lineage: tuple[str, ...]) -> bool:
         or reg.modality.value in sel.modality
         or reg.id in sel.regimens
     )
+
+
+# regimen id -> the rules whose selector picks it (and the rules tuple it was computed from)
+_CACHE: dict[str, tuple[FitnessRule, ...]] = {}
+_CACHE_RULES: dict[str, tuple[FitnessRule, ...]] = {}
 
 
 def _num(x: float | None) -> str:
@@ -55,10 +59,17 @@ def _holds(rule: FitnessRule, run: Run) -> bool | None:
 
 
 def apply(c: Candidate, run: Run, rules: tuple[FitnessRule, ...]) -> None:
-    """Apply every policy fitness rule that selects ``c``."""
+    """Apply every policy fitness rule that selects ``c`` (the selection is cached per regimen)."""
     lang = run.case.lang
-    for rule in rules:
-        if not _selected(rule.applies, c, run.case.lineage):
+    key = c.reg.regimen.id
+    chosen = _CACHE.get(key)
+    if chosen is None or _CACHE_RULES.get(key) is not rules:
+        chosen = tuple(r for r in rules if selects(r.applies, c))
+        _CACHE[key] = chosen
+        _CACHE_RULES[key] = rules
+    lineage = run.case.lineage
+    for rule in chosen:
+        if rule.applies.cancers and not set(rule.applies.cancers) & set(lineage):
             continue
         holds = _holds(rule, run)
         rid = f"fitness.{rule.id}"

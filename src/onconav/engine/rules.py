@@ -675,11 +675,14 @@ def failure(run: Run, vocab: Vocabulary) -> None:
     for c in run.candidates:
         drugs = set(c.reg.regimen.drugs)
         exempt = set(c.ev.after_failure_of)
+        for tok in c.ev.after_failure_of:  # a drug named in after_failure_of exempts its classes
+            exempt |= vocab.drug_tags.get(tok, frozenset())
         same = sorted(d for d in drugs & case.failed if d not in exempt)
         if same:
             names = sep.join(drug_label(vocab, d, case.lang) for d in same)
             c.demote(2, t("c_failed_drug", case.lang, drugs=names), "failure.same_drug")
-        elif not c.ev.after_failure_of:
+        else:
+            # an item written for after failure of a class is exempt for that class only
             shared = sorted((c.reg.tags & set(failed_tags)) - exempt)
             if shared:
                 c.demote(

@@ -8,7 +8,7 @@ import re
 from onconav.engine.answer import UnusedInput
 from onconav.engine.messages import t
 from onconav.engine.normalize import Case
-from onconav.engine.profile import Profile, unknown_fields
+from onconav.engine.profile import Profile
 from onconav.engine.rules import COMORBIDITY_RULES
 from onconav.kbdata.policy_loader import Policy
 
@@ -26,20 +26,20 @@ def comorbidity_words(policy: Policy) -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
-def _read_by_rules(text: str, words: tuple[str, ...]) -> bool:
-    low = text.lower()
-    return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", low) for w in words)
+def words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled pattern for every comorbidity keyword a rule reads (built once per engine)."""
+    return re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words) or r"(?!x)x")
 
 
-def collect(profile: Profile, case: Case, words: tuple[str, ...]) -> list[UnusedInput]:
+def collect(profile: Profile, case: Case, words: re.Pattern[str], unknown: list[str]) -> list[UnusedInput]:
     lang = case.lang
     out: list[UnusedInput] = []
-    for f in unknown_fields(profile):
+    for f in unknown:
         out.append(UnusedInput(field=f, value=f, reason=t("u_field", lang)))
     for field_name, value, reason in case.unused:
         out.append(UnusedInput(field=field_name, value=value, reason=t(reason, lang)))
     for cm in case.comorbidities:
-        if not _read_by_rules(cm, words):
+        if not words.search(cm.lower()):
             out.append(UnusedInput(field="comorbidities", value=cm, reason=t("u_comorbidity", lang)))
     prefs = profile.preferences
     for name, value in (

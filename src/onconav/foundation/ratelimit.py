@@ -1,16 +1,34 @@
 """A small fixed-window rate limiter on the configured cache (Redis in production).
 
 Used for intake, messages and the API; login throttling is django-axes' job.
+
+With Redis, one hit is one round trip: a Lua script increments the window's counter and sets
+its expiry atomically. If Redis cannot be reached, the limiter fails safe: it keeps limiting
+with a counter in the worker process (so a client gets at most ``limit`` per window per worker)
+and logs the outage, and the page is still served. Without Redis (the embedded default), the
+Django cache (local memory) holds the counters.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from functools import wraps
+from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+# KEYS[1] = counter key, ARGV[1] = seconds to live. Returns the count after this hit.
+_HIT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -35,17 +53,74 @@ def axes_client_ip(request: HttpRequest) -> str | None:
     return None if ip == "unknown" else ip
 
 
+class _LocalCounters:
+    """Per-process fixed-window counters: the fallback while the shared store is unreachable."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: dict[str, tuple[float, int]] = {}
+
+    def hit(self, key: str, window_seconds: int) -> int:
+        now = time.time()
+        with self._lock:
+            if len(self._counts) > 50_000:  # drop expired windows; bounded memory
+                self._counts = {k: v for k, v in self._counts.items() if v[0] > now}
+            expires, count = self._counts.get(key, (0.0, 0))
+            if expires <= now:
+                expires, count = now + window_seconds + 1, 0
+            count += 1
+            self._counts[key] = (expires, count)
+            return count
+
+
+_local = _LocalCounters()
+_script: Any = None
+_last_warning = 0.0
+
+
+def _redis_client() -> Any:
+    """The redis-py client behind Django's RedisCache, or None for other cache backends."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    return backend._cache.get_client(write=True)  # noqa: SLF001 - RedisCache's client accessor
+
+
+def _redis_hit(client: Any, cache_key: str, window_seconds: int) -> int:
+    global _script
+    if _script is None:
+        _script = client.register_script(_HIT_SCRIPT)
+    return int(_script(keys=[cache_key], args=[window_seconds + 1], client=client))
+
+
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one hit; return True while the key is within its limit for the current window."""
+    global _last_warning
     bucket = int(time.time() // window_seconds)
-    cache_key = f"rl:{key}:{bucket}"
-    added = cache.add(cache_key, 1, timeout=window_seconds + 1)
+    raw_key = f"rl:{key}:{bucket}"
+    client = _redis_client()
+    if client is not None:
+        try:
+            count = _redis_hit(client, cache.make_and_validate_key(raw_key), window_seconds)
+        except Exception as exc:  # noqa: BLE001 - any Redis failure: fall back, keep serving
+            now = time.time()
+            if now - _last_warning > 60:
+                _last_warning = now
+                logger.warning(
+                    "rate limiter: Redis unavailable (%s); limiting per process", type(exc).__name__
+                )
+            count = _local.hit(raw_key, window_seconds)
+        return count <= limit
+    added = cache.add(raw_key, 1, timeout=window_seconds + 1)
     if added:
         return True
     try:
-        count = cache.incr(cache_key)
+        count = cache.incr(raw_key)
     except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window_seconds + 1)
+        cache.set(raw_key, 1, timeout=window_seconds + 1)
         count = 1
     return count <= limit
 

@@ -3,6 +3,7 @@ reviewed changes hospital partners submitted applied on top."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,40 @@ def hospital_views(qs=None) -> list[HospitalView]:  # type: ignore[no-untyped-de
         )
         for r in records
     ]
+
+
+_cache_lock = threading.Lock()
+_cached: tuple[tuple[Any, ...], list[HospitalView]] | None = None
+
+
+def _directory_stamp() -> tuple[Any, ...]:
+    """What the directory depends on: the KB load, the hospital records, the approved changes."""
+    from django.db.models import Count, Max
+
+    from onconav.hospitals.models import HospitalChangeRequest
+    from onconav.kb.models import KnowledgeBaseLoad
+
+    load = KnowledgeBaseLoad.objects.order_by("-id").values_list("id", "loaded_at").first()
+    n = KBRecord.objects.filter(kind=RecordKind.HOSPITAL).count()
+    cr = HospitalChangeRequest.objects.filter(status=HospitalChangeRequest.Status.APPROVED).aggregate(
+        n=Count("id"), last=Max("reviewed_at")
+    )
+    return (load, n, cr["n"], cr["last"])
+
+
+def hospital_views_cached() -> list[HospitalView]:
+    """Every hospital as shown, kept per process while the directory does not change (three
+    small queries to check instead of reading and decoding every record on each request).
+    The views are shared: read them, never change them."""
+    global _cached
+    stamp = _directory_stamp()
+    current = _cached
+    if current is not None and current[0] == stamp:
+        return current[1]
+    views = hospital_views()
+    with _cache_lock:
+        _cached = (stamp, views)
+    return views
 
 
 def hospital_get(hospital_id: str) -> HospitalView:

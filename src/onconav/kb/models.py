@@ -37,6 +37,9 @@ class KBRecord(models.Model):
     verified = models.BooleanField(default=True)
     search_en = models.TextField(blank=True)
     search_zh = models.TextField(blank=True)
+    # Chinese names and text as character unigrams and bigrams (onconav.kb.search); with
+    # name_en / search_en it feeds the stored search document (tsvector + GIN, or SQLite FTS5).
+    search_grams = models.TextField(blank=True)
     data = models.JSONField()
     content_hash = models.CharField(max_length=64)
     version = models.CharField(max_length=20)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from onconav.kb.labels import labels_cache_clear
@@ -176,43 +175,16 @@ def evidence_filtered(
 
 
 def kb_search(query: str, *, limit: int = 50) -> list[KBRecord]:
-    """Full-text search in both languages. PostgreSQL: ranked full-text search on the English text
-    plus substring match on the Chinese text (Chinese has no spaces to tokenise on). SQLite: a
-    substring match on both, ranked by where the match is."""
+    """Full-text search in both languages over the stored, indexed search document
+    (``onconav.kb.search``: PostgreSQL tsvector + GIN, SQLite FTS5; Chinese by n-grams)."""
+    from onconav.kb.search import search_ids
+
     q = (query or "").strip()
     if not q:
         return []
-    searchable = KBRecord.objects.exclude(kind=RecordKind.REFERENCE)
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = SearchVector("name_en", weight="A", config="english") + SearchVector(
-            "search_en", weight="B", config="english"
-        )
-        sq = SearchQuery(q, config="english", search_type="websearch")
-        qs = (
-            searchable.annotate(rank=SearchRank(vector, sq))
-            .filter(Q(rank__gt=0) | Q(name_zh__icontains=q) | Q(search_zh__icontains=q) | Q(key__iexact=q))
-            .order_by("-rank", "kind", "key")
-        )
-        return list(qs[:limit])
-    terms = q.split()
-    cond = Q()
-    for t in terms:
-        cond &= (
-            Q(search_en__icontains=t)
-            | Q(search_zh__icontains=t)
-            | Q(name_zh__icontains=t)
-            | Q(key__icontains=t)
-        )
-    items = list(searchable.filter(cond)[: limit * 4])
-
-    def score(r: KBRecord) -> tuple[int, str, str]:
-        ql = q.lower()
-        s = 0 if r.key.lower() == ql else 1 if ql in (r.name_en.lower() + r.name_zh) else 2
-        return (s, r.kind, r.key)
-
-    return sorted(items, key=score)[:limit]
+    ids = search_ids(q, limit=limit, exclude_kind=RecordKind.REFERENCE)
+    by_id = KBRecord.objects.in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _flatten_text(value: Any) -> Any:

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from onconav.kb.models import KBRecord, KnowledgeBaseLoad, RecordKind
 from onconav.kb.public import is_curator_note
+from onconav.kb.search import zh_grams
 from onconav.kbdata.loader import KnowledgeBase, load_knowledge_base
 
 # Section name in KnowledgeBase -> (record kind, key attribute)
@@ -88,6 +89,7 @@ def _row(kind: str, key: str, data: dict[str, Any], kb: KnowledgeBase, version: 
         "verified": bool(data.get("verified", True)),
         "search_en": " ".join([key, *_texts(data, "en")])[:20000],
         "search_zh": " ".join([*zh_extra, *_texts(data, "zh")])[:20000],
+        "search_grams": zh_grams(" ".join([name_zh, *zh_extra, *_texts(data, "zh")])[:20000]),
         "data": data,
         "content_hash": hashlib.sha256(blob.encode()).hexdigest(),
         "version": version,

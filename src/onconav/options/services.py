@@ -60,17 +60,28 @@ def option_hospitals(
     palliative care are given everywhere: no list. Each hospital carries ``in_preferred_city``."""
     from django.urls import reverse
 
-    from onconav.hospitals.matching import hospital_match
-    from onconav.hospitals.selectors import hospital_views
+    from onconav.hospitals.matching import hospital_match, needed_capabilities
+    from onconav.hospitals.selectors import hospital_views_cached
 
     prefs = profile.get("preferences") or {}
     cities = [str(c) for c in prefs.get("cities") or []]
-    views = hospital_views()
+    views = hospital_views_cached()
     out: dict[int, list[dict[str, Any]]] = {}
     for o in answer.options:
         if o.modality in NO_HOSPITAL_MODALITIES:
             out[o.rank] = []
             continue
+        # Only hospitals recorded as offering every need can be listed: rank just those (the
+        # same list, in the same order, as ranking all and keeping the able ones).
+        needs = needed_capabilities(modalities=[o.modality], regimens=[o.regimen])
+        if not needs:
+            out[o.rank] = []
+            continue
+        candidates = [
+            h
+            for h in views
+            if all(set(h.data.get("capabilities", [])).intersection(any_of) for _, any_of in needs)
+        ]
         matches = hospital_match(
             modalities=[o.modality],
             regimens=[o.regimen],
@@ -79,8 +90,8 @@ def option_hospitals(
             budget_usd=prefs.get("budget_usd"),
             age=profile.get("age"),
             cancer=str((profile.get("cancer") or {}).get("oncotree_code", "")),
-            hospitals=views,
-            limit=len(views),
+            hospitals=candidates,
+            limit=len(candidates),
         )
         # only hospitals known (from a source) to offer every need of the option
         able = [m for m in matches if m.offers and not m.missing]

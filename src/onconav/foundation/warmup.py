@@ -1,0 +1,33 @@
+"""Load everything a request would otherwise load on first use, at process start.
+
+Called by ``onconav.config.wsgi`` (so in the gunicorn master with ``preload_app``, before the
+workers fork and share the pages copy-on-write) and by the Celery worker on start. Only
+file-based state is loaded here: nothing opens a database connection, which must not be shared
+across a fork.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+logger = logging.getLogger(__name__)
+
+
+def warm_up() -> float:
+    """Build the options engine and the file-based caches; return the seconds it took."""
+    t0 = time.perf_counter()
+    from onconav.api.versions import knowledge_base_version
+    from onconav.content.selectors import _articles
+    from onconav.kb.labels import _policy_labels
+    from onconav.options.services import engine_get
+    from onconav.pages.templatetags.site import _records
+
+    engine_get()
+    knowledge_base_version()
+    _policy_labels()
+    _articles()
+    _records()
+    seconds = time.perf_counter() - t0
+    logger.info("knowledge base and engine loaded at start in %.1f s", seconds)
+    return seconds

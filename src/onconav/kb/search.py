@@ -1,0 +1,100 @@
+"""Full-text search over the knowledge base with a stored, indexed search document.
+
+English text is matched by words (stemmed); Chinese, which has no spaces between words, by
+character n-grams: every record stores its Chinese text as unigrams and bigrams
+(``KBRecord.search_grams``), and a Chinese query matches when all of its bigrams (or, for one
+character, that character) are in the record.
+
+- PostgreSQL: a stored generated ``tsvector`` column ``search_document`` (name and key weight
+  A, English text and Chinese n-grams weight B) with a GIN index; ranked by ``ts_rank``.
+- SQLite (the embedded default): an FTS5 table ``kb_kbrecord_fts`` kept in step by triggers;
+  ranked by BM25.
+
+Both are created by migration ``kb.0003_search_document``; no row's text is converted at query
+time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+
+
+def zh_grams(text: str) -> str:
+    """The Chinese runs of ``text`` as space-separated unigrams and bigrams."""
+    out: list[str] = []
+    for run in CJK.findall(text or ""):
+        out.extend(run)
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return " ".join(out)
+
+
+def query_grams(query: str) -> list[str]:
+    """The n-grams a record must contain to match the Chinese part of ``query``."""
+    grams: list[str] = []
+    for run in CJK.findall(query):
+        grams.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+    return list(dict.fromkeys(grams))
+
+
+def query_words(query: str) -> list[str]:
+    """The non-Chinese words of ``query``."""
+    return [w for w in WORD.findall(CJK.sub(" ", query)) if w]
+
+
+def search_ids(query: str, *, limit: int, exclude_kind: str) -> list[int]:
+    """Ids of the best-matching records (best first)."""
+    words, grams = query_words(query), query_grams(query)
+    if not words and not grams:
+        return []
+    if connection.vendor == "postgresql":
+        return _pg_search(words, grams, limit=limit, exclude_kind=exclude_kind, raw=query)
+    return _sqlite_search(words, grams, limit=limit, exclude_kind=exclude_kind, raw=query)
+
+
+def _pg_search(words: list[str], grams: list[str], *, limit: int, exclude_kind: str, raw: str) -> list[int]:
+    parts, params = [], []
+    lexemes = [part for w in words for part in re.findall(r"[^\W_]+", w)]
+    if lexemes:
+        # every word, stemmed, as a prefix: "osimer" finds "osimertinib", "lungs" finds "lung"
+        parts.append("to_tsquery('english', %s)")
+        params.append(" & ".join(f"{x}:*" for x in lexemes))
+    if grams:
+        parts.append("plainto_tsquery('simple', %s)")
+        params.append(" ".join(grams))
+    tsquery = " && ".join(parts)
+    sql = (
+        f"SELECT id FROM kb_kbrecord, ({'SELECT ' + tsquery}) AS q(query) "  # noqa: S608 - fixed SQL, values bound
+        "WHERE kind <> %s AND search_document @@ q.query "  # the key is in the document: GIN only
+        "ORDER BY (lower(key) = lower(%s)) DESC, ts_rank(search_document, q.query) DESC, kind, key LIMIT %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, exclude_kind, raw.strip(), limit])
+        return [row[0] for row in cur.fetchall()]
+
+
+def _fts5_phrase(token: str, prefix: bool = False) -> str:
+    return '"' + token.replace('"', '""') + '"' + ("*" if prefix else "")
+
+
+def _sqlite_search(
+    words: list[str], grams: list[str], *, limit: int, exclude_kind: str, raw: str
+) -> list[int]:
+    # Latin words match as prefixes ("osimer" finds "osimertinib"); Chinese n-grams exactly.
+    terms = [_fts5_phrase(w, prefix=True) for w in words] + [
+        "search_grams : " + _fts5_phrase(g) for g in grams
+    ]
+    match = " AND ".join(terms)
+    sql = (
+        "SELECT r.id FROM kb_kbrecord_fts f JOIN kb_kbrecord r ON r.id = f.rowid "
+        "WHERE kb_kbrecord_fts MATCH %s AND r.kind <> %s "
+        "ORDER BY (lower(r.key) = lower(%s)) DESC, bm25(kb_kbrecord_fts, 20.0, 10.0, 1.0, 1.0), "
+        "r.kind, r.key LIMIT %s"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [match, exclude_kind, raw.strip(), limit])
+        return [row[0] for row in cur.fetchall()]

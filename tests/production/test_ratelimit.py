@@ -1,0 +1,75 @@
+"""The rate limiter: one Redis round trip per hit, and it fails safe when Redis is down."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.test import override_settings
+
+from onconav.foundation import ratelimit
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
+
+
+def _redis_up() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def redis_cache():
+    if not _redis_up():
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    conf = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    with override_settings(CACHES=conf):  # the setting_changed signal resets the cache handler
+        yield caches["default"]
+
+
+class _Counting:
+    """Wraps a redis-py client and counts the commands it sends."""
+
+    def __init__(self, client):  # type: ignore[no-untyped-def]
+        self.client, self.calls = client, 0
+        original = client.execute_command
+
+        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.calls += 1
+            return original(*args, **kwargs)
+
+        client.execute_command = counted
+
+
+def test_a_hit_is_one_round_trip_and_the_limit_holds(redis_cache, monkeypatch):
+    # given a Redis-backed cache; when a client hits 4 times with a limit of 3
+    client = ratelimit._redis_client()
+    counter = _Counting(client)
+    monkeypatch.setattr(ratelimit, "_redis_client", lambda: client)
+    key = f"test:{uuid.uuid4().hex}"
+    results = [ratelimit.hit(key, limit=3, window_seconds=60)]
+    counter.calls = 0  # the first hit may also load the script into Redis
+    results += [ratelimit.hit(key, limit=3, window_seconds=60) for _ in range(3)]
+    # then the fourth is refused, and each later hit cost exactly one command (EVALSHA)
+    assert results == [True, True, True, False]
+    assert counter.calls == 3
+    # and the counter expires with its window
+    ttl = client.ttl(redis_cache.make_and_validate_key(f"rl:{key}:{int(__import__('time').time() // 60)}"))
+    assert 0 < ttl <= 61
+
+
+def test_when_redis_is_down_requests_are_served_and_still_limited(monkeypatch, settings):
+    # given a cache pointing at a Redis that is not there
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    key = f"down:{uuid.uuid4().hex}"
+    # when a client hits 4 times with a limit of 3; then no error and the per-process limit holds
+    assert [ratelimit.hit(key, limit=3, window_seconds=60) for _ in range(4)] == [True, True, True, False]
