@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from onconav.kbdata.policy_loader import STRICT_COMPLETENESS
@@ -226,6 +227,9 @@ def _public_pages() -> list[Any]:
         "/kb/",
         "/kb/drugs/osimertinib/",
         "/kb/cancers/LUAD/",
+        "/trials/",
+        "/trials/?kind=car_t&phase=PHASE2&status=RECRUITING",
+        "/trials/NCT99900001/",
         "/about/",
         "/privacy/",
         "/terms/",
@@ -237,12 +241,14 @@ def _public_pages() -> list[Any]:
 
 def _pages_for(role: str, w: dict[str, Any]) -> list[Any]:
     c = f"/cases/{w['case'].public_id}"
+    trials = ["/trials/for-my-case/", f"/trials/for-case/{w['case'].public_id}/"]
     if role == "patient":
         return [
             "/cases/mine/",
             f"{c}/",
             f"{c}/quotes/{w['quote'].public_id}/accept/",
             "/accounts/",
+            *trials,
             "/my-data/",
             "/my-data/withdraw/processing/",
             "/my-data/withdraw/transfer/",
@@ -256,7 +262,10 @@ def _pages_for(role: str, w: dict[str, Any]) -> list[Any]:
             f"{c}/travel/",
             "/hospitals/changes/review/",
             "/accounts/",
+            *trials,
         ]
+    if role == "clinician":
+        return ["/cases/queue/", f"{c}/", *trials]
     return ["/cases/queue/", f"{c}/"]
 
 
@@ -286,6 +295,7 @@ def test_every_page_fits_a_phone_is_accessible_and_is_wholly_in_its_language(
     page = a11y_page
     page.context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
     problems: dict[str, list[str]] = {}
+    call_command("trials_load_demo", verbosity=0)  # the 15 demo trial records the trial pages show
     if role == "anonymous":
         urls = _public_pages() + _intake_pages(page, live_server)
     else:

@@ -49,7 +49,7 @@ def test_trial_page_shows_plain_language_next_to_original_text_in_both_languages
     assert "PLT ≧ 50×109/L" not in html  # not in this record
     assert "Platelets ≥ 75×109/L" in html and "Blood test: Platelet count ≥ 75 10^9/L." in html
     assert "To be confirmed by the trial team." in html
-    assert "Only sites with the status RECRUITING are open." in html
+    assert "Only sites with the status “Recruiting” are open." in html
     html_zh = client.get("/trials/NCT99900001/", HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
     assert "化验：血小板计数" in html_zh and "需由试验团队确认。" in html_zh
     assert "试验性治疗" in html_zh

@@ -39,13 +39,16 @@ def hospital_type(hospital_id: str) -> str:
 
 
 def hospital_choices(cities: list[str] | None = None) -> list[tuple[str, str]]:
+    from onconav.pages.labels import label as city_label
+
     zh = (get_language() or "").startswith("zh")
     items = []
     for h in _hospitals():
         if cities and str(h.city) not in cities:
             continue
         label = (h.name_zh if zh and getattr(h, "name_zh", None) else h.name) or h.id
-        items.append((h.id, f"{label} ({h.city})"))
+        city = city_label("city", str(h.city))
+        items.append((h.id, f"{label}（{city}）" if zh else f"{label} ({city})"))
     return sorted(items, key=lambda x: x[1])
 
 

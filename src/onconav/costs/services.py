@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from onconav.kbdata.schema import CostItem, ExchangeRate
@@ -105,6 +105,8 @@ class Estimate:
                     "cny_high": hi,
                     "low": self.convert(lo),
                     "high": self.convert(hi),
+                    # items of this phase whose price is not known: not in the sums above
+                    "unknown_items": sum(1 for x in self.lines if x.phase == phase and not x.known),
                 }
             )
         return out
@@ -134,6 +136,7 @@ class Estimate:
                 "sources": list(self.rate.sources),
             },
             "total_cny": {"low": lo, "high": hi},
+            "unknown_items": sum(1 for x in self.lines if not x.known),
             "total": {"low": self.convert(lo), "high": self.convert(hi)},
             "phases": self.phase_totals(),
             "lines": [
@@ -315,6 +318,18 @@ def cost_estimate(
     return est
 
 
+def _phase_amount(p: dict[str, Any]) -> str:
+    """ "CNY 1,000 – 2,000", "price not known", or "CNY 1,000 – 2,000 + 1 item not known"."""
+    n = p.get("unknown_items", 0)
+    if n and not (p["cny_low"] or p["cny_high"]):
+        return str(_("price not known"))
+    amount = f"CNY {p['cny_low']:,.0f} – {p['cny_high']:,.0f}"
+    if n:
+        more = ngettext("%(n)d item not known", "%(n)d items not known", n) % {"n": n}
+        amount += f" + {more}"
+    return amount
+
+
 def chart_svg(est: Estimate) -> str:
     """A server-side SVG bar chart of the cost range per phase (no JavaScript, no CDN)."""
     from django.utils.html import escape
@@ -324,19 +339,21 @@ def chart_svg(est: Estimate) -> str:
     names = {p: label("phase", p) for p in PHASES}
     phases = est.phase_totals()
     top = max([p["cny_high"] for p in phases] + [1])
-    width, bar_h, left = 560, 28, 150
+    # Narrow drawing (360 units): on a phone it is drawn at about its own size, so the 14-unit
+    # text stays readable; each phase's name sits above its bar, never beside it.
+    width, bar_h, row_h = 360, 22, 64
     rows = []
     for i, p in enumerate(phases):
-        y = 20 + i * (bar_h + 18)
-        x_lo = left + (p["cny_low"] / top) * (width - left - 10)
-        x_hi = left + (p["cny_high"] / top) * (width - left - 10)
+        y = 4 + i * row_h
+        x_lo = (p["cny_low"] / top) * (width - 2)
+        x_hi = (p["cny_high"] / top) * (width - 2)
         rows.append(
-            f'<text x="0" y="{y + 19}" font-size="14">{escape(names[p["phase"]])}</text>'
-            f'<rect x="{left}" y="{y}" width="{max(x_lo - left, 0):.1f}" height="{bar_h}" fill="#0b5563"/>'
-            f'<rect x="{x_lo:.1f}" y="{y}" width="{max(x_hi - x_lo, 1):.1f}" height="{bar_h}" fill="#0b5563" opacity="0.35"/>'
-            f'<text x="{left + 4}" y="{y + bar_h + 14}" font-size="12" fill="#4a5560">CNY {p["cny_low"]:,.0f} – {p["cny_high"]:,.0f}</text>'
+            f'<text x="0" y="{y + 14}" font-size="14" fill="#1b1f23">{escape(names[p["phase"]])}</text>'
+            f'<rect x="0" y="{y + 20}" width="{max(x_lo, 0):.1f}" height="{bar_h}" fill="#0b5563"/>'
+            f'<rect x="{x_lo:.1f}" y="{y + 20}" width="{max(x_hi - x_lo, 1):.1f}" height="{bar_h}" fill="#0b5563" opacity="0.35"/>'
+            f'<text x="0" y="{y + 20 + bar_h + 15}" font-size="13" fill="#4a5560">{escape(_phase_amount(p))}</text>'
         )
-    height = 20 + len(phases) * (bar_h + 18) + 10
+    height = 4 + len(phases) * row_h + 6
     title = escape(_("Estimated cost range by phase (dark: low estimate; light: up to the high estimate)"))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{title}">'

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.utils.translation import gettext as _
 
 from onconav.intake.forms import STEPS
+from onconav.pages.templatetags.site import format_money
 
 
 def display_value(form_class: Any, key: str, value: Any) -> str:
@@ -19,6 +21,13 @@ def display_value(form_class: Any, key: str, value: Any) -> str:
         return ", ".join(str(choices.get(str(v), v)) for v in value)
     if isinstance(value, bool):
         return str(_("Yes")) if value else ""
+    if (
+        isinstance(field, forms.IntegerField)
+        and not choices
+        and isinstance(value, int)
+        and abs(value) >= 10000
+    ):
+        return format_money(value)  # 50000 -> "50,000"
     return str(choices.get(str(value), value))
 
 

@@ -155,6 +155,51 @@ TABLES: dict[str, dict[str, Any]] = {
         "Hangzhou": _("Hangzhou"),
         "Hainan": _("Hainan (Boao Lecheng)"),
     },
+    # ClinicalTrials.gov codes (the registry's own vocabulary) and the places its sites name.
+    "trial_phase": {
+        "EARLY_PHASE1": _("Early phase 1"),
+        "PHASE1": _("Phase 1"),
+        "PHASE2": _("Phase 2"),
+        "PHASE3": _("Phase 3"),
+        "PHASE4": _("Phase 4"),
+        "NA": _("Phase not applicable"),
+    },
+    "trial_status": {
+        "RECRUITING": _("Recruiting"),
+        "NOT_YET_RECRUITING": _("Not yet recruiting"),
+        "ENROLLING_BY_INVITATION": _("Enrolling by invitation"),
+        "ACTIVE_NOT_RECRUITING": _("Active, not recruiting"),
+        "COMPLETED": _("Completed"),
+        "SUSPENDED": _("Suspended"),
+        "TERMINATED": _("Terminated"),
+        "WITHDRAWN": _("Withdrawn"),
+        "UNKNOWN": _("Status not known"),
+    },
+    "place": {
+        "Beijing": _("Beijing"),
+        "Shanghai": _("Shanghai"),
+        "Guangzhou": _("Guangzhou"),
+        "Shenzhen": _("Shenzhen"),
+        "Chengdu": _("Chengdu"),
+        "Hangzhou": _("Hangzhou"),
+        "Suzhou": _("Suzhou"),
+        "Tianjin": _("Tianjin"),
+        "Wuhan": _("Wuhan"),
+        "Nanjing": _("Nanjing"),
+        "Changsha": _("Changsha"),
+        "Chongqing": _("Chongqing"),
+        "Xi'an": _("Xi'an"),
+        "Jinan": _("Jinan"),
+        "Zhengzhou": _("Zhengzhou"),
+        "Harbin": _("Harbin"),
+        "Shenyang": _("Shenyang"),
+        "Hong Kong": _("Hong Kong"),
+        "Seoul": _("Seoul"),
+        "China": _("China"),
+        "Korea, Republic of": _("South Korea"),
+        "United States": _("United States"),
+        "Japan": _("Japan"),
+    },
     "language": {
         "en": _("English"),
         "English": _("English"),
@@ -204,6 +249,12 @@ def label(namespace: str, code: Any) -> str:
         return policy_word
     word = TABLES.get(namespace, {}).get(code)
     return str(word) if word is not None else code.replace("_", " ")
+
+
+def has_label(namespace: str, code: Any) -> bool:
+    """Whether someone has a word for ``code`` (else :func:`label` shows the code itself)."""
+    code = "" if code is None else str(code)
+    return bool(_policy_label(namespace, code)) or code in TABLES.get(namespace, {})
 
 
 def _policy_label(namespace: str, code: str) -> str | None:

@@ -22,6 +22,33 @@ def label_filter(code: Any, namespace: str) -> str:
     return labels.label(namespace, code)
 
 
+@register.filter(name="label_or_en")
+def label_or_en_filter(code: Any, namespace: str) -> str:
+    """Like ``label``, for open vocabularies (a trial site's city, country): a value nobody has a
+    word for is shown as it is, marked as English (``lang="en"``) for readers and screen readers.
+    ``{{ site.city|label_or_en:"place" }}``"""
+    if code in (None, ""):
+        return ""
+    if labels.has_label(namespace, code):
+        return labels.label(namespace, code)
+    return format_html('<span lang="en">{}</span>', code)
+
+
+@register.filter
+def words(value: Any, namespace: str) -> str:
+    """A comma-separated list of codes ("Beijing, Shanghai") as words: "北京、上海" in Chinese."""
+    items = [labels.label(namespace, x.strip()) for x in str(value or "").split(",") if x.strip()]
+    return ("、" if labels.is_zh() else ", ").join(items)
+
+
+@register.filter
+def phases(codes: Any) -> str:
+    """A trial's phases ("PHASE1", "PHASE2") in words, joined: "Phase 1 / Phase 2"."""
+    if isinstance(codes, str):
+        codes = [c for c in codes.split("/") if c]
+    return " / ".join(labels.label("trial_phase", c) for c in codes or [])
+
+
 @register.filter
 def tx(value: Any) -> str:
     """A bilingual text in the current language."""

@@ -112,6 +112,22 @@
     }, 500);
   });
 
+  // Other slow forms (a profile file read and answered on the server): the button is disabled
+  // and a status line says what is happening, until the next page arrives.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || !form.matches || !form.matches("form[data-busy]")) { return; }
+    var button = e.submitter || form.querySelector("button[type=submit], button:not([type])");
+    var status = form.querySelector("[data-busy-status]");
+    window.setTimeout(function () { if (button) { button.disabled = true; button.classList.add("busy"); } }, 0);
+    if (status) { status.hidden = false; }
+  });
+  // Back to a page kept in the browser's cache: its buttons work again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-busy] button.busy").forEach(function (b) { b.disabled = false; b.classList.remove("busy"); });
+    document.querySelectorAll("form[data-busy] [data-busy-status]").forEach(function (s) { s.hidden = true; });
+  });
+
   // htmx sends the CSRF token with every request.
   document.addEventListener("htmx:configRequest", function (e) {
     var m = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
