@@ -361,6 +361,7 @@ if env.str("STATICFILES_BACKEND", default=""):
     STORAGES["staticfiles"] = {"BACKEND": env.str("STATICFILES_BACKEND")}
 # Celery beat: the daily purge of abandoned intake drafts (data minimisation).
 CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,  # the trials inbox import, above
     "purge-abandoned-intake-drafts": {
         "task": "onconav.foundation.tasks.purge_abandoned_drafts",
         "schedule": env.float("PURGE_DRAFTS_EVERY_SECONDS", default=24 * 60 * 60),
