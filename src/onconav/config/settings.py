@@ -365,7 +365,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-abandoned-intake-drafts": {
         "task": "onconav.foundation.tasks.purge_abandoned_drafts",
         "schedule": env.float("PURGE_DRAFTS_EVERY_SECONDS", default=24 * 60 * 60),
-    }
+    },
 }
 CELERY_TASK_ACKS_LATE = True  # a task whose worker dies mid-run is delivered again
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
