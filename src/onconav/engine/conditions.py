@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from onconav.engine.answer import OptionCondition
 from onconav.engine.messages import t
+from onconav.engine.model import Candidate, Run, text
 from onconav.engine.normalize import Case, Vocabulary
-from onconav.engine.rules import Candidate, Run, text
 from onconav.kbdata.loader import KnowledgeBase
 from onconav.kbdata.policy import ExclusiveSet
 

@@ -10,7 +10,8 @@ the conditions cannot be decided. Rule ids appear in the option's ``trace`` as
 
 from __future__ import annotations
 
-from onconav.engine.rules import Candidate, Run, is_driver_targeted, text
+from onconav.engine.fitness import is_driver_targeted
+from onconav.engine.model import Candidate, Run, text
 from onconav.kbdata.policy import FitnessRule, Selector
 
 

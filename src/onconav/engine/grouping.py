@@ -17,15 +17,8 @@ from dataclasses import dataclass
 
 from onconav.engine.answer import RankReason
 from onconav.engine.messages import t
-from onconav.engine.rules import (
-    LEVEL_RANK,
-    SUPPORTIVE_MODALITIES,
-    Candidate,
-    Run,
-    china_access,
-    evidence_key,
-    matched_standard,
-)
+from onconav.engine.model import LEVEL_RANK, SUPPORTIVE_MODALITIES, Candidate, Run
+from onconav.engine.ranking import china_access, evidence_key, matched_standard
 
 GROUP_ORDER = ("preferred", "reasonable", "conditional", "later", "supportive")
 

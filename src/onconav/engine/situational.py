@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from onconav.engine.answer import TestRecommended
 from onconav.engine.messages import t
+from onconav.engine.model import Run, text
 from onconav.engine.normalize import Vocabulary
-from onconav.engine.rules import Run, text
 from onconav.kbdata.loader import KnowledgeBase
 from onconav.kbdata.policy import NamedTest, TestRule
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from onconav.engine.answer import UnusedInput
+from onconav.engine.fitness import COMORBIDITY_RULES
 from onconav.engine.messages import t
 from onconav.engine.normalize import Case
 from onconav.engine.profile import Profile
-from onconav.engine.rules import COMORBIDITY_RULES
 from onconav.kbdata.policy_loader import Policy
 
 

@@ -1,0 +1,76 @@
+"""The :class:`Case`: the normalised profile the pipeline steps run on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from onconav.engine.messages import t
+
+
+@dataclass
+class Case:
+    """The normalised profile the rules run on."""
+
+    lang: str
+    code: str
+    lineage: tuple[str, ...]
+    category: str
+    stage: str | None
+    stage_groups: frozenset[str]
+    stage_known: bool
+    present: set[str] = field(default_factory=set)
+    absent: set[str] = field(default_factory=set)
+    numeric: dict[str, tuple[float, float]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # id -> how the profile stated it
+    line: int = 1  # the line of systemic therapy for advanced disease now being chosen
+    advanced_lines: int = 0
+    maintenance_line: int = 1  # the line a maintenance treatment would continue
+    responding: bool = False  # the last systemic treatment worked (response / no progression)
+    received: set[str] = field(default_factory=set)  # INNs (or unknown names) received
+    received_tags: set[str] = field(default_factory=set)
+    failed: set[str] = field(default_factory=set)
+    failed_tags: set[str] = field(default_factory=set)
+    intolerant: set[str] = field(default_factory=set)
+    had_radiotherapy: bool = False
+    ecog: int | None = None
+    age: float | None = None
+    child_pugh: str | None = None
+    operable: bool | None = None
+    resected: bool | None = None
+    resectable: bool | None = None
+    tumor_size_cm: float | None = None
+    tumor_count: int | None = None
+    crcl: float | None = None
+    lvef: float | None = None
+    budget_usd: float | None = None
+    comorbidities: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # normalisation rule ids that fired
+    origins: dict[str, str] = field(default_factory=dict)  # biomarker id -> germline | somatic
+    route: str | None = None  # preferences.route: oral | infusion | any
+    unused: list[tuple[str, str, str]] = field(default_factory=list)  # (field, value, reason key)
+
+    def state(self, bid: str) -> bool | None:
+        if bid in self.present:
+            return True
+        if bid in self.absent:
+            return False
+        return None
+
+    def warn(self, key: str, **kw: object) -> None:
+        if key in UNUSED_WARNINGS:
+            field_name, reason, arg = UNUSED_WARNINGS[key]
+            item = (field_name, str(kw.get(arg, "")), reason)
+            if item not in self.unused:
+                self.unused.append(item)
+        msg = t(key, self.lang, **kw)
+        if msg not in self.warnings:
+            self.warnings.append(msg)
+
+
+# warnings that also mean "this input was not used": key -> (field, reason message key, kw name)
+UNUSED_WARNINGS = {
+    "w_biomarker_unrecognised": ("biomarkers", "u_biomarker", "label"),
+    "w_biomarker_value": ("biomarkers", "u_biomarker", "label"),
+    "w_drug_unrecognised": ("prior_therapies.drugs", "u_drug", "drug"),
+}

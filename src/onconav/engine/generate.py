@@ -1,0 +1,229 @@
+"""Pipeline step: generate -- candidates whose evidence predicates hold; pending items (unknown
+biomarker) are remembered for the tests step."""
+
+from __future__ import annotations
+
+import math
+
+from onconav.engine import fitness_policy
+from onconav.engine.fitness import _fitness
+from onconav.engine.messages import t
+from onconav.engine.model import (
+    LEVEL_RANK,
+    LINE_SETTINGS,
+    LOCAL_UNRESECTED_SETTINGS,
+    PRIMARY_SETTINGS,
+    SUPPORTIVE_MODALITIES,
+    Candidate,
+    Pending,
+    RegimenInfo,
+    Run,
+)
+from onconav.engine.normalize import Case, threshold_holds
+from onconav.kbdata.schema import Evidence
+
+
+def _biomarkers(ev: Evidence, case: Case) -> tuple[bool, dict[str, str], list[str]]:
+    """(no known contradiction, unknown ids with their role, trace)."""
+    unknown: dict[str, str] = {}
+    trace: list[str] = []
+    for bid in ev.biomarkers:
+        s = case.state(bid)
+        if s is False:
+            return False, {}, trace
+        if s is None:
+            unknown[bid] = "present"
+    if ev.biomarkers:
+        trace.append("biomarker.present")
+    if ev.biomarkers_any:
+        states = [case.state(b) for b in ev.biomarkers_any]
+        if True not in states:
+            if all(s is False for s in states):
+                return False, {}, trace
+            for b, s in zip(ev.biomarkers_any, states, strict=True):
+                if s is None:
+                    unknown.setdefault(b, "present")
+        trace.append("biomarker.any")
+    for bid in ev.biomarkers_absent:
+        s = case.state(bid)
+        if s is True:
+            return False, {}, trace
+        if s is None:
+            unknown.setdefault(bid, "absent")
+    if ev.biomarkers_absent:
+        trace.append("biomarker.absent")
+    for th in ev.thresholds:
+        rng = case.numeric.get(th.marker)
+        if rng is None:
+            unknown.setdefault(th.marker, "threshold")
+            continue
+        ok = threshold_holds(rng, th.op, th.value)
+        if ok is False:
+            return False, {}, trace
+        if ok is None:
+            unknown.setdefault(th.marker, "threshold")
+    if ev.thresholds:
+        trace.append("biomarker.threshold")
+    return True, unknown, trace
+
+
+def _matches_prior(tokens: list[str], drugs: set[str], tags: set[str]) -> bool:
+    return any(tok in drugs or tok in tags for tok in tokens)
+
+
+def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
+    trace = ["stage.group"]
+    groups = case.stage_groups
+    if not groups.intersection(ev.stage_groups):
+        return False, trace
+    s = ev.setting
+    resected = case.resected
+    if ev.requires_resected is True or (ev.requires_resected is None and s == "adjuvant"):
+        if resected is not True:
+            return False, trace
+        trace.append("setting.adjuvant_needs_resection")
+    if ev.requires_resected is False or (ev.requires_resected is None and s in LOCAL_UNRESECTED_SETTINGS):
+        if resected is True:
+            return False, trace
+        trace.append("setting.local_needs_unresected")
+    if s in LINE_SETTINGS:
+        lo = ev.line_min
+        hi = ev.line_max if ev.line_max is not None else (1 if s == "first_line" else math.inf)
+        if s == "later_line":
+            lo = max(lo, 2)
+        # maintenance continues the line that just responded (line 1 maintenance after first-line chemo)
+        line = case.maintenance_line if s == "maintenance" else case.line
+        if not lo <= line <= hi:
+            return False, trace
+        trace.append("setting.line")
+    if ev.after_failure_of:
+        if not _matches_prior(ev.after_failure_of, case.failed, case.failed_tags):
+            return False, trace
+        trace.append("prior.after_failure_of")
+    if ev.not_after and _matches_prior(ev.not_after, case.received, case.received_tags):
+        return False, [*trace, "prior.not_after"]
+    if ev.requires_inoperable is True:
+        if case.operable is not False:
+            return False, trace
+        trace.append("operability.requires_inoperable")
+    elif ev.requires_inoperable is False and case.operable is False:
+        return False, trace
+    return True, trace
+
+
+def _fit(ev: Evidence, case: Case, reg: RegimenInfo) -> int:
+    if ev.setting == "supportive" or reg.regimen.modality.value in SUPPORTIVE_MODALITIES:
+        return 2
+    if ev.setting == "any":
+        return 0
+    for g in case.stage_groups.intersection(ev.stage_groups):
+        if ev.setting in PRIMARY_SETTINGS[g]:
+            if ev.setting == "consolidation" and not case.had_radiotherapy:
+                return 1
+            if ev.setting == "maintenance" and not case.responding:
+                return 1  # maintenance follows a treatment that worked; none is recorded yet
+            if ev.setting == "later_line" and case.responding:
+                return 1  # the last treatment is working: later-line options are for progression
+            return 0
+    return 1
+
+
+def _v2_filters(ev: Evidence, case: Case, run: Run) -> tuple[bool, list[str], list[str]]:
+    """Evidence v2 predicates: facts (requires / requires_not), age_min, after_exposure_to,
+    biomarker_origin. (holds, unknown fact ids, trace)."""
+    trace: list[str] = []
+    unknown: list[str] = []
+    if (ev.requires or ev.requires_not) and run.facts is not None:
+        ok, unknown = run.facts.check(ev.requires, ev.requires_not)
+        if not ok:
+            return False, [], trace
+        trace.append("fact.requires")
+    if ev.age_min is not None and case.age is not None:
+        if case.age < ev.age_min:
+            return False, [], trace
+        trace.append("patient.age_min")
+    if ev.after_exposure_to:
+        if not all(tok in case.received or tok in case.received_tags for tok in ev.after_exposure_to):
+            return False, [], trace
+        trace.append("prior.after_exposure_to")
+    if ev.biomarker_origin:
+        for bid in [*ev.biomarkers, *(b for b in ev.biomarkers_any if case.state(b))]:
+            got = case.origins.get(bid)
+            if got is not None and got != ev.biomarker_origin:
+                return False, [], trace
+        trace.append("biomarker.origin")
+    return True, unknown, trace
+
+
+def _conditional_allowed(ev: Evidence, unknown: dict[str, str], named: frozenset[str] = frozenset()) -> bool:
+    """An item waiting on an unknown biomarker is shown as a conditional option only with
+    standard evidence (levels 1-2); waiting on a patient fact alone, always. An item that needs
+    an untested alteration to be *present* is shown only when a named decisive test for the
+    situation (knowledge/policy/tests) decides it; otherwise the test is recommended."""
+    if not unknown:
+        return True
+    if ev.cancer in ("SOLID", "HEME"):
+        return False  # tumour-agnostic items (basket trials) do not stand in for a cancer's own care
+    lvl = LEVEL_RANK.get(ev.level.value, 9)
+    present = [b for b, role in unknown.items() if role == "present"]
+    if present and not all(b in named for b in present):
+        return False
+    return lvl <= LEVEL_RANK["2"]
+
+
+def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) -> None:
+    case = run.case
+    for ev in items:
+        reg = regimens.get(ev.regimen)
+        if reg is None:
+            continue  # a KB cross-reference problem: kb-check reports it
+        ok, trace = _setting_and_line(ev, case)
+        if not ok:
+            continue
+        bm_ok, unknown, bm_trace = _biomarkers(ev, case)
+        if not bm_ok:
+            continue
+        v2_ok, fact_unknown, v2_trace = _v2_filters(ev, case, run)
+        if not v2_ok:
+            continue
+        cand = Candidate(ev=ev, reg=reg, trace=["cancer.lineage", *trace, *bm_trace, *v2_trace])
+        if ev.cancer in ("SOLID", "HEME") or not ev.cancer:
+            cand.trace.append("cancer.agnostic")
+        _fitness(cand, case, run)
+        if run.fitness_rules:
+            fitness_policy.apply(cand, run, run.fitness_rules)
+        if unknown or fact_unknown:
+            if cand.exclusions:
+                continue
+            if unknown:
+                run.pending.append(Pending(ev=ev, reg=reg, unknown=tuple(sorted(unknown)), roles=unknown))
+            if not _conditional_allowed(ev, unknown, run.named_markers):
+                continue
+            cand.cond_markers = dict(unknown)
+            cand.cond_facts = list(fact_unknown)
+            cand.trace.append("condition.unknown")
+        if cand.exclusions:
+            run.excluded.append(cand)
+            continue
+        _place(cand, case)
+        run.candidates.append(cand)
+
+
+def _place(cand: Candidate, case: Case) -> None:
+    ev = cand.ev
+    cand.fit = _fit(ev, case, cand.reg)
+    if cand.fit == 0:
+        cand.trace.append("setting.fit")
+    elif cand.fit == 1:
+        cand.trace.append("setting.other")
+        if ev.setting == "consolidation":
+            cand.caution(t("c_consolidation", case.lang))
+            cand.trace.append("setting.consolidation")
+        if ev.setting == "maintenance":
+            cand.caution(t("c_maintenance", case.lang))
+            cand.trace.append("setting.maintenance")
+        if ev.setting == "later_line":
+            cand.caution(t("c_later_line", case.lang))
+            cand.trace.append("setting.later_line_on_progression")
+    if not case.stage_known and len(set(ev.stage_groups)) < 3 and cand.fit < 2:
+        cand.caution(t("c_stage_unknown", case.lang))

@@ -1,0 +1,230 @@
+"""Answer step: one :class:`Option` from a ranked candidate -- its rationale lines, outcomes,
+references, cautions, badge, China access and placement."""
+
+from __future__ import annotations
+
+from onconav.engine import conditions, grouping
+from onconav.engine.answer import China, Option, OutcomeOut
+from onconav.engine.messages import localise_endpoint, localise_value, t
+from onconav.engine.model import LEVEL_RANK, SUPPORTIVE_MODALITIES, Candidate, text
+from onconav.engine.normalize import Case, Vocabulary, drug_label
+from onconav.engine.ranking import best_hr, china_access
+from onconav.kbdata.loader import KnowledgeBase
+from onconav.kbdata.schema import Evidence
+
+
+def setting_label(ev: Evidence, case: Case) -> str:
+    lang = case.lang
+    key = f"s_{ev.setting}"
+    setting = t(key, lang, line=case.line) if ev.setting == "later_line" else t(key, lang)
+    if case.stage:
+        return t("setting_with_stage", lang, setting=setting, stage=case.stage)
+    groups = [
+        g
+        for g in ("early", "locally_advanced", "advanced")
+        if g in ev.stage_groups and g in case.stage_groups
+    ]
+    if not groups:
+        return setting
+    return t(
+        "setting_with_group",
+        lang,
+        setting=setting,
+        group=t("list_sep", lang).join(t(f"g_{g}", lang) for g in groups),
+    )
+
+
+def marker_name(vocab: Vocabulary, bid: str, lang: str) -> str:
+    b = vocab.biomarker.get(bid)
+    return text(b.name, lang) if b else bid
+
+
+def _marker_lines(ev: Evidence, case: Case, vocab: Vocabulary) -> list[str]:
+    """Why the item's biomarker predicates hold."""
+    lang = case.lang
+    out: list[str] = []
+    for bid in ev.biomarkers:
+        if case.state(bid) is True:
+            out.append(t("r_marker_present", lang, marker=marker_name(vocab, bid, lang)))
+    for bid in ev.biomarkers_any:
+        if case.state(bid):
+            out.append(t("r_marker_present", lang, marker=marker_name(vocab, bid, lang)))
+    for bid in ev.biomarkers_absent:
+        if case.state(bid) is False:
+            out.append(t("r_marker_absent", lang, marker=marker_name(vocab, bid, lang)))
+    for th in ev.thresholds:
+        rng = case.numeric.get(th.marker)
+        patient = case.labels.get(th.marker, "") if rng else ""
+        out.append(
+            t(
+                "r_threshold",
+                lang,
+                marker=marker_name(vocab, th.marker, lang),
+                op=th.op,
+                value=f"{th.value:g}",
+                patient=patient,
+            )
+        )
+    return out
+
+
+def _origin_lines(ev: Evidence, case: Case, kb: KnowledgeBase, vocab: Vocabulary) -> list[str]:
+    """The cancer the item is written for, and the failure it is written after."""
+    lang = case.lang
+    out: list[str] = []
+    cancer = kb.cancer_by_code.get(ev.cancer)
+    if cancer is not None and cancer.parent is None:
+        out.append(t("r_agnostic", lang, root=text(cancer.name, lang)))
+    elif cancer is not None:
+        name = t("ps_cancer", lang, name=text(cancer.name, lang), code=cancer.oncotree_code)
+        out.append(t("r_written_for", lang, cancer=name))
+    if ev.after_failure_of:
+        tokens = set(ev.after_failure_of)
+        failed = sorted(d for d in case.failed if d in tokens or vocab.drug_tags.get(d, frozenset()) & tokens)
+        labels = [drug_label(vocab, d, lang) for d in failed]
+        what = t("list_sep", lang).join(labels or [tok.replace("_", " ") for tok in ev.after_failure_of])
+        out.append(t("r_after_failure", lang, what=what))
+    return out
+
+
+def _setting_lines(c: Candidate, case: Case, label: str) -> list[str]:
+    lang = case.lang
+    out: list[str] = []
+    if c.fit == 2:
+        out.append(t("r_setting_support", lang))
+    elif c.fit == 0:
+        out.append(t("r_setting_fit", lang, setting=label))
+    else:
+        out.append(t("r_setting_other", lang, setting=label))
+    if "fitness.ps_supportive_first" in c.trace and c.reg.regimen.modality.value in SUPPORTIVE_MODALITIES:
+        out.append(t("r_ps_first", lang, ecog=case.ecog))
+    return out
+
+
+def _ranking_lines(c: Candidate, case: Case, access: str, nrdl: bool | None) -> list[str]:
+    """Level, benefit, China access, NRDL and cost: the ranking key explained."""
+    ev, reg, lang = c.ev, c.reg, case.lang
+    level = ev.level.value
+    out: list[str] = []
+    if level in LEVEL_RANK:
+        out.append(t("r_level", lang, level=level, meaning=t(f"level_{level}", lang)))
+    hr = best_hr(ev)
+    if hr is not None:
+        o = next(o for o in ev.outcomes if o.hazard_ratio is not None)
+        trial = f", {ev.trial}" if ev.trial else ""
+        out.append(t("r_benefit", lang, hr=f"{hr:g}", endpoint=o.endpoint, trial=trial))
+    else:
+        out.append(t("r_benefit_none", lang))
+    out.append(t("r_access", lang, access=t(f"access_{access}", lang)))
+    if reg.regimen.drugs:
+        out.append(
+            t("r_nrdl_yes" if nrdl is True else "r_nrdl_no" if nrdl is False else "r_nrdl_unknown", lang)
+        )
+    if case.budget_usd is not None and reg.cost_month is not None:
+        over = reg.cost_month * 12 > case.budget_usd
+        out.append(t("r_cost_over" if over else "r_cost_within", lang, cost=reg.cost_month))
+    return out
+
+
+def rationale(
+    c: Candidate, case: Case, kb: KnowledgeBase, vocab: Vocabulary, label: str, access: str, nrdl: bool | None
+) -> list[str]:
+    lang = case.lang
+    out: list[str] = []
+    summary = text(c.ev.summary, lang)
+    if summary:
+        out.append(summary)
+    out += _marker_lines(c.ev, case, vocab)
+    out += _origin_lines(c.ev, case, kb, vocab)
+    out += _setting_lines(c, case, label)
+    out += _ranking_lines(c, case, access, nrdl)
+    out.extend(c.notes)
+    for d in c.demotions:
+        out.append(t("r_demoted", lang, reason=d))
+    if len(c.merged) > 1:
+        out.append(t("r_merged", lang, count=len(c.merged)))
+    return out
+
+
+def outcomes_and_references(c: Candidate, lang: str) -> tuple[list[OutcomeOut], list[str]]:
+    """The outcomes and references of every merged item, in order, without repeats."""
+    outcomes: list[OutcomeOut] = []
+    references: list[str] = []
+    for item in c.merged or [c.ev]:
+        for o in item.outcomes:
+            out = OutcomeOut(
+                endpoint=localise_endpoint(o.endpoint, lang),
+                value=localise_value(o.value, lang),
+                trial=item.trial,
+                reference=o.reference,
+                comparator=o.comparator,
+                hazard_ratio=o.hazard_ratio,
+            )
+            if out not in outcomes:
+                outcomes.append(out)
+        for r in item.references:
+            if r not in references:
+                references.append(r)
+    return outcomes, references
+
+
+def badge(modality: str, access: str, level: str) -> str:
+    if modality == "clinical_trial" or access == "trial_only":
+        return "clinical_trial_only"
+    if modality in SUPPORTIVE_MODALITIES:
+        return "supportive_care"
+    if level in ("1", "2"):
+        return "standard_of_care"
+    if access == "approved":
+        return "approved_in_china"
+    return "investigational"
+
+
+def build_option(
+    rank: int, c: Candidate, case: Case, placement: grouping.Placement, kb: KnowledgeBase, vocab: Vocabulary
+) -> Option:
+    lang = case.lang
+    ev, reg = c.ev, c.reg
+    access, _, nmpa, nrdl = china_access(c)
+    level = ev.level.value
+    label = setting_label(ev, case)
+    outcomes, references = outcomes_and_references(c, lang)
+    cautions = list(c.cautions)
+    if case.budget_usd is not None and reg.cost_month is not None and reg.cost_month * 12 > case.budget_usd:
+        cautions.append(t("c_budget", lang))
+    modality = reg.regimen.modality.value
+    trace: list[str] = []
+    for r in c.trace:
+        if r not in trace:
+            trace.append(r)
+    return Option(
+        rank=rank,
+        title=text(reg.regimen.name, lang),
+        modality=modality,
+        drugs=list(reg.regimen.drugs),
+        setting=label,
+        evidence_level=level,
+        rationale=rationale(c, case, kb, vocab, label, access, nrdl),
+        outcomes=outcomes,
+        cautions=cautions,
+        china=China(
+            nmpa_approved=nmpa,
+            nrdl_reimbursed=nrdl,
+            approx_cost_usd_per_month=reg.cost_month,
+            access=access,
+            boao_only=access == "boao_only",
+        ),
+        references=references,
+        regimen=reg.regimen.id,
+        evidence=[e.id for e in (c.merged or [ev])],
+        trace=trace,
+        badge=badge(modality, access, level),
+        summary=text(ev.summary, lang),
+        guideline=ev.guideline,
+        drug_names=[drug_label(vocab, d, lang) for d in reg.regimen.drugs],
+        group=placement.group,
+        condition=conditions.condition_of(c, kb, vocab, lang),
+        rank_reasons=placement.reasons,
+        tie_with=placement.tie_with,
+        preference=placement.preference,
+    )

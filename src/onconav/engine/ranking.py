@@ -1,0 +1,213 @@
+"""Pipeline steps: merge (one option per regimen, the best item decides) and rank (the
+deterministic lexicographic key, head-to-head supersession)."""
+
+from __future__ import annotations
+
+import re
+
+from onconav.engine.messages import t
+from onconav.engine.model import LEVEL_RANK, Candidate, Run, text
+from onconav.kbdata.schema import Evidence
+
+
+def best_hr(ev: Evidence) -> float | None:
+    """The hazard ratio of the item's first outcome that has one (curators list the primary
+    endpoint first); None when no hazard ratio is recorded."""
+    for o in ev.outcomes:
+        if o.hazard_ratio is not None:
+            return o.hazard_ratio
+    return None
+
+
+def china_access(c: Candidate) -> tuple[str, int, bool | None, bool | None]:
+    """(access, access rank, nmpa_approved, nrdl_reimbursed) for the option's best item."""
+    reg, ev = c.reg, c.ev
+    acc = reg.drug_access
+    if acc == "not_applicable":
+        return acc, 0, None, None
+    if ev.nmpa_indication is True and acc in ("approved", "approved_other_indication", "unknown"):
+        acc, rank = "approved", 0
+    elif ev.nmpa_indication is False and acc == "approved":
+        acc, rank = "approved_other_indication", 2
+    elif acc == "approved":
+        rank = 1
+    else:
+        rank = {"approved_other_indication": 2, "boao_only": 3, "trial_only": 4, "not_available": 5}.get(
+            acc, 6
+        )
+    nmpa: bool | None
+    if acc == "approved":
+        nmpa = True
+    elif acc in ("approved_other_indication", "boao_only", "trial_only", "not_available"):
+        nmpa = False
+    else:
+        nmpa = None
+    nrdl = ev.nrdl_indication if ev.nrdl_indication is not None else reg.nrdl_all
+    return acc, rank, nmpa, nrdl
+
+
+def cost_rank(c: Candidate, budget: float | None) -> int:
+    if budget is None:
+        return 0
+    cost = c.reg.cost_month
+    if cost is None:
+        return 1
+    return 0 if cost * 12 <= budget else 2
+
+
+def matched(ev: Evidence) -> int:
+    """0 when the item is matched to a biomarker the patient has (biomarkers / biomarkers_any),
+    1 otherwise: at the same level, a therapy directed at the patient's alteration comes first."""
+    return 0 if (ev.biomarkers or ev.biomarkers_any) else 1
+
+
+def matched_standard(ev: Evidence) -> int:
+    """0 for a biomarker-matched option with guideline-level evidence (levels 1-2), 1 otherwise.
+    In the same setting such an option comes before unmatched ones of any level, as guidelines
+    prefer the matched drug (sotorasib or adagrasib over docetaxel for KRAS G12C after first-line
+    treatment; trastuzumab deruxtecan for HER2-mutant NSCLC). Weaker matched evidence (3A-4) and
+    tumour-agnostic items (written for every solid tumour, evidence from basket trials) do not
+    jump ahead of the cancer's own standard care."""
+    if ev.cancer in ("SOLID", "HEME"):
+        return 1
+    return 0 if matched(ev) == 0 and LEVEL_RANK.get(ev.level.value, 9) <= LEVEL_RANK["2"] else 1
+
+
+NCCN_RANK = {"preferred": 0, "other_recommended": 1, "certain_circumstances": 2, "not_listed": 3}
+CSCO_RANK = {"I": 0, "II": 1, "III": 2, "not_listed": 3}
+
+
+def preference_rank(ev: Evidence) -> tuple[int, int]:
+    """Guideline preference (NCCN preferred / CSCO level I first): (best, worst) of the two."""
+    p = ev.preference
+    if p is None:
+        return (4, 4)
+    a, b = NCCN_RANK.get(p.nccn, 4), CSCO_RANK.get(p.csco, 4)
+    return (min(a, b), max(a, b))
+
+
+def evidence_key(c: Candidate) -> tuple:  # type: ignore[type-arg]
+    """The clinical part of the ranking key (steps setting_fit .. preference of
+    docs/engine.md "Ranking"): options equal on it are equivalent choices."""
+    return (
+        c.fit,
+        c.cond_rank(),
+        c.tier,
+        matched_standard(c.ev),
+        LEVEL_RANK.get(c.ev.level.value, 9),
+        matched(c.ev),
+        preference_rank(c.ev),
+    )
+
+
+def item_key(c: Candidate) -> tuple:  # type: ignore[type-arg]
+    return (*evidence_key(c), c.ev.id)
+
+
+def merge(run: Run) -> None:
+    by_reg: dict[str, list[Candidate]] = {}
+    for c in run.candidates:
+        by_reg.setdefault(c.reg.regimen.id, []).append(c)
+    merged: list[Candidate] = []
+    for rid in sorted(by_reg):
+        group = sorted(by_reg[rid], key=item_key)
+        best = group[0]
+        best.merged = [g.ev for g in group]
+        if len(group) > 1:
+            best.trace.append("merge.regimen")
+            for other in group[1:]:
+                for cau in other.cautions:
+                    if cau not in best.cautions and cau not in other.demotions:
+                        best.cautions.append(cau)
+        merged.append(best)
+    run.candidates = merged
+
+
+def _beats(a: Candidate, b: Candidate) -> tuple[Evidence, float] | None:
+    """(item, HR) when ``a`` beat ``b`` in a randomised comparison: an outcome of ``a`` with
+    HR < 1 whose comparator names ``b``'s single drug, or ``a`` adds drugs to ``b``'s regimen
+    (toripalimab + gemcitabine-cisplatin against gemcitabine-cisplatin)."""
+    da, db = set(a.reg.regimen.drugs), set(b.reg.regimen.drugs)
+    if not db or a is b:
+        return None
+    add_on = db < da
+    single = len(db) == 1 and not (db & da)
+    if not (add_on or single):
+        return None
+    inn = next(iter(db))
+    pattern = re.compile(rf"(?<![a-z]){re.escape(inn)}(?![a-z])")
+    for item in a.merged or [a.ev]:
+        for o in item.outcomes:
+            if o.hazard_ratio is None or o.hazard_ratio >= 1 or not o.comparator:
+                continue
+            if add_on or pattern.search(o.comparator.lower()):
+                return item, o.hazard_ratio
+    return None
+
+
+def supersede(run: Run) -> None:
+    """Head-to-head evidence among equivalent choices: an option that another option with the
+    same clinical key (setting, fitness, condition, level, guideline preference) beat in a
+    randomised comparison is listed right after it. This is a direct comparison within one
+    trial, never a comparison of hazard ratios across trials. Records ``c.superseded_by``."""
+    lang = run.case.lang
+    keys = {id(c): evidence_key(c) for c in run.candidates}
+    for b in run.candidates:
+        for a in run.candidates:
+            if keys[id(a)] != keys[id(b)]:
+                continue
+            hit = _beats(a, b)
+            if hit is None:
+                continue
+            item, hr = hit
+            b.superseded_by.append(a)
+            b.notes.append(
+                t(
+                    "r_superseded",
+                    lang,
+                    other=text(a.reg.regimen.name, lang),
+                    trial=item.trial or item.id,
+                    hr=f"{hr:g}",
+                )
+            )
+            if "rank.superseded" not in b.trace:
+                b.trace.append("rank.superseded")
+
+
+def route_rank(c: Candidate, route: str | None) -> int:
+    """0 when the option matches the patient's preferred route (oral / infusion), else 1."""
+    if route not in ("oral", "infusion"):
+        return 0
+    oral = c.reg.regimen.intensity == "low" and c.reg.regimen.modality.value == "targeted_therapy"
+    return 0 if oral == (route == "oral") else 1
+
+
+def rank_key(c: Candidate, budget: float | None, route: str | None = None) -> tuple:  # type: ignore[type-arg]
+    _, arank, _, nrdl = china_access(c)
+    nrank = 0 if nrdl is True else 1 if nrdl is None else 2
+    return (*evidence_key(c), arank, nrank, route_rank(c, route), cost_rank(c, budget), c.reg.regimen.id)
+
+
+def rank(run: Run) -> None:
+    supersede(run)
+    budget = run.case.budget_usd
+    keys = {id(c): rank_key(c, budget, run.case.route) for c in run.candidates}
+    memo: dict[int, tuple] = {}  # type: ignore[type-arg]
+
+    def effective(c: Candidate, seen: frozenset[int] = frozenset()) -> tuple:  # type: ignore[type-arg]
+        # an option beaten head-to-head sorts right after the last option that beat it
+        if id(c) in memo:
+            return memo[id(c)]
+        own = keys[id(c)]
+        beaters = [a for a in c.superseded_by if id(a) not in seen]
+        if not beaters:
+            eff: tuple = (own, 0)  # type: ignore[type-arg]
+        else:
+            worst = max(effective(a, seen | {id(c)}) for a in beaters)
+            eff = (*worst, 1, own)
+        memo[id(c)] = eff
+        return eff
+
+    run.options = sorted(run.candidates, key=effective)
+    for c in run.options:
+        c.trace.append("rank.key")

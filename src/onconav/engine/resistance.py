@@ -1,0 +1,69 @@
+"""Pipeline step: resistance -- R1 removes, R2 demotes candidates a present biomarker works against."""
+
+from __future__ import annotations
+
+from onconav.engine.generate import _biomarkers, _setting_and_line
+from onconav.engine.messages import t
+from onconav.engine.model import Candidate, Run, text
+from onconav.engine.normalize import Vocabulary
+from onconav.kbdata.schema import Evidence
+
+
+def _hits(c: Candidate, tokens: list[str]) -> bool:
+    reg = c.reg
+    return any(tok == reg.regimen.id or tok in reg.regimen.drugs or tok in reg.tags for tok in tokens)
+
+
+def resistance(run: Run, r_items: list[Evidence], vocab: Vocabulary) -> None:
+    case = run.case
+    active: list[tuple[Evidence, set[str]]] = []
+    for ev in r_items:
+        ok, unknown, _ = _biomarkers(ev, case)
+        if not ok:
+            continue
+        markers = (
+            set(ev.biomarkers)
+            | {b for b in ev.biomarkers_any if case.state(b)}
+            | {th.marker for th in ev.thresholds}
+        )
+        if unknown:
+            # would the result matter? only if a current candidate is hit and the item's setting holds
+            ok_setting, _ = _setting_and_line(ev, case)
+            if ok_setting and any(_hits(c, ev.resists) for c in run.candidates):
+                run.resistance_pending.append((ev, tuple(sorted(unknown))))
+            continue
+        related = set().union(*(vocab.closure.get(m, frozenset({m})) for m in markers)) if markers else set()
+        active.append((ev, related | markers))
+    if not active:
+        return
+    keep: list[Candidate] = []
+    for c in run.candidates:
+        removed = False
+        designed_for = set(c.ev.biomarkers) | set(c.ev.biomarkers_any)
+        for ev, markers in sorted(active, key=lambda x: x[0].id):
+            if not _hits(c, ev.resists) or designed_for & markers:
+                continue
+            names = (
+                ", ".join(
+                    sorted(
+                        case.labels.get(m, m)
+                        for m in (set(ev.biomarkers) | set(ev.biomarkers_any))
+                        if case.state(m)
+                    )
+                )
+                or ev.id
+            )
+            level = ev.level.value
+            if level == "R1":
+                c.exclude(t("x_resistance", case.lang, marker=names, level=level), "resistance.R1")
+                removed = True
+            else:
+                c.demote(1, t("c_resistance", case.lang, marker=names, level=level), "resistance.R2")
+                summary = text(ev.summary, case.lang)
+                if summary:
+                    c.caution(summary)
+        if removed:
+            run.excluded.append(c)
+        else:
+            keep.append(c)
+    run.candidates = keep

@@ -1,0 +1,113 @@
+"""Normalisation of the stage (to stage groups) and of prior therapies (drugs received, failed,
+not tolerated; the line now being chosen)."""
+
+from __future__ import annotations
+
+import re
+
+from onconav.engine.case import Case
+from onconav.engine.profile import FAILED_OUTCOMES, Outcome, Profile
+from onconav.engine.vocabulary import GROUPS, Vocabulary
+
+
+def _stage(kb_vocab: Vocabulary, lineage: tuple[str, ...], profile: Profile, case: Case) -> None:
+    c = profile.cancer
+    raw = (c.stage or "").strip()
+    group: str | None = None
+    if raw:
+        key = re.sub(r"\s+", " ", raw.upper())
+        keys = [key, re.sub(r"^STAGE\s*", "", key), key.replace("STAGE ", "")]
+        for code in lineage:
+            smap = kb_vocab.stage_maps.get(code, {})
+            for k in keys:
+                if k in smap:
+                    group = smap[k]
+                    break
+            if group:
+                break
+        if group is None:
+            k = re.sub(r"^STAGE\s*", "", key)
+            m = re.fullmatch(r"(0|IV|I{1,3}|[1-4])([A-D]\d?)?", k.replace(" ", ""))
+            if m:
+                roman = {"1": "I", "2": "II", "3": "III", "4": "IV"}.get(m.group(1), m.group(1))
+                group = {
+                    "0": "early",
+                    "I": "early",
+                    "II": "early",
+                    "III": "locally_advanced",
+                    "IV": "advanced",
+                }[roman]
+                if case.category == "heme" and roman == "III":
+                    group = "advanced"  # lymphoma stage III (Lugano/Ann Arbor) is advanced-stage disease
+                case.rules.append("stage.ajcc_fallback")
+            elif re.search(r"METASTA|RECURR|ADVANCED|EXTENSIVE|转移|晚期|复发", k) and "LOCALLY" not in k:
+                group = "advanced"
+                case.rules.append("stage.words")
+            elif re.search(r"LOCALLY ADVANCED|局部晚期", k):
+                group = "locally_advanced"
+                case.rules.append("stage.words")
+            elif re.search(r"EARLY|LOCALI[SZ]ED|LIMITED|早期", k):
+                group = "early"
+                case.rules.append("stage.words")
+    if c.recurrent_metastatic:
+        group = "advanced"
+        case.rules.append("stage.recurrent_metastatic")
+    if group is None:
+        if raw:
+            case.warn("w_stage_unrecognised", stage=raw)
+        else:
+            case.warn("w_stage_unknown")
+        case.stage_groups = frozenset(GROUPS)
+        case.stage_known = False
+        return
+    groups = {group}
+    if group == "locally_advanced" and c.resectable is True:
+        groups.add("early")  # resectable stage III: surgery-based treatment is on the table
+        case.rules.append("stage.resectable_locally_advanced")
+    case.stage_groups = frozenset(groups)
+    case.stage_known = True
+
+
+NON_ADVANCED_SETTINGS = frozenset(
+    {"adjuvant", "neoadjuvant", "perioperative", "definitive", "consolidation", "chemoradiation", "curative"}
+)
+
+
+def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
+    lines: set[int] = set()
+    unnumbered = 0
+    last: tuple[int, int, Outcome | None] | None = None  # (line, order, outcome) of the latest systemic line
+    for order, p in enumerate(profile.prior_therapies):
+        if p.with_radiotherapy:
+            case.had_radiotherapy = True
+        inns: list[str] = []
+        for raw in p.drugs:
+            key = raw.strip().lower()
+            inn = vocab.drug_alias.get(key)
+            if inn is None:
+                case.warn("w_drug_unrecognised", drug=raw)
+                inn = key
+            inns.append(inn)
+        tags = set().union(*(vocab.drug_tags.get(i, frozenset()) for i in inns)) if inns else set()
+        case.received.update(inns)
+        case.received_tags.update(tags)
+        if p.outcome in FAILED_OUTCOMES:
+            case.failed.update(inns)
+            case.failed_tags.update(tags)
+        elif p.outcome == Outcome.INTOLERANCE:
+            case.intolerant.update(inns)
+        if not inns:
+            continue
+        key = (p.line or 0, order, p.outcome)
+        if last is None or key[:2] >= last[:2]:
+            last = key
+        if p.setting and p.setting in NON_ADVANCED_SETTINGS:
+            continue
+        if p.line is not None:
+            lines.add(p.line)
+        else:
+            unnumbered += 1
+    case.advanced_lines = max(len(lines) + unnumbered, max(lines, default=0))
+    case.line = case.advanced_lines + 1
+    case.responding = last is not None and last[2] in (Outcome.RESPONSE, Outcome.NO_PROGRESSION)
+    case.maintenance_line = case.advanced_lines if case.responding and case.advanced_lines else case.line
