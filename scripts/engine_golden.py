@@ -54,7 +54,7 @@ def main() -> int:
                 try:
                     out = engine.recommend(p, lang=lang).to_json()
                     if keys:
-                        out = json.dumps(strip(json.loads(out), keys), ensure_ascii=False)
+                        out = json.dumps(strip(json.loads(out), keys), ensure_ascii=False, indent=2)
                 except ProfileError as e:
                     out = f"ProfileError {e.errors!r}"
                 f.write(f"{i} {lang} {out}\n")

@@ -37,7 +37,9 @@ def test_every_message_key_used_by_the_engine_exists():
     src = pathlib.Path(__file__).resolve().parents[2] / "src" / "onconav" / "engine"
     used = set()
     for path in src.rglob("*.py"):
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_A-Z]+)["']""", path.read_text(encoding="utf-8")))
+        used |= set(
+            re.findall(r"""\b(?:t|msg)\(\s*["']([a-z0-9_A-Z]+)["']""", path.read_text(encoding="utf-8"))
+        )
     assert used - set(MESSAGES) == set()
 
 

@@ -41,7 +41,7 @@ def test_egfr_exon19_deletion_spellings_normalise_to_one_id(kb, vocab, alteratio
     # then it is EGFR:exon19del, with its groups implied
     assert "EGFR:exon19del" in case.present
     assert {"EGFR:sensitizing", "EGFR:mutation"} <= case.present
-    assert case.warnings == [] or all("not recognised" not in w for w in case.warnings)
+    assert case.warnings == [] or all("not recognised" not in w for w in case.warning_texts)
 
 
 def test_implies_closure_l858r_is_sensitizing_and_a_mutation(kb, vocab):
@@ -192,18 +192,18 @@ def test_er_positive_implies_hormone_receptor_positive(kb, vocab):
 def test_anything_not_understood_becomes_a_warning(kb, vocab, entry):
     # given a marker the KB does not know; when normalised; then it is reported, never silently dropped
     case = norm(kb, vocab, biomarkers=[entry])
-    assert any("not recognised" in w or "could not be read" in w for w in case.warnings)
+    assert any("not recognised" in w or "could not be read" in w for w in case.warning_texts)
 
 
 def test_unreadable_numeric_value_is_a_warning(kb, vocab):
     case = norm(kb, vocab, biomarkers=[{"name": "PD-L1 TPS", "value": "lots"}])
     assert "PD-L1:TPS" not in case.numeric
-    assert any("could not be read" in w for w in case.warnings)
+    assert any("could not be read" in w for w in case.warning_texts)
 
 
 def test_conflicting_results_are_warned(kb, vocab):
     case = norm(kb, vocab, biomarkers=[bm("EGFR", "L858R"), bm("EGFR", "wild-type")])
-    assert any("Conflicting" in w for w in case.warnings)
+    assert any("Conflicting" in w for w in case.warning_texts)
     assert case.state("EGFR:L858R") is True
 
 
@@ -246,13 +246,13 @@ def test_unknown_stage_considers_every_group_and_says_so(kb, vocab):
     case = norm(kb, vocab, cancer={"oncotree_code": "LUAD"})
     assert set(case.stage_groups) == {"early", "locally_advanced", "advanced"}
     assert not case.stage_known
-    assert any("stage is not given" in w for w in case.warnings)
+    assert any("stage is not given" in w for w in case.warning_texts)
 
 
 def test_unrecognised_stage_is_warned(kb, vocab):
     case = norm(kb, vocab, cancer={"oncotree_code": "LUAD", "stage": "purple"})
     assert not case.stage_known
-    assert any("purple" in w for w in case.warnings)
+    assert any("purple" in w for w in case.warning_texts)
 
 
 def test_prior_lines_count_and_failures(kb, vocab):
@@ -276,7 +276,7 @@ def test_prior_lines_count_and_failures(kb, vocab):
 def test_unknown_prior_drug_is_warned_and_kept(kb, vocab):
     case = norm(kb, vocab, prior_therapies=[{"drugs": ["zorbatinib"], "outcome": "progression"}])
     assert "zorbatinib" in case.failed
-    assert any("zorbatinib" in w for w in case.warnings)
+    assert any("zorbatinib" in w for w in case.warning_texts)
     assert case.line == 2
 
 

@@ -8,12 +8,21 @@ Contract fields keep their names and order; extensions (``regimen``, ``evidence`
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# A message code (docs/engine.md "Message codes"): ``{"code": key, "params": {...}}``, ``code`` a
+# key of the engine's message table (``kb_text``: knowledge-base text, given in both languages in
+# ``params.text``); a parameter is a plain value, a nested code, a text in both languages
+# ``{"en", "zh-hans"}`` or a list of these. The same profile gives the same codes in every language;
+# the rendered text sits next to them. (Plain dicts: built once per line, they must stay cheap.)
+MessageCode = dict[str, Any]
 
 
 class OutcomeOut(_Model):
@@ -74,6 +83,7 @@ class OptionCondition(_Model):
 class RankReason(_Model):
     step: str  # a ranking step id (knowledge/policy/ranking.yaml) or a rule id
     text: str
+    code: MessageCode | None = None  # the text as a message code
 
 
 class TrialSite(_Model):
@@ -124,6 +134,8 @@ class Option(_Model):
     tie_with: list[int] = []  # ranks of options that are equivalent choices
     preference: dict[str, str] | None = None  # {"nccn": ..., "csco": ..., "label": ...}
     trial: TrialInfo | None = None
+    caution_codes: list[MessageCode] = []  # ``cautions`` as message codes (parallel lists)
+    rationale_codes: list[MessageCode] = []  # ``rationale`` as message codes (parallel lists)
 
 
 class TestRecommended(_Model):
@@ -156,6 +168,7 @@ class Excluded(_Model):
     title: str
     reasons: list[str]
     evidence: list[str]
+    reason_codes: list[MessageCode] = []  # ``reasons`` as message codes (parallel lists)
 
 
 class Answer(_Model):
@@ -171,6 +184,7 @@ class Answer(_Model):
     unused_inputs: list[UnusedInput] = []
     facts: list[FactOut] = []  # the patient facts that mattered for this answer
     groups: list[dict[str, str]] = []  # [{"id": "preferred", "label": "Preferred now"}, ...] in order
+    warning_codes: list[MessageCode] = []  # ``warnings`` as message codes (parallel lists)
 
     def to_dict(self) -> dict:  # type: ignore[type-arg]
         return self.model_dump(mode="json")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from onconav.engine.messages import t
+from onconav.engine.msg import Msg, msg, render
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Case:
     lvef: float | None = None
     budget_usd: float | None = None
     comorbidities: tuple[str, ...] = ()
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Msg] = field(default_factory=list)  # rendered by the answer step
     rules: list[str] = field(default_factory=list)  # normalisation rule ids that fired
     origins: dict[str, str] = field(default_factory=dict)  # biomarker id -> germline | somatic
     route: str | None = None  # preferences.route: oral | infusion | any
@@ -57,15 +57,20 @@ class Case:
             return False
         return None
 
+    @property
+    def warning_texts(self) -> list[str]:
+        """The warnings so far, rendered in the case's language."""
+        return [render(m, self.lang) for m in self.warnings]
+
     def warn(self, key: str, **kw: object) -> None:
         if key in UNUSED_WARNINGS:
             field_name, reason, arg = UNUSED_WARNINGS[key]
             item = (field_name, str(kw.get(arg, "")), reason)
             if item not in self.unused:
                 self.unused.append(item)
-        msg = t(key, self.lang, **kw)
-        if msg not in self.warnings:
-            self.warnings.append(msg)
+        m = msg(key, **kw)
+        if m not in self.warnings:
+            self.warnings.append(m)
 
 
 # warnings that also mean "this input was not used": key -> (field, reason message key, kw name)

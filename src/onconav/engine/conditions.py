@@ -12,6 +12,7 @@ from __future__ import annotations
 from onconav.engine.answer import OptionCondition
 from onconav.engine.messages import t
 from onconav.engine.model import Candidate, Run, text
+from onconav.engine.msg import kb_text
 from onconav.engine.normalize import Case, Vocabulary
 from onconav.kbdata.loader import KnowledgeBase
 from onconav.kbdata.policy import ExclusiveSet
@@ -73,7 +74,7 @@ def likelihood(run: Run, kb: KnowledgeBase, vocab: Vocabulary) -> None:
     if noted:
         for s in sets:
             if s.id in noted:
-                note = text(s.note, case.lang)
+                note = kb_text(s.note, f"exclusive.{s.id}")
                 if note not in case.warnings:
                     case.warnings.append(note)
 

@@ -23,6 +23,7 @@ from onconav.engine.answer import Answer, Excluded, Option
 from onconav.engine.facts import FactBook
 from onconav.engine.messages import normalize_lang, t
 from onconav.engine.model import Candidate, RegimenInfo, Run, compile_regimen, text
+from onconav.engine.msg import Msg, Txt, codes, msg, render_unique
 from onconav.engine.normalize import Vocabulary, normalize
 from onconav.engine.option_build import build_option
 from onconav.engine.profile import Profile, parse_profile, unknown_fields
@@ -65,7 +66,7 @@ class Engine:
         prof = parse_profile(profile)
         case = normalize(self.vocab, self.kb, prof, lang)
         unknown = unknown_fields(prof)
-        extra_warnings = [t("w_unknown_field", lang, field=f) for f in unknown]
+        extra_warnings = [msg("w_unknown_field", field=f) for f in unknown]
         items, r_items = self._items_cache.get(case.code, ([], []))
         run = Run(case=case)
         run.facts = FactBook(self.kb.policy, facts.view(self.vocab, prof, case), case, case.origins)
@@ -89,7 +90,7 @@ class Engine:
         self,
         prof: Profile,
         run: Run,
-        extra_warnings: list[str],
+        extra_warnings: list[Msg],
         named: list[Any] | None = None,
         unknown: list[str] | None = None,
     ) -> Answer:
@@ -110,21 +111,21 @@ class Engine:
         }
         warnings = _warnings(run, extra_warnings, options, excluded, excluded_by_reg)
         if waiting and tests:
-            warnings.append(t("w_pending", lang, count=len(waiting)))
-        seen: set[str] = set()
-        warnings = [w for w in warnings if not (w in seen or seen.add(w))]  # type: ignore[func-returns-value]
+            warnings.append(msg("w_pending", count=len(waiting)))
+        warning_lines, warnings = render_unique(warnings, lang)
         return Answer(
             knowledge_base_version=self.kb.version,
             profile_summary=summary.profile_summary(prof, case, self.kb, self.vocab),
             options=options,
             tests_recommended=tests,
-            warnings=warnings,
+            warnings=warning_lines,
             disclaimer=t("disclaimer", lang),
             language=lang,
             excluded=excluded,
             facts=summary.facts_out(run, self.kb),
             unused_inputs=unused.collect(prof, case, self._comorbidity_words, unknown or []),
             groups=grouping.group_labels({o.group for o in options}, lang),
+            warning_codes=codes(warnings),
         )
 
 
@@ -132,7 +133,7 @@ def _excluded(run: Run, option_regs: set[str]) -> tuple[list[Excluded], dict[str
     """One entry per excluded regimen that is not among the options, with every reason."""
     lang = run.case.lang
     excluded_by_reg: dict[str, Candidate] = {}
-    reasons: dict[str, list[str]] = {}
+    reasons: dict[str, list[Msg]] = {}
     evids: dict[str, list[str]] = {}
     for c in run.excluded:
         rid = c.reg.regimen.id
@@ -144,35 +145,40 @@ def _excluded(run: Run, option_regs: set[str]) -> tuple[list[Excluded], dict[str
                 reasons[rid].append(r)
         if c.ev.id not in evids.setdefault(rid, []):
             evids[rid].append(c.ev.id)
-    excluded = [
-        Excluded(
-            regimen=rid,
-            title=text(excluded_by_reg[rid].reg.regimen.name, lang),
-            reasons=reasons[rid],
-            evidence=sorted(evids[rid]),
+    excluded = []
+    for rid in sorted(excluded_by_reg):
+        lines, kept = render_unique(reasons[rid], lang)
+        excluded.append(
+            Excluded(
+                regimen=rid,
+                title=text(excluded_by_reg[rid].reg.regimen.name, lang),
+                reasons=lines,
+                evidence=sorted(evids[rid]),
+                reason_codes=codes(kept),
+            )
         )
-        for rid in sorted(excluded_by_reg)
-    ]
     return excluded, excluded_by_reg
 
 
 def _warnings(
     run: Run,
-    extra_warnings: list[str],
+    extra_warnings: list[Msg],
     options: list[Option],
     excluded: list[Excluded],
     excluded_by_reg: dict[str, Candidate],
-) -> list[str]:
-    case, lang = run.case, run.case.lang
+) -> list[Msg]:
+    """The answer's warnings, as messages (rendered, without repeats, by the caller)."""
+    case = run.case
     warnings = list(extra_warnings) + list(case.warnings)
     for ex in excluded:
         c = excluded_by_reg[ex.regimen]
         if any(r in ("resistance.R1",) for r in c.trace):
-            warnings.append(t("w_excluded", lang, title=ex.title, reason=ex.reasons[0]))
+            # the first reason of the regimen's first excluded item (ex.reasons[0])
+            warnings.append(msg("w_excluded", title=Txt.of(c.reg.regimen.name), reason=c.exclusions[0]))
     if case.ecog is not None and case.ecog >= 3:
-        warnings.append(t("w_poor_ps", lang, ecog=case.ecog))
+        warnings.append(msg("w_poor_ps", ecog=case.ecog))
     if not options:
-        warnings.append(t("w_no_options", lang))
+        warnings.append(msg("w_no_options"))
     return warnings
 
 

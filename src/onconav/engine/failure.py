@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from onconav.engine.messages import t
-from onconav.engine.model import FAIL_TOGETHER, SUPPORTIVE_MODALITIES, Run, text
-from onconav.engine.normalize import Vocabulary, drug_label
+from onconav.engine.model import FAIL_TOGETHER, SUPPORTIVE_MODALITIES, Run
+from onconav.engine.msg import Join, Msg, Txt, kb_text, msg
+from onconav.engine.normalize import Vocabulary
 
 
 def failed_class_tags(run: Run) -> dict[str, str]:
@@ -31,7 +31,6 @@ def failure(run: Run, vocab: Vocabulary) -> None:
     if not (case.failed or case.intolerant):
         return
     failed_tags = failed_class_tags(run)
-    sep = t("list_sep", case.lang)
     for c in run.candidates:
         drugs = set(c.reg.regimen.drugs)
         exempt = set(c.ev.after_failure_of)
@@ -39,8 +38,8 @@ def failure(run: Run, vocab: Vocabulary) -> None:
             exempt |= vocab.drug_tags.get(tok, frozenset())
         same = sorted(d for d in drugs & case.failed if d not in exempt)
         if same:
-            names = sep.join(drug_label(vocab, d, case.lang) for d in same)
-            c.demote(2, t("c_failed_drug", case.lang, drugs=names), "failure.same_drug")
+            names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in same))
+            c.demote(2, msg("c_failed_drug", drugs=names), "failure.same_drug")
         else:
             # an item written for after failure of a class is exempt for that class only
             shared = sorted((c.reg.tags & set(failed_tags)) - exempt)
@@ -50,19 +49,19 @@ def failure(run: Run, vocab: Vocabulary) -> None:
                 )
         bad = sorted(drugs & case.intolerant)
         if bad:
-            names = sep.join(drug_label(vocab, d, case.lang) for d in bad)
-            c.demote(1, t("c_intolerance", case.lang, drugs=names), "failure.intolerance")
+            names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in bad))
+            c.demote(1, msg("c_intolerance", drugs=names), "failure.intolerance")
 
 
-def _class_message(run: Run, vocab: Vocabulary, tag: str, source: str) -> str:
-    lang = run.case.lang
+def _class_message(run: Run, vocab: Vocabulary, tag: str, source: str) -> Msg:
     cls = run.classes.get(tag) or run.classes.get(source)
     if cls is None:
-        return t("c_failed_class", lang, cls=tag.replace("_", " "))
+        return msg("c_failed_class", cls=tag.replace("_", " "))
     drugs = sorted(d for d in run.case.failed if source in vocab.drug_tags.get(d, frozenset()))
-    names = t("list_sep", lang).join(drug_label(vocab, d, lang) for d in drugs) or text(cls.label, lang)
-    why = text(cls.why, lang) if cls.why else t("c_failed_class", lang, cls=text(cls.label, lang))
-    return t("c_class_failed", lang, drugs=names, cls=text(cls.label, lang), why=why)
+    label = Txt.of(cls.label)
+    names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in drugs)) if drugs else label
+    why = kb_text(cls.why, f"class.{cls.tag}") if cls.why else msg("c_failed_class", cls=label)
+    return msg("c_class_failed", drugs=names, cls=label, why=why)
 
 
 # --- step: poor performance status ---------------------------------------------------------------

@@ -11,7 +11,8 @@ the conditions cannot be decided. Rule ids appear in the option's ``trace`` as
 from __future__ import annotations
 
 from onconav.engine.fitness import is_driver_targeted
-from onconav.engine.model import Candidate, Run, text
+from onconav.engine.model import Candidate, Run
+from onconav.engine.msg import Msg, Txt, kb_text
 from onconav.kbdata.policy import FitnessRule, Selector
 
 
@@ -36,11 +37,12 @@ def _num(x: float | None) -> str:
     return "?" if x is None else f"{x:g}"
 
 
-def _message(rule: FitnessRule, run: Run, lang: str, unknown: bool = False) -> str:
+def _message(rule: FitnessRule, run: Run, unknown: bool = False) -> Msg:
+    """The rule's message (knowledge-base text in both languages), its placeholders filled."""
     case = run.case
     tx = rule.unknown_message if unknown and rule.unknown_message else rule.message
     data = run.facts.data if run.facts is not None else {}
-    return text(tx, lang).format(
+    values = dict(
         age=_num(case.age),
         ecog="?" if case.ecog is None else case.ecog,
         crcl=_num(case.crcl),
@@ -48,6 +50,7 @@ def _message(rule: FitnessRule, run: Run, lang: str, unknown: bool = False) -> s
         bilirubin=_num(data.get("organ_function.bilirubin_x_uln")),
         what=", ".join(case.comorbidities),
     )
+    return kb_text(Txt(tx.en.format(**values), tx.zh.format(**values)), f"fitness.{rule.id}")
 
 
 def _holds(rule: FitnessRule, run: Run) -> bool | None:
@@ -61,7 +64,6 @@ def _holds(rule: FitnessRule, run: Run) -> bool | None:
 
 def apply(c: Candidate, run: Run, rules: tuple[FitnessRule, ...]) -> None:
     """Apply every policy fitness rule that selects ``c`` (the selection is cached per regimen)."""
-    lang = run.case.lang
     key = c.reg.regimen.id
     chosen = _CACHE.get(key)
     if chosen is None or _CACHE_RULES.get(key) is not rules:
@@ -76,14 +78,14 @@ def apply(c: Candidate, run: Run, rules: tuple[FitnessRule, ...]) -> None:
         rid = f"fitness.{rule.id}"
         if holds is None:
             if rule.if_unknown == "caution":
-                c.caution(_message(rule, run, lang, unknown=True))
+                c.caution(_message(rule, run, unknown=True))
                 c.trace.append(rid)
             continue
         if not holds:
             continue
-        msg = _message(rule, run, lang)
+        msg = _message(rule, run)
         if rule.unless_regimen_has and set(rule.unless_regimen_has) & set(c.reg.regimen.drugs):
-            c.caution(text(rule.alternative, lang) if rule.alternative else msg)
+            c.caution(kb_text(rule.alternative, f"fitness.{rule.id}") if rule.alternative else msg)
             c.trace.append(rid)
         elif rule.action == "exclude" and not (rule.keep_driver_targeted and is_driver_targeted(c.ev, c.reg)):
             c.exclude(msg, rid)

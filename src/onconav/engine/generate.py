@@ -7,7 +7,6 @@ import math
 
 from onconav.engine import fitness_policy
 from onconav.engine.fitness import _fitness
-from onconav.engine.messages import t
 from onconav.engine.model import (
     LEVEL_RANK,
     LINE_SETTINGS,
@@ -19,6 +18,7 @@ from onconav.engine.model import (
     RegimenInfo,
     Run,
 )
+from onconav.engine.msg import msg
 from onconav.engine.normalize import Case, threshold_holds
 from onconav.kbdata.schema import Evidence
 
@@ -217,13 +217,13 @@ def _place(cand: Candidate, case: Case) -> None:
     elif cand.fit == 1:
         cand.trace.append("setting.other")
         if ev.setting == "consolidation":
-            cand.caution(t("c_consolidation", case.lang))
+            cand.caution(msg("c_consolidation"))
             cand.trace.append("setting.consolidation")
         if ev.setting == "maintenance":
-            cand.caution(t("c_maintenance", case.lang))
+            cand.caution(msg("c_maintenance"))
             cand.trace.append("setting.maintenance")
         if ev.setting == "later_line":
-            cand.caution(t("c_later_line", case.lang))
+            cand.caution(msg("c_later_line"))
             cand.trace.append("setting.later_line_on_progression")
     if not case.stage_known and len(set(ev.stage_groups)) < 3 and cand.fit < 2:
-        cand.caution(t("c_stage_unknown", case.lang))
+        cand.caution(msg("c_stage_unknown"))

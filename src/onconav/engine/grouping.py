@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from onconav.engine.answer import RankReason
 from onconav.engine.messages import t
 from onconav.engine.model import LEVEL_RANK, SUPPORTIVE_MODALITIES, Candidate, Run
+from onconav.engine.msg import Join, Msg, codes, msg, render
 from onconav.engine.ranking import china_access, evidence_key, matched_standard
 
 GROUP_ORDER = ("preferred", "reasonable", "conditional", "later", "supportive")
@@ -54,33 +55,36 @@ def _preference(c: Candidate, lang: str) -> dict[str, str] | None:
     return {"nccn": p.nccn, "csco": p.csco, "label": t("rr_preference", lang, nccn=nccn, csco=csco)}
 
 
+def _reason(step: str, m: Msg, lang: str) -> RankReason:
+    return RankReason(step=step, text=render(m, lang), code=codes([m])[0])
+
+
 def _reasons(c: Candidate, lang: str) -> list[RankReason]:
-    out: list[RankReason] = []
+    out: list[tuple[str, Msg]] = []
     fit_key = ("rr_setting_fit", "rr_setting_other", "rr_setting_support")[c.fit]
-    out.append(RankReason(step="setting_fit", text=t(fit_key, lang)))
+    out.append(("setting_fit", msg(fit_key)))
     if c.tier:
-        out.append(
-            RankReason(
-                step="fitness_tier", text=t("rr_tier_failed" if c.tier == 2 else "rr_tier_demoted", lang)
-            )
-        )
+        out.append(("fitness_tier", msg("rr_tier_failed" if c.tier == 2 else "rr_tier_demoted")))
     if c.conditional:
         key = {True: "rr_condition_likely", False: "rr_condition_unlikely"}.get(c.likely, "rr_condition_open")  # type: ignore[arg-type]
-        out.append(RankReason(step="condition", text=t(key, lang)))
+        out.append(("condition", msg(key)))
     if matched_standard(c.ev) == 0:
-        out.append(RankReason(step="matched_standard", text=t("rr_matched", lang)))
-    out.append(RankReason(step="level", text=t("rr_level", lang, level=c.ev.level.value)))
-    pref = _preference(c, lang)
-    if pref is not None:
-        out.append(RankReason(step="preference", text=pref["label"]))
+        out.append(("matched_standard", msg("rr_matched")))
+    out.append(("level", msg("rr_level", level=c.ev.level.value)))
+    p = c.ev.preference
+    if p is not None:
+        out.append(
+            (
+                "preference",
+                msg("rr_preference", nccn=msg(f"pref_nccn_{p.nccn}"), csco=msg(f"pref_csco_{p.csco}")),
+            )
+        )
     access, _, _, nrdl = china_access(c)
     if access != "not_applicable":
-        out.append(
-            RankReason(step="china_access", text=t("rr_access", lang, access=t(f"access_{access}", lang)))
-        )
-        yn = t("yes" if nrdl else "no" if nrdl is False else "unknown", lang)
-        out.append(RankReason(step="nrdl", text=t("rr_nrdl", lang, nrdl=yn)))
-    return out
+        out.append(("china_access", msg("rr_access", access=msg(f"access_{access}"))))
+        yn = msg("yes" if nrdl else "no" if nrdl is False else "unknown")
+        out.append(("nrdl", msg("rr_nrdl", nrdl=yn)))
+    return [_reason(step, m, lang) for step, m in out]
 
 
 def place(run: Run, lang: str) -> list[Placement]:
@@ -105,8 +109,8 @@ def place(run: Run, lang: str) -> list[Placement]:
     for i, c in enumerate(opts):
         reasons = _reasons(c, lang)
         if ties[i] and not is_supportive(c):
-            ranks = t("list_sep", lang).join(str(r) for r in ties[i])
-            reasons.append(RankReason(step="tie", text=t("rr_tie", lang, ranks=ranks)))
+            ranks = Join(tuple(str(r) for r in ties[i]))
+            reasons.append(_reason("tie", msg("rr_tie", ranks=ranks), lang))
         out.append(
             Placement(
                 group=groups[i],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from onconav.engine.facts import FactBook
+from onconav.engine.msg import Msg
 from onconav.engine.normalize import Case, Vocabulary
 from onconav.kbdata.loader import KnowledgeBase
 from onconav.kbdata.policy import DrugClass, FitnessRule
@@ -60,13 +61,14 @@ class Candidate:
     reg: RegimenInfo
     fit: int = 0  # 0 primary setting, 1 related setting, 2 supportive / any
     tier: int = 0  # 0 fine, 1 demoted (fitness, R2, intolerance), 2 failed before
-    cautions: list[str] = field(default_factory=list)
-    demotions: list[str] = field(default_factory=list)
+    # messages (codes with parameters), rendered into the answer's language by the answer step
+    cautions: list[Msg] = field(default_factory=list)
+    demotions: list[Msg] = field(default_factory=list)
     trace: list[str] = field(default_factory=list)
-    exclusions: list[str] = field(default_factory=list)
+    exclusions: list[Msg] = field(default_factory=list)
     merged: list[Evidence] = field(default_factory=list)
     superseded_by: list[Candidate] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # extra rationale lines
+    notes: list[Msg] = field(default_factory=list)  # extra rationale lines
     # conditional options (docs/engine.md "Conditional options"): what the item still waits on
     cond_markers: dict[str, str] = field(default_factory=dict)  # biomarker id -> role
     cond_facts: list[str] = field(default_factory=list)  # fact ids (policy/facts)
@@ -83,18 +85,18 @@ class Candidate:
             return 0
         return 2 if self.likely is False else 1
 
-    def demote(self, tier: int, reason: str, rule: str) -> None:
+    def demote(self, tier: int, reason: Msg, rule: str) -> None:
         self.tier = max(self.tier, tier)
         if reason not in self.demotions:
             self.demotions.append(reason)
         self.caution(reason)
         self.trace.append(rule)
 
-    def caution(self, text: str) -> None:
-        if text not in self.cautions:
-            self.cautions.append(text)
+    def caution(self, m: Msg) -> None:
+        if m not in self.cautions:
+            self.cautions.append(m)
 
-    def exclude(self, reason: str, rule: str) -> None:
+    def exclude(self, reason: Msg, rule: str) -> None:
         self.exclusions.append(reason)
         self.trace.append(rule)
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 from onconav.engine import conditions, grouping
 from onconav.engine.answer import China, Option, OutcomeOut
-from onconav.engine.messages import localise_endpoint, localise_value, t
+from onconav.engine.messages import localise_endpoint, localise_value
 from onconav.engine.model import LEVEL_RANK, SUPPORTIVE_MODALITIES, Candidate, text
+from onconav.engine.msg import Join, Msg, Txt, codes, kb_text, msg, render, render_unique
 from onconav.engine.normalize import Case, Vocabulary, drug_label
 from onconav.engine.ranking import best_hr, china_access
 from onconav.kbdata.loader import KnowledgeBase
 from onconav.kbdata.schema import Evidence
 
 
-def setting_label(ev: Evidence, case: Case) -> str:
-    lang = case.lang
+def setting_label(ev: Evidence, case: Case) -> Msg:
     key = f"s_{ev.setting}"
-    setting = t(key, lang, line=case.line) if ev.setting == "later_line" else t(key, lang)
+    setting = msg(key, line=case.line) if ev.setting == "later_line" else msg(key)
     if case.stage:
-        return t("setting_with_stage", lang, setting=setting, stage=case.stage)
+        return msg("setting_with_stage", setting=setting, stage=case.stage)
     groups = [
         g
         for g in ("early", "locally_advanced", "advanced")
@@ -26,40 +26,33 @@ def setting_label(ev: Evidence, case: Case) -> str:
     ]
     if not groups:
         return setting
-    return t(
-        "setting_with_group",
-        lang,
-        setting=setting,
-        group=t("list_sep", lang).join(t(f"g_{g}", lang) for g in groups),
-    )
+    return msg("setting_with_group", setting=setting, group=Join(tuple(msg(f"g_{g}") for g in groups)))
 
 
-def marker_name(vocab: Vocabulary, bid: str, lang: str) -> str:
+def marker_name(vocab: Vocabulary, bid: str) -> Txt | str:
     b = vocab.biomarker.get(bid)
-    return text(b.name, lang) if b else bid
+    return Txt.of(b.name) if b else bid
 
 
-def _marker_lines(ev: Evidence, case: Case, vocab: Vocabulary) -> list[str]:
+def _marker_lines(ev: Evidence, case: Case, vocab: Vocabulary) -> list[Msg]:
     """Why the item's biomarker predicates hold."""
-    lang = case.lang
-    out: list[str] = []
+    out: list[Msg] = []
     for bid in ev.biomarkers:
         if case.state(bid) is True:
-            out.append(t("r_marker_present", lang, marker=marker_name(vocab, bid, lang)))
+            out.append(msg("r_marker_present", marker=marker_name(vocab, bid)))
     for bid in ev.biomarkers_any:
         if case.state(bid):
-            out.append(t("r_marker_present", lang, marker=marker_name(vocab, bid, lang)))
+            out.append(msg("r_marker_present", marker=marker_name(vocab, bid)))
     for bid in ev.biomarkers_absent:
         if case.state(bid) is False:
-            out.append(t("r_marker_absent", lang, marker=marker_name(vocab, bid, lang)))
+            out.append(msg("r_marker_absent", marker=marker_name(vocab, bid)))
     for th in ev.thresholds:
         rng = case.numeric.get(th.marker)
         patient = case.labels.get(th.marker, "") if rng else ""
         out.append(
-            t(
+            msg(
                 "r_threshold",
-                lang,
-                marker=marker_name(vocab, th.marker, lang),
+                marker=marker_name(vocab, th.marker),
                 op=th.op,
                 value=f"{th.value:g}",
                 patient=patient,
@@ -68,81 +61,79 @@ def _marker_lines(ev: Evidence, case: Case, vocab: Vocabulary) -> list[str]:
     return out
 
 
-def _origin_lines(ev: Evidence, case: Case, kb: KnowledgeBase, vocab: Vocabulary) -> list[str]:
+def _origin_lines(ev: Evidence, case: Case, kb: KnowledgeBase, vocab: Vocabulary) -> list[Msg]:
     """The cancer the item is written for, and the failure it is written after."""
-    lang = case.lang
-    out: list[str] = []
+    out: list[Msg] = []
     cancer = kb.cancer_by_code.get(ev.cancer)
     if cancer is not None and cancer.parent is None:
-        out.append(t("r_agnostic", lang, root=text(cancer.name, lang)))
+        out.append(msg("r_agnostic", root=Txt.of(cancer.name)))
     elif cancer is not None:
-        name = t("ps_cancer", lang, name=text(cancer.name, lang), code=cancer.oncotree_code)
-        out.append(t("r_written_for", lang, cancer=name))
+        name = msg("ps_cancer", name=Txt.of(cancer.name), code=cancer.oncotree_code)
+        out.append(msg("r_written_for", cancer=name))
     if ev.after_failure_of:
         tokens = set(ev.after_failure_of)
         failed = sorted(d for d in case.failed if d in tokens or vocab.drug_tags.get(d, frozenset()) & tokens)
-        labels = [drug_label(vocab, d, lang) for d in failed]
-        what = t("list_sep", lang).join(labels or [tok.replace("_", " ") for tok in ev.after_failure_of])
-        out.append(t("r_after_failure", lang, what=what))
+        if failed:
+            what = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in failed))
+        else:
+            what = Join(tuple(tok.replace("_", " ") for tok in ev.after_failure_of))
+        out.append(msg("r_after_failure", what=what))
     return out
 
 
-def _setting_lines(c: Candidate, case: Case, label: str) -> list[str]:
-    lang = case.lang
-    out: list[str] = []
+def _setting_lines(c: Candidate, case: Case, label: Msg) -> list[Msg]:
+    out: list[Msg] = []
     if c.fit == 2:
-        out.append(t("r_setting_support", lang))
+        out.append(msg("r_setting_support"))
     elif c.fit == 0:
-        out.append(t("r_setting_fit", lang, setting=label))
+        out.append(msg("r_setting_fit", setting=label))
     else:
-        out.append(t("r_setting_other", lang, setting=label))
+        out.append(msg("r_setting_other", setting=label))
     if "fitness.ps_supportive_first" in c.trace and c.reg.regimen.modality.value in SUPPORTIVE_MODALITIES:
-        out.append(t("r_ps_first", lang, ecog=case.ecog))
+        out.append(msg("r_ps_first", ecog=case.ecog))
     return out
 
 
-def _ranking_lines(c: Candidate, case: Case, access: str, nrdl: bool | None) -> list[str]:
+def _ranking_lines(c: Candidate, case: Case, access: str, nrdl: bool | None) -> list[Msg]:
     """Level, benefit, China access, NRDL and cost: the ranking key explained."""
-    ev, reg, lang = c.ev, c.reg, case.lang
+    ev, reg = c.ev, c.reg
     level = ev.level.value
-    out: list[str] = []
+    out: list[Msg] = []
     if level in LEVEL_RANK:
-        out.append(t("r_level", lang, level=level, meaning=t(f"level_{level}", lang)))
+        out.append(msg("r_level", level=level, meaning=msg(f"level_{level}")))
     hr = best_hr(ev)
     if hr is not None:
         o = next(o for o in ev.outcomes if o.hazard_ratio is not None)
         trial = f", {ev.trial}" if ev.trial else ""
-        out.append(t("r_benefit", lang, hr=f"{hr:g}", endpoint=o.endpoint, trial=trial))
+        out.append(msg("r_benefit", hr=f"{hr:g}", endpoint=o.endpoint, trial=trial))
     else:
-        out.append(t("r_benefit_none", lang))
-    out.append(t("r_access", lang, access=t(f"access_{access}", lang)))
+        out.append(msg("r_benefit_none"))
+    out.append(msg("r_access", access=msg(f"access_{access}")))
     if reg.regimen.drugs:
-        out.append(
-            t("r_nrdl_yes" if nrdl is True else "r_nrdl_no" if nrdl is False else "r_nrdl_unknown", lang)
-        )
+        out.append(msg("r_nrdl_yes" if nrdl is True else "r_nrdl_no" if nrdl is False else "r_nrdl_unknown"))
     if case.budget_usd is not None and reg.cost_month is not None:
         over = reg.cost_month * 12 > case.budget_usd
-        out.append(t("r_cost_over" if over else "r_cost_within", lang, cost=reg.cost_month))
+        out.append(msg("r_cost_over" if over else "r_cost_within", cost=reg.cost_month))
     return out
 
 
 def rationale(
-    c: Candidate, case: Case, kb: KnowledgeBase, vocab: Vocabulary, label: str, access: str, nrdl: bool | None
-) -> list[str]:
-    lang = case.lang
-    out: list[str] = []
-    summary = text(c.ev.summary, lang)
-    if summary:
-        out.append(summary)
+    c: Candidate, case: Case, kb: KnowledgeBase, vocab: Vocabulary, label: Msg, access: str, nrdl: bool | None
+) -> list[Msg]:
+    """The rationale lines, as messages."""
+    out: list[Msg] = []
+    if c.ev.summary is not None:
+        out.append(kb_text(c.ev.summary, f"evidence.{c.ev.id}"))
     out += _marker_lines(c.ev, case, vocab)
     out += _origin_lines(c.ev, case, kb, vocab)
     out += _setting_lines(c, case, label)
     out += _ranking_lines(c, case, access, nrdl)
     out.extend(c.notes)
-    for d in c.demotions:
-        out.append(t("r_demoted", lang, reason=d))
+    _, demotions = render_unique(c.demotions, case.lang)
+    for d in demotions:
+        out.append(msg("r_demoted", reason=d))
     if len(c.merged) > 1:
-        out.append(t("r_merged", lang, count=len(c.merged)))
+        out.append(msg("r_merged", count=len(c.merged)))
     return out
 
 
@@ -189,9 +180,11 @@ def build_option(
     level = ev.level.value
     label = setting_label(ev, case)
     outcomes, references = outcomes_and_references(c, lang)
-    cautions = list(c.cautions)
+    caution_msgs = list(c.cautions)
     if case.budget_usd is not None and reg.cost_month is not None and reg.cost_month * 12 > case.budget_usd:
-        cautions.append(t("c_budget", lang))
+        caution_msgs.append(msg("c_budget"))
+    cautions, caution_msgs = render_unique(caution_msgs, lang)
+    why = rationale(c, case, kb, vocab, label, access, nrdl)
     modality = reg.regimen.modality.value
     trace: list[str] = []
     for r in c.trace:
@@ -202,9 +195,9 @@ def build_option(
         title=text(reg.regimen.name, lang),
         modality=modality,
         drugs=list(reg.regimen.drugs),
-        setting=label,
+        setting=render(label, lang),
         evidence_level=level,
-        rationale=rationale(c, case, kb, vocab, label, access, nrdl),
+        rationale=[render(m, lang) for m in why],
         outcomes=outcomes,
         cautions=cautions,
         china=China(
@@ -227,4 +220,6 @@ def build_option(
         rank_reasons=placement.reasons,
         tie_with=placement.tie_with,
         preference=placement.preference,
+        caution_codes=codes(caution_msgs),
+        rationale_codes=codes(why),
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from onconav.engine.messages import t
-from onconav.engine.model import LEVEL_RANK, Candidate, Run, text
+from onconav.engine.model import LEVEL_RANK, Candidate, Run
+from onconav.engine.msg import Txt, msg
 from onconav.kbdata.schema import Evidence
 
 
@@ -150,7 +150,6 @@ def supersede(run: Run) -> None:
     same clinical key (setting, fitness, condition, level, guideline preference) beat in a
     randomised comparison is listed right after it. This is a direct comparison within one
     trial, never a comparison of hazard ratios across trials. Records ``c.superseded_by``."""
-    lang = run.case.lang
     keys = {id(c): evidence_key(c) for c in run.candidates}
     for b in run.candidates:
         for a in run.candidates:
@@ -162,10 +161,9 @@ def supersede(run: Run) -> None:
             item, hr = hit
             b.superseded_by.append(a)
             b.notes.append(
-                t(
+                msg(
                     "r_superseded",
-                    lang,
-                    other=text(a.reg.regimen.name, lang),
+                    other=Txt.of(a.reg.regimen.name),
                     trial=item.trial or item.id,
                     hr=f"{hr:g}",
                 )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from onconav.engine.generate import _biomarkers, _setting_and_line
-from onconav.engine.messages import t
-from onconav.engine.model import Candidate, Run, text
+from onconav.engine.model import Candidate, Run
+from onconav.engine.msg import kb_text, msg
 from onconav.engine.normalize import Vocabulary
 from onconav.kbdata.schema import Evidence
 
@@ -55,13 +55,12 @@ def resistance(run: Run, r_items: list[Evidence], vocab: Vocabulary) -> None:
             )
             level = ev.level.value
             if level == "R1":
-                c.exclude(t("x_resistance", case.lang, marker=names, level=level), "resistance.R1")
+                c.exclude(msg("x_resistance", marker=names, level=level), "resistance.R1")
                 removed = True
             else:
-                c.demote(1, t("c_resistance", case.lang, marker=names, level=level), "resistance.R2")
-                summary = text(ev.summary, case.lang)
-                if summary:
-                    c.caution(summary)
+                c.demote(1, msg("c_resistance", marker=names, level=level), "resistance.R2")
+                if ev.summary is not None:
+                    c.caution(kb_text(ev.summary, f"evidence.{ev.id}"))
         if removed:
             run.excluded.append(c)
         else:

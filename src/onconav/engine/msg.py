@@ -1,0 +1,129 @@
+"""Language at the edge: pipeline steps say what they mean as message codes with parameters
+(:class:`Msg`), never as finished sentences; the answer step renders them into the answer's one
+language (:func:`render`) and exposes the codes next to the text (:func:`code`).
+
+A parameter is a plain value (str, int, float), a nested :class:`Msg`, a :class:`Txt` (a text
+given in both languages: knowledge-base text, a drug's INN and Chinese name) or a :class:`Join`
+(values joined with the language's list separator). The same profile gives the same codes and
+parameters in every language.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from onconav.engine.messages import MESSAGES
+
+if TYPE_CHECKING:
+    from onconav.kbdata.schema import Text
+
+
+class Txt(NamedTuple):
+    """A text in both languages (``en``, ``zh-hans``)."""
+
+    en: str
+    zh: str
+
+    @classmethod
+    def of(cls, tx: Text | None) -> Txt:
+        return cls("", "") if tx is None else cls(tx.en, tx.zh)
+
+    @classmethod
+    def drug(cls, drug_zh: dict[str, str], inn: str) -> Txt:
+        """The INN in English, the Chinese name in Chinese (the INN when unknown)."""
+        return cls(inn, drug_zh.get(inn, inn))
+
+
+class Join(NamedTuple):
+    """Values joined with the message ``sep`` (the list separator by default)."""
+
+    items: tuple[Any, ...]
+    sep: str = "list_sep"
+
+
+class Msg(NamedTuple):
+    """A message code (a key of the message table) with its parameters; immutable (a named
+    tuple: cheap to build, the pipeline builds a hundred per answer)."""
+
+    key: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+
+_RICH = (Msg, Txt, Join)
+
+
+def msg(key: str, **params: Any) -> Msg:
+    return Msg(key, tuple(params.items()))
+
+
+def kb_text(tx: Text | Txt, source: str) -> Msg:
+    """Knowledge-base text (already in both languages), with where it comes from."""
+    return msg("kb_text", text=tx if isinstance(tx, Txt) else Txt.of(tx), source=source)
+
+
+def render(value: Any, lang: str) -> Any:
+    """``value`` in ``lang``: a message rendered, a text chosen, a list joined; plain values as is."""
+    tp = type(value)
+    if tp is Msg:
+        text = MESSAGES[value.key][lang]
+        if value.params:
+            return text.format(**{k: render(v, lang) if type(v) in _RICH else v for k, v in value.params})
+        return text
+    if tp is Txt:
+        return value.en if lang == "en" else value.zh
+    if tp is Join:
+        return MESSAGES[value.sep][lang].join(
+            [render(v, lang) if type(v) in _RICH else v for v in value.items]
+        )
+    return value
+
+
+def _json(value: Any) -> Any:
+    tp = type(value)
+    if tp is Msg:
+        return code(value)
+    if tp is Txt:
+        return {"en": value.en, "zh-hans": value.zh}
+    if tp is Join:
+        return [_json(v) for v in value.items]
+    return value
+
+
+def code(m: Msg) -> dict[str, Any]:
+    """The message as JSON-ready data: ``{"code": key, "params": {...}}``."""
+    return {"code": m.key, "params": {k: _json(v) for k, v in m.params}}
+
+
+def render_unique(msgs: list[Msg], lang: str) -> tuple[list[str], list[Msg]]:
+    """The messages rendered, without repeated lines (the first message of each line is kept),
+    and the messages kept: two parallel lists."""
+    lines: list[str] = []
+    kept: list[Msg] = []
+    for m in msgs:
+        line = render(m, lang)
+        if line not in lines:
+            lines.append(line)
+            kept.append(m)
+    return lines, kept
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict) and "code" in value:
+        return from_code(value)
+    if isinstance(value, dict) and set(value) == {"en", "zh-hans"}:
+        return Txt(value["en"], value["zh-hans"])
+    if isinstance(value, list):
+        return Join(tuple(_from_json(v) for v in value))
+    return value
+
+
+def from_code(data: dict[str, Any]) -> Msg:
+    """The inverse of :func:`code`: a client holding an answer's codes can render them in either
+    language (``render(from_code(c), "zh-hans")``)."""
+    return Msg(data["code"], tuple((k, _from_json(v)) for k, v in (data.get("params") or {}).items()))
+
+
+def codes(msgs: list[Msg]) -> list[dict[str, Any]]:
+    """The messages as JSON-ready codes (the answer's ``*_codes`` fields). A plain string (a step
+    that still writes finished text) becomes ``kb_text`` with that one text."""
+    return [code(m) if type(m) is Msg else code(msg("kb_text", text=m, source="text")) for m in msgs]
