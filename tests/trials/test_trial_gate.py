@@ -126,3 +126,19 @@ def test_option_card_links_the_trial_page_and_lists_its_open_sites(demo_trials, 
         assert "/trials/NCT99900002/" in html and words in html
         assert "Hangzhou" in html or "杭州" in html  # an open site of the demo record
         assert "cost estimator" not in html and "成本估算" not in html
+
+
+def test_pdf_report_lists_the_trial_sites_not_directory_hospitals(demo_trials):
+    import io
+
+    from pypdf import PdfReader
+
+    from onconav.documents.pdf import report_for_profile
+
+    for lang, cost_words in (("en", "Ask the trial team"), ("zh-hans", "请向试验团队询问")):
+        pdf = report_for_profile(profile=MYELOMA_RR, report_lang=lang)
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+        assert "NCT99900002" in text and "Demo Hospital E (fictional)" in text
+        assert cost_words in text.replace("\n", "")
+        if lang == "zh-hans":
+            assert "ask your coordinator" not in text

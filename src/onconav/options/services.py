@@ -74,7 +74,7 @@ def option_hospitals(
     views = hospital_views_cached()
     out: dict[int, list[dict[str, Any]]] = {}
     for o in answer.options:
-        if o.modality in NO_HOSPITAL_MODALITIES:
+        if o.modality in NO_HOSPITAL_MODALITIES or o.trial is not None:  # a trial lists its own sites
             out[o.rank] = []
             continue
         # Only hospitals recorded as offering every need can be listed: rank just those (the

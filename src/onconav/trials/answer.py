@@ -38,7 +38,10 @@ _TEXT = {
         "en": "Demo record: not a real trial.",
         "zh-hans": "演示记录：并非真实的临床试验。",
     },
-    "step": {"en": "Guidelines consider a trial here", "zh-hans": "指南建议此时考虑临床试验"},
+    "step": {
+        "en": "After the active options: the guidelines consider a trial at this point",
+        "zh-hans": "排在当前可选治疗之后：指南建议此时考虑临床试验",
+    },
 }
 
 
@@ -77,7 +80,7 @@ def _option(trial: dict[str, Any], rule: TrialGateRule, lang: str) -> Option:
         badge="clinical_trial_only",
         summary=why,
         group="reasonable",
-        rank_reasons=[RankReason(step=f"trials.gate.{rule.id}", text=_tx("step", lang) + ": " + reason)],
+        rank_reasons=[RankReason(step=f"trials.gate.{rule.id}", text=_tx("step", lang))],
         trial=TrialInfo.model_validate(trial["trial"]),
     )
 
