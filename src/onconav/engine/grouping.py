@@ -55,8 +55,18 @@ def _preference(c: Candidate, lang: str) -> dict[str, str] | None:
     return {"nccn": p.nccn, "csco": p.csco, "label": t("rr_preference", lang, nccn=nccn, csco=csco)}
 
 
+_REASONS: dict[tuple[str, Msg, str], RankReason] = {}
+
+
 def _reason(step: str, m: Msg, lang: str) -> RankReason:
-    return RankReason(step=step, text=render(m, lang), code=codes([m])[0])
+    """The rank reason, rendered and coded; memoised (few distinct reasons, frozen models)."""
+    key = (step, m, lang)
+    r = _REASONS.get(key)
+    if r is None:
+        if len(_REASONS) >= 4096:
+            _REASONS.clear()
+        r = _REASONS[key] = RankReason(step=step, text=render(m, lang), code=codes([m])[0])
+    return r
 
 
 def _reasons(c: Candidate, lang: str) -> list[RankReason]:

@@ -50,6 +50,7 @@ class Msg(NamedTuple):
 
 
 _RICH = (Msg, Txt, Join)
+_CODE_CACHE_MAX = 8192  # memoised codes / texts kept (cleared when full)
 
 
 def msg(key: str, **params: Any) -> Msg:
@@ -91,7 +92,21 @@ def _json(value: Any) -> Any:
 
 def code(m: Msg) -> dict[str, Any]:
     """The message as JSON-ready data: ``{"code": key, "params": {...}}``."""
-    return {"code": m.key, "params": {k: _json(v) for k, v in m.params}}
+    return {"code": m.key, "params": {k: _json(v) if type(v) in _RICH else v for k, v in m.params}}
+
+
+_TEXT_CACHE: dict[tuple[Any, str], str] = {}
+
+
+def render_cached(m: Any, lang: str) -> str:
+    """:func:`render`, memoised per (message, language): answers repeat the same lines."""
+    key = (m, lang)
+    line = _TEXT_CACHE.get(key)
+    if line is None:
+        if len(_TEXT_CACHE) >= _CODE_CACHE_MAX:
+            _TEXT_CACHE.clear()
+        line = _TEXT_CACHE[key] = render(m, lang)
+    return line
 
 
 def render_unique(msgs: list[Msg], lang: str) -> tuple[list[str], list[Msg]]:
@@ -100,7 +115,7 @@ def render_unique(msgs: list[Msg], lang: str) -> tuple[list[str], list[Msg]]:
     lines: list[str] = []
     kept: list[Msg] = []
     for m in msgs:
-        line = render(m, lang)
+        line = render_cached(m, lang)
         if line not in lines:
             lines.append(line)
             kept.append(m)
@@ -123,7 +138,22 @@ def from_code(data: dict[str, Any]) -> Msg:
     return Msg(data["code"], tuple((k, _from_json(v)) for k, v in (data.get("params") or {}).items()))
 
 
-def codes(msgs: list[Msg]) -> list[dict[str, Any]]:
-    """The messages as JSON-ready codes (the answer's ``*_codes`` fields). A plain string (a step
-    that still writes finished text) becomes ``kb_text`` with that one text."""
-    return [code(m) if type(m) is Msg else code(msg("kb_text", text=m, source="text")) for m in msgs]
+_CODE_CACHE: dict[Msg, dict[str, Any]] = {}
+
+
+def codes(msgs: list[Any]) -> list[dict[str, Any]]:
+    """The messages as JSON-ready codes (the answer's ``*_codes`` fields). Most messages repeat
+    from answer to answer, so codes are memoised (the answer models copy them on validation). A
+    plain string (a step that still writes finished text) becomes ``kb_text`` with that text."""
+    out = []
+    for m in msgs:
+        if type(m) is not Msg:
+            out.append(code(msg("kb_text", text=m, source="text")))
+            continue
+        c = _CODE_CACHE.get(m)
+        if c is None:
+            if len(_CODE_CACHE) >= _CODE_CACHE_MAX:
+                _CODE_CACHE.clear()
+            c = _CODE_CACHE[m] = code(m)
+        out.append(c)
+    return out
