@@ -67,7 +67,7 @@ from onconav.engine.ranking import (  # noqa: F401
     route_rank,
     supersede,
 )
-from onconav.engine.resistance import _hits, resistance  # noqa: F401
+from onconav.engine.resistance import _hits, _variant_of, resistance  # noqa: F401
 
 RULES: dict[str, str] = {
     "cancer.lineage": "the item is written for the patient's cancer or an ancestor (LUAD -> NSCLC -> LUNG -> SOLID)",
