@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from onconav.engine import conditions, facts, grouping, rules, situational, unused
+from onconav.engine import conditions, facts, grouping, relapse, rules, sequencing, situational, unused
 from onconav.engine.answer import Answer, China, Excluded, FactOut, Option, OutcomeOut, TestRecommended
 from onconav.engine.facts import FactBook
 from onconav.engine.messages import localise_endpoint, localise_value, normalize_lang, t
@@ -58,9 +58,12 @@ class Engine:
         """The ranked options for ``profile``. Raises ProfileError for an invalid profile."""
         lang = normalize_lang(lang)
         prof = parse_profile(profile)
+        prof, relapsed = relapse.infer(prof, self.vocab)
         case = normalize(self.vocab, self.kb, prof, lang)
         unknown = unknown_fields(prof)
         extra_warnings = [t("w_unknown_field", lang, field=f) for f in unknown]
+        if relapsed:
+            extra_warnings.append(t("w_relapse_inferred", lang))
         items, r_items = self._items_cache.get(case.code, ([], []))
         run = Run(case=case)
         run.facts = FactBook(self.kb.policy, facts.view(self.vocab, prof, case), case, case.origins)
@@ -73,6 +76,7 @@ class Engine:
         rules.resistance(run, r_items, self.vocab)
         rules.failure(run, self.vocab)
         rules.poor_ps(run)
+        sequencing.apply(run, self.kb.policy.sequencing)
         conditions.likelihood(run, self.kb, self.vocab)
         rules.merge(run)
         rules.rank(run)

@@ -13,6 +13,7 @@ Directories hold lists of records of one kind (one file per area: ``thoracic.yam
     policy/tests/         TestRule        decisive tests named for a situation
     policy/panels/        PanelRule       when several unknown markers become one panel
     policy/co-occurrence/ ExclusiveSet    drivers that rarely occur together
+    policy/sequencing/    SequencingRule  which treatment comes first (neoadjuvant before surgery)
     policy/ranking.yaml   RankingPolicy   the order of the ranking key
     policy/labels.yaml    Labels          bilingual labels for codes shown to people
     policy/her2.yaml      Her2Scoring     HER2 IHC / ISH -> categories
@@ -65,6 +66,9 @@ FIELDS = (
     "derived.failed",  # INNs and class tags that failed (progression, relapse, refractory)
     "derived.refractory",  # INNs and class tags the disease was refractory to
     "derived.had_radiotherapy",
+    # true: a prior therapy was given before surgery (setting neoadjuvant / perioperative); false:
+    # the history records no such line (every prior therapy has another setting, or there is none)
+    "derived.neoadjuvant_given",
 )
 
 
@@ -189,6 +193,9 @@ class NamedTest(Strict):
     name: Text  # "T790M (tissue or plasma ctDNA)"
     biomarkers: list[BiomarkerId] = []  # what it decides (empty for e.g. a rebiopsy)
     reason: Text
+    # a re-test: recommended even when the biomarker is already known (the result may have
+    # changed under treatment: HER2 after trastuzumab)
+    retest: bool = False
 
 
 class TestRule(Strict):
@@ -230,6 +237,26 @@ class ExclusiveSet(Strict):
     cancer: str
     markers: list[BiomarkerId] = Field(min_length=2)
     note: Text
+    sources: list[Reference] = Field(min_length=1)
+    reviewed: dt.date
+
+
+class SequencingRule(Strict):
+    """Which treatment comes first when several settings apply to an untreated local cancer.
+
+    When every ``when`` condition holds for a patient with ``cancer`` (or a descendant) and at
+    least one option in a ``prefer_settings`` setting is on offer (active or conditional), the
+    options selected by ``defer`` (usually ``modality: [surgery]``) are placed after them: they
+    move to the related-setting step of the ranking (they are still part of the plan, after the
+    preferred treatment) with ``message`` in their rationale. Unknown conditions: not applied.
+    Trace: ``sequence.<id>``."""
+
+    id: RuleId
+    cancer: str
+    when: list[Condition] = Field(min_length=1)
+    prefer_settings: list[Literal["neoadjuvant", "perioperative", "definitive"]] = Field(min_length=1)
+    defer: Selector
+    message: Text
     sources: list[Reference] = Field(min_length=1)
     reviewed: dt.date
 
