@@ -6,7 +6,17 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from onconav.engine import conditions, facts, grouping, relapse, rules, sequencing, situational, unused
+from onconav.engine import (
+    conditions,
+    facts,
+    grouping,
+    relapse,
+    rules,
+    sequencing,
+    situational,
+    substitutes,
+    unused,
+)
 from onconav.engine.answer import Answer, China, Excluded, FactOut, Option, OutcomeOut, TestRecommended
 from onconav.engine.facts import FactBook
 from onconav.engine.messages import localise_endpoint, localise_value, normalize_lang, t
@@ -77,6 +87,7 @@ class Engine:
         rules.failure(run, self.vocab)
         rules.poor_ps(run)
         sequencing.apply(run, self.kb.policy.sequencing)
+        substitutes.apply(run, self.kb.policy.fitness, items, self.regimens)
         conditions.likelihood(run, self.kb, self.vocab)
         rules.merge(run)
         rules.rank(run)

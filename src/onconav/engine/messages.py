@@ -97,6 +97,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{title} is not offered: {reason}",
         "zh-hans": "未推荐{title}：{reason}",
     },
+    "r_substitute": {
+        "en": "In place of {what}: {reason}",
+        "zh-hans": "替代{what}：{reason}",
+    },
     "w_relapse_inferred": {
         "en": "Platinum sensitivity was given, so the last recorded treatment is read as followed by a relapse: options are for the relapse, not maintenance in remission.",
         "zh-hans": "已提供铂敏感性信息，因此将末次记录的治疗视为其后已复发：所列方案针对复发，而非缓解期维持治疗。",

@@ -61,6 +61,7 @@ RULES: dict[str, str] = {
     "fitness.crcl_cisplatin": "creatinine clearance < 45 mL/min with cisplatin: caution",
     "fitness.lvef": "LVEF < 50% with anti-HER2 antibodies or anthracyclines: caution",
     "fitness.child_pugh": "Child-Pugh class outside the item's list excludes it",
+    "fitness.substitute": "the standard substitute for a regimen a fitness rule drops (knowledge/policy/fitness substitutes): 'in place of X' with the reason",
     "fitness.comorbidity": "a serious comorbidity gives a caution (intensive treatment, immunotherapy, HBV reactivation)",
     "fitness.tumor_size": "tumour size / count limits",
     "merge.regimen": "several evidence items for one regimen are merged; the best decides",
