@@ -83,6 +83,7 @@ def _line_data(vocab: Vocabulary, profile: Profile) -> dict[str, Any]:
             last_best = p.best_response.value
     return {
         "derived.neoadjuvant_given": neoadjuvant_given(priors),
+        "derived.definitive_given": any(p.setting in DEFINITIVE_SETTINGS for p in priors),
         "derived.months_to_relapse": to_relapse,
         "derived.platinum_free_interval_months": pfi,
         "derived.last_outcome": last_outcome,
@@ -94,6 +95,7 @@ def _line_data(vocab: Vocabulary, profile: Profile) -> dict[str, Any]:
 
 
 PRE_SURGERY_SETTINGS = frozenset({"neoadjuvant", "perioperative"})
+DEFINITIVE_SETTINGS = frozenset({"definitive", "chemoradiation", "curative"})
 
 
 def neoadjuvant_given(priors: list[Any]) -> bool | None:

@@ -24,6 +24,8 @@ def _holds(rule: SequencingRule, run: Run) -> bool:
 def _deferred(rule: SequencingRule, c: Candidate, lineage: list[str]) -> bool:
     if rule.defer.cancers and not set(rule.defer.cancers) & set(lineage):
         return False
+    if rule.action == "exclude":
+        return selects(rule.defer, c)
     return c.fit == 0 and c.ev.setting not in rule.prefer_settings and selects(rule.defer, c)
 
 
@@ -35,10 +37,21 @@ def apply(run: Run, rules: tuple[SequencingRule, ...]) -> None:
     for rule in rules:
         if not _holds(rule, run):
             continue
-        if not any(c.ev.setting in rule.prefer_settings and c.fit == 0 for c in run.candidates):
+        if rule.prefer_settings and not any(
+            c.ev.setting in rule.prefer_settings and c.fit == 0 for c in run.candidates
+        ):
             continue
+        msg = text(rule.message, run.case.lang)
+        keep: list[Candidate] = []
         for c in run.candidates:
-            if _deferred(rule, c, lineage):
+            if not _deferred(rule, c, lineage):
+                keep.append(c)
+            elif rule.action == "exclude":
+                c.exclude(msg, f"sequence.{rule.id}")
+                run.excluded.append(c)
+            else:
                 c.fit = 1
-                c.notes.append(text(rule.message, run.case.lang))
+                c.notes.append(msg)
                 c.trace.append(f"sequence.{rule.id}")
+                keep.append(c)
+        run.candidates = keep

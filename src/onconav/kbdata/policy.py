@@ -69,6 +69,9 @@ FIELDS = (
     # true: a prior therapy was given before surgery (setting neoadjuvant / perioperative); false:
     # the history records no such line (every prior therapy has another setting, or there is none)
     "derived.neoadjuvant_given",
+    # true: a prior therapy was given with curative intent (setting definitive / chemoradiation /
+    # curative); false: none recorded
+    "derived.definitive_given",
 )
 
 
@@ -150,6 +153,7 @@ class Selector(Strict):
     intensity: list[Literal["low", "moderate", "high", "very_high"]] = []
     modality: list[str] = []
     regimens: list[str] = []
+    settings: list[str] = []  # evidence settings (neoadjuvant, perioperative ...)
     cancers: list[str] = []  # restrict to these OncoTree nodes (and descendants); empty: all
 
 
@@ -245,17 +249,23 @@ class SequencingRule(Strict):
     """Which treatment comes first when several settings apply to an untreated local cancer.
 
     When every ``when`` condition holds for a patient with ``cancer`` (or a descendant) and at
-    least one option in a ``prefer_settings`` setting is on offer (active or conditional), the
-    options selected by ``defer`` (usually ``modality: [surgery]``) are placed after them: they
-    move to the related-setting step of the ranking (they are still part of the plan, after the
-    preferred treatment) with ``message`` in their rationale. Unknown conditions: not applied.
+    least one option in a ``prefer_settings`` setting is on offer (active or conditional; an
+    empty list needs none), the options selected by ``defer`` (usually ``modality: [surgery]``)
+    are placed after them: they move to the related-setting step of the ranking (they are still
+    part of the plan, after the preferred treatment) with ``message`` in their rationale. With
+    ``action: exclude`` they are not offered and ``message`` is the reason in ``excluded``
+    (neoadjuvant treatment for an unresectable tumour). Unknown conditions: not applied.
     Trace: ``sequence.<id>``."""
 
     id: RuleId
     cancer: str
     when: list[Condition] = Field(min_length=1)
-    prefer_settings: list[Literal["neoadjuvant", "perioperative", "definitive"]] = Field(min_length=1)
+    # at least one option in these settings must be on offer (empty: no such requirement)
+    prefer_settings: list[
+        Literal["neoadjuvant", "perioperative", "definitive", "consolidation", "maintenance", "first_line"]
+    ] = []
     defer: Selector
+    action: Literal["defer", "exclude"] = "defer"  # exclude: not offered, listed in excluded with the message
     message: Text
     sources: list[Reference] = Field(min_length=1)
     reviewed: dt.date
