@@ -8,6 +8,7 @@ from typing import Any
 
 from onconav.engine import (
     conditions,
+    fact_tests,
     facts,
     grouping,
     relapse,
@@ -141,6 +142,8 @@ class Engine:
             warnings.append(t("w_no_options", lang))
         tests, waiting = self._tests(run)
         first = situational.recommended(named or [], run, self.vocab)
+        names = {x.test for x in first}
+        first += [x for x in fact_tests.recommended(run, self.kb) if x.test not in names]
         names = {x.test for x in first}
         tests = first + [x for x in tests if x.test not in names]
         waiting = (waiting - option_regs) | {o.regimen for o in options if o.condition is not None}
