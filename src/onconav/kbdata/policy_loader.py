@@ -24,6 +24,7 @@ from onconav.kbdata.policy import (
     RankingPolicy,
     SequencingRule,
     TestRule,
+    TrialGateRule,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ LIST_SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "panels": ("panels", PanelRule),
     "exclusive": ("co-occurrence", ExclusiveSet),
     "sequencing": ("sequencing", SequencingRule),
+    "trial_gates": ("trials", TrialGateRule),
 }
 SINGLE_SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "ranking": ("ranking.yaml", RankingPolicy),
@@ -57,6 +59,7 @@ class Policy:
     panels: tuple[PanelRule, ...] = ()
     exclusive: tuple[ExclusiveSet, ...] = ()
     sequencing: tuple[SequencingRule, ...] = ()
+    trial_gates: tuple[TrialGateRule, ...] = ()
     ranking: RankingPolicy | None = None
     labels: Labels | None = None
     her2: Her2Scoring | None = None
@@ -166,6 +169,7 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
         ("panel rule", [r.id for r in pol.panels]),
         ("co-occurrence set", [r.id for r in pol.exclusive]),
         ("sequencing rule", [r.id for r in pol.sequencing]),
+        ("trial rule", [r.id for r in pol.trial_gates]),
     ):
         for d in sorted(_dupes(values)):
             problems.append(f"policy: duplicate {label} id {d}")
@@ -189,6 +193,13 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
         for code in r.applies.cancers:
             if code not in kb.cancer_by_code:
                 problems.append(f"{where}: unknown cancer {code}")
+    for g in pol.trial_gates:
+        for code in g.cancers:
+            if code not in kb.cancer_by_code:
+                problems.append(f"policy trial rule {g.id}: unknown cancer {code}")
+        for t in g.after_class_tags:
+            if t not in tags:
+                problems.append(f"policy trial rule {g.id}: class tag {t} is on no drug")
     for c in pol.classes:
         for t in c.fails_with:
             if t not in pol.class_by_tag:
