@@ -145,7 +145,10 @@ class Engine:
         names = {x.test for x in first}
         first += [x for x in fact_tests.recommended(run, self.kb) if x.test not in names]
         names = {x.test for x in first}
-        tests = first + [x for x in tests if x.test not in names]
+        covered = {b for x in first for b in x.biomarkers}  # a named test already decides them
+        tests = first + [
+            x for x in tests if x.test not in names and not (x.biomarkers and set(x.biomarkers) <= covered)
+        ]
         waiting = (waiting - option_regs) | {o.regimen for o in options if o.condition is not None}
         if waiting and tests:
             warnings.append(t("w_pending", lang, count=len(waiting)))
