@@ -98,10 +98,10 @@ def test_neoadjuvant_given_is_three_valued():
 
 
 def test_stated_platinum_sensitivity_reads_the_last_line_as_relapsed(real_engine):
-    # given olaparib maintenance completed without progression and a stated platinum sensitivity
+    # given olaparib maintenance completed without progression and a stated platinum-free interval
     prof = parse_profile(
         {
-            "cancer": {"oncotree_code": "HGSOC", "stage": "IIIC", "platinum_sensitivity": "sensitive"},
+            "cancer": {"oncotree_code": "HGSOC", "stage": "IIIC", "platinum_free_interval_months": 21},
             "prior_therapies": [
                 {"drugs": ["carboplatin", "paclitaxel"], "line": 1, "outcome": "response"},
                 {"drugs": ["olaparib"], "line": 1, "setting": "maintenance", "outcome": "no progression"},
@@ -115,7 +115,7 @@ def test_stated_platinum_sensitivity_reads_the_last_line_as_relapsed(real_engine
     # but a platinum re-treatment that is working is left alone
     again = parse_profile(
         {
-            "cancer": {"oncotree_code": "HGSOC", "platinum_sensitivity": "sensitive"},
+            "cancer": {"oncotree_code": "HGSOC", "platinum_free_interval_months": 14},
             "prior_therapies": [
                 {"drugs": ["carboplatin", "paclitaxel"], "line": 1, "outcome": "relapse"},
                 {"drugs": ["carboplatin", "doxorubicin"], "line": 2, "outcome": "response"},
@@ -123,6 +123,14 @@ def test_stated_platinum_sensitivity_reads_the_last_line_as_relapsed(real_engine
         }
     )
     assert infer(again, real_engine.vocab)[1] is False
+    # and "sensitive" alone (it responded to platinum) is not read as a relapse
+    responded = parse_profile(
+        {
+            "cancer": {"oncotree_code": "HGSOC", "platinum_sensitivity": "sensitive"},
+            "prior_therapies": [{"drugs": ["carboplatin", "paclitaxel"], "line": 1, "outcome": "response"}],
+        }
+    )
+    assert infer(responded, real_engine.vocab)[1] is False
 
 
 def test_unknown_fact_is_recommended_as_a_test(real_engine):
