@@ -162,8 +162,10 @@ class FitnessRule(Strict):
     """When ``when`` holds for the patient, options matched by ``applies`` are excluded,
     demoted (never first) or cautioned. ``unless_regimen_has``: the regimen offers an
     alternative drug (``cisplatin or carboplatin``): keep it with the ``alternative`` note.
-    ``substitutes``: regimen ids the answer names instead (they need evidence of their own to be
-    options). ``if_unknown``: what to do when ``when`` is unknown."""
+    ``substitutes``: regimen ids used instead; each one whose own evidence applies to the case
+    is an option with "In place of X: <message>" (engine/substitutes.py), and a dropped regimen
+    filtered earlier by the same fact is listed as excluded with the message. ``if_unknown``:
+    what to do when ``when`` is unknown."""
 
     id: RuleId
     applies: Selector
