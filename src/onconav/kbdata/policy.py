@@ -16,6 +16,7 @@ Directories hold lists of records of one kind (one file per area: ``thoracic.yam
     policy/ranking.yaml   RankingPolicy   the order of the ranking key
     policy/labels.yaml    Labels          bilingual labels for codes shown to people
     policy/her2.yaml      Her2Scoring     HER2 IHC / ISH -> categories
+    policy/trials/        TrialGateRule   when registered trials join the answer as options
 """
 
 from __future__ import annotations
@@ -286,3 +287,36 @@ class Labels(Strict):
     """Bilingual labels for codes that reach people: settings, routes, groups, access..."""
 
     labels: dict[str, dict[str, Text]]  # namespace -> code -> Text
+
+
+class TrialGateRule(Strict):
+    """When the guidelines would consider a clinical trial for this patient, so that recruiting
+    trials that may fit join the answer as ``clinical_trial`` options (docs/trials.md).
+
+    The rule holds when the patient's cancer is one of ``cancers`` (OncoTree nodes, descendants
+    included) and every criterion given holds: at least ``min_prior_lines`` earlier systemic lines
+    for advanced or relapsed disease; the last line ended in one of ``after_outcomes``; one of
+    ``after_class_tags`` was received; or (``no_standard_option``) the answer has no active option
+    with level 1-2 evidence. Criteria left out are not checked."""
+
+    id: RuleId
+    cancers: list[str] = Field(min_length=1)
+    min_prior_lines: int | None = Field(default=None, ge=1)
+    after_outcomes: list[
+        Literal["progression", "relapse", "refractory", "intolerance", "response", "no progression"]
+    ] = []
+    after_class_tags: list[Tag] = []
+    no_standard_option: bool = False
+    max_ecog: int = Field(default=2, ge=0, le=4)  # trials rarely enrol beyond ECOG 2
+    reason: Text  # shown on the trial options: "after two lines of treatment for advanced disease"
+    sources: list[Reference] = Field(min_length=1)
+    reviewed: dt.date
+    notes: str | None = None  # curator note, never shown
+
+    @model_validator(mode="after")
+    def _has_criterion(self) -> TrialGateRule:
+        if not (
+            self.min_prior_lines or self.after_outcomes or self.after_class_tags or self.no_standard_option
+        ):
+            raise ValueError("a trial rule needs at least one criterion")
+        return self

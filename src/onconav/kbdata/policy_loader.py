@@ -23,6 +23,7 @@ from onconav.kbdata.policy import (
     PanelRule,
     RankingPolicy,
     TestRule,
+    TrialGateRule,
 )
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ LIST_SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "tests": ("tests", TestRule),
     "panels": ("panels", PanelRule),
     "exclusive": ("co-occurrence", ExclusiveSet),
+    "trial_gates": ("trials", TrialGateRule),
 }
 SINGLE_SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "ranking": ("ranking.yaml", RankingPolicy),
@@ -54,6 +56,7 @@ class Policy:
     tests: tuple[TestRule, ...] = ()
     panels: tuple[PanelRule, ...] = ()
     exclusive: tuple[ExclusiveSet, ...] = ()
+    trial_gates: tuple[TrialGateRule, ...] = ()
     ranking: RankingPolicy | None = None
     labels: Labels | None = None
     her2: Her2Scoring | None = None
@@ -162,6 +165,7 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
         ("test rule", [r.id for r in pol.tests]),
         ("panel rule", [r.id for r in pol.panels]),
         ("co-occurrence set", [r.id for r in pol.exclusive]),
+        ("trial rule", [r.id for r in pol.trial_gates]),
     ):
         for d in sorted(_dupes(values)):
             problems.append(f"policy: duplicate {label} id {d}")
@@ -185,6 +189,13 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
         for code in r.applies.cancers:
             if code not in kb.cancer_by_code:
                 problems.append(f"{where}: unknown cancer {code}")
+    for g in pol.trial_gates:
+        for code in g.cancers:
+            if code not in kb.cancer_by_code:
+                problems.append(f"policy trial rule {g.id}: unknown cancer {code}")
+        for t in g.after_class_tags:
+            if t not in tags:
+                problems.append(f"policy trial rule {g.id}: class tag {t} is on no drug")
     for c in pol.classes:
         for t in c.fails_with:
             if t not in pol.class_by_tag:
