@@ -8,14 +8,18 @@ from typing import Any
 
 from onconav.engine import (
     conditions,
+    fact_tests,
     facts,
     failure,
     generate,
     grouping,
     ranking,
     recommended_tests,
+    relapse,
     resistance,
+    sequencing,
     situational,
+    substitutes,
     summary,
     unused,
 )
@@ -64,9 +68,12 @@ class Engine:
         """The ranked options for ``profile``. Raises ProfileError for an invalid profile."""
         lang = normalize_lang(lang)
         prof = parse_profile(profile)
+        prof, relapsed = relapse.infer(prof, self.vocab)
         case = normalize(self.vocab, self.kb, prof, lang)
         unknown = unknown_fields(prof)
         extra_warnings = [msg("w_unknown_field", field=f) for f in unknown]
+        if relapsed:
+            extra_warnings.append(msg("w_relapse_inferred"))
         items, r_items = self._items_cache.get(case.code, ([], []))
         run = Run(case=case)
         run.facts = FactBook(self.kb.policy, facts.view(self.vocab, prof, case), case, case.origins)
@@ -79,6 +86,8 @@ class Engine:
         resistance.resistance(run, r_items, self.vocab)
         failure.failure(run, self.vocab)
         failure.poor_ps(run)
+        sequencing.apply(run, self.kb.policy.sequencing)
+        substitutes.apply(run, self.kb.policy.fitness, items, self.regimens)
         conditions.likelihood(run, self.kb, self.vocab)
         ranking.merge(run)
         ranking.rank(run)
@@ -105,7 +114,12 @@ class Engine:
         tests, waiting = recommended_tests.tests(run, self.kb, self.vocab, self.regimens)
         first = situational.recommended(named or [], run, self.vocab)
         names = {x.test for x in first}
-        tests = first + [x for x in tests if x.test not in names]
+        first += [x for x in fact_tests.recommended(run, self.kb) if x.test not in names]
+        names = {x.test for x in first}
+        covered = {b for x in first for b in x.biomarkers}  # a named test already decides them
+        tests = first + [
+            x for x in tests if x.test not in names and not (x.biomarkers and set(x.biomarkers) <= covered)
+        ]
         waiting = (waiting - {o.regimen for o in options}) | {
             o.regimen for o in options if o.condition is not None
         }

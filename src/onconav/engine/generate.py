@@ -116,6 +116,13 @@ def _fit(ev: Evidence, case: Case, reg: RegimenInfo) -> int:
         return 2
     if ev.setting == "any":
         return 0
+    if (
+        ev.setting == "later_line"
+        and ev.after_failure_of
+        and case.stage_groups == {"early"}
+        and not case.responding
+    ):
+        return 0  # early disease after failure of its standard (BCG-unresponsive NMIBC, relapsed stage II lymphoma)
     for g in case.stage_groups.intersection(ev.stage_groups):
         if ev.setting in PRIMARY_SETTINGS[g]:
             if ev.setting == "consolidation" and not case.had_radiotherapy:
@@ -214,6 +221,8 @@ def _place(cand: Candidate, case: Case) -> None:
     cand.fit = _fit(ev, case, cand.reg)
     if cand.fit == 0:
         cand.trace.append("setting.fit")
+        if ev.setting == "later_line" and ev.after_failure_of and case.stage_groups == {"early"}:
+            cand.trace.append("setting.early_after_failure")
     elif cand.fit == 1:
         cand.trace.append("setting.other")
         if ev.setting == "consolidation":

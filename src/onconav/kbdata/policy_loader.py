@@ -22,6 +22,7 @@ from onconav.kbdata.policy import (
     Labels,
     PanelRule,
     RankingPolicy,
+    SequencingRule,
     TestRule,
     TrialGateRule,
 )
@@ -39,6 +40,7 @@ LIST_SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "tests": ("tests", TestRule),
     "panels": ("panels", PanelRule),
     "exclusive": ("co-occurrence", ExclusiveSet),
+    "sequencing": ("sequencing", SequencingRule),
     "trial_gates": ("trials", TrialGateRule),
 }
 SINGLE_SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
@@ -56,6 +58,7 @@ class Policy:
     tests: tuple[TestRule, ...] = ()
     panels: tuple[PanelRule, ...] = ()
     exclusive: tuple[ExclusiveSet, ...] = ()
+    sequencing: tuple[SequencingRule, ...] = ()
     trial_gates: tuple[TrialGateRule, ...] = ()
     ranking: RankingPolicy | None = None
     labels: Labels | None = None
@@ -165,6 +168,7 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
         ("test rule", [r.id for r in pol.tests]),
         ("panel rule", [r.id for r in pol.panels]),
         ("co-occurrence set", [r.id for r in pol.exclusive]),
+        ("sequencing rule", [r.id for r in pol.sequencing]),
         ("trial rule", [r.id for r in pol.trial_gates]),
     ):
         for d in sorted(_dupes(values)):
@@ -173,6 +177,15 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
         for c in [*f.all, *f.any, *f.false_when]:
             _check_condition(c, f"policy fact {f.id}", kb, problems)
     _fact_cycles(kb, problems)
+    _check_fitness_and_gates(kb, tags, problems)
+    _check_rule_sets(kb, tokens_ok, problems)
+    _check_evidence_v2(kb, tokens_ok, problems)
+    _check_costs_and_codes(kb, problems)
+
+
+def _check_fitness_and_gates(kb: KnowledgeBase, tags: set[str], problems: list[str]) -> None:
+    """Fitness rules and trial gates: conditions, drugs, class tags, regimens, cancers."""
+    pol = kb.policy
     for r in pol.fitness:
         where = f"policy fitness rule {r.id}"
         for c in r.when:
@@ -196,6 +209,11 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
         for t in g.after_class_tags:
             if t not in tags:
                 problems.append(f"policy trial rule {g.id}: class tag {t} is on no drug")
+
+
+def _check_rule_sets(kb: KnowledgeBase, tokens_ok: set[str], problems: list[str]) -> None:
+    """Classes, test rules, panels, co-occurrence sets and sequencing rules."""
+    pol = kb.policy
     for c in pol.classes:
         for t in c.fails_with:
             if t not in pol.class_by_tag:
@@ -223,8 +241,15 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
         for b in r.markers:
             if b not in kb.biomarker_by_id:
                 problems.append(f"policy co-occurrence set {r.id}: unknown biomarker {b}")
-    _check_evidence_v2(kb, tokens_ok, problems)
-    _check_costs_and_codes(kb, problems)
+    for r in pol.sequencing:
+        where = f"policy sequencing rule {r.id}"
+        if r.cancer not in kb.cancer_by_code:
+            problems.append(f"{where}: unknown cancer {r.cancer}")
+        for c in r.when:
+            _check_condition(c, where, kb, problems)
+        for rid in r.defer.regimens:
+            if rid not in kb.regimen_by_id:
+                problems.append(f"{where}: unknown regimen {rid}")
 
 
 def _check_evidence_v2(kb: KnowledgeBase, tokens_ok: set[str], problems: list[str]) -> None:
