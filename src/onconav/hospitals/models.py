@@ -43,3 +43,37 @@ class HospitalChangeRequest(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.hospital_id} ({self.status})"
+
+
+class HospitalEntry(models.Model):
+    """The directory's filter and sort columns for one hospital: its KB record with the approved
+    partner changes applied (``onconav.hospitals.index`` keeps it in step). The directory, its API
+    and the hospital lists of an answer filter, sort and page here, in the database, instead of
+    reading every record into Python. Lists are stored as ``|a|b|`` so that one ``LIKE`` finds a
+    member on SQLite and PostgreSQL alike."""
+
+    record = models.OneToOneField("kb.KBRecord", on_delete=models.CASCADE, related_name="hospital_entry")
+    key = models.CharField(max_length=300, unique=True)
+    name = models.CharField(max_length=300)
+    name_zh = models.CharField(max_length=300, blank=True)
+    city = models.CharField(max_length=60, db_index=True)
+    type = models.CharField(max_length=40, db_index=True)
+    # directory order: the cities in their listed order, cancer centres first, then by name
+    sort_group = models.PositiveSmallIntegerField()
+    oncology_relevant = models.BooleanField(null=True)
+    verified = models.BooleanField(default=False)
+    international_department = models.BooleanField(default=False)
+    accredited_verified = models.BooleanField(default=False)
+    capabilities = models.TextField(blank=True)  # |medical_oncology|sbrt|
+    languages = models.TextField(blank=True)  # lower case
+    accreditations = models.TextField(blank=True)  # accreditation bodies
+    audiences = models.TextField(blank=True)  # special audiences (onconav.hospitals.audience)
+    search = models.TextField(blank=True)  # lower case: key, names, the record's search text
+    data = models.JSONField()  # the record's data with the approved changes applied
+    updates = models.JSONField(default=list, blank=True)  # the approved changes, oldest first
+
+    class Meta:
+        indexes = [models.Index(fields=["sort_group", "name", "key"], name="hospital_entry_order")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -60,53 +60,46 @@ def option_hospitals(
     palliative care are given everywhere: no list. Each hospital carries ``in_preferred_city``."""
     from django.urls import reverse
 
-    from onconav.hospitals.matching import hospital_match, needed_capabilities
-    from onconav.hospitals.selectors import hospital_views_cached
+    from onconav.hospitals.matching import has_any_q, needed_capabilities, score_expression
+    from onconav.hospitals.selectors import _lineage, audience_q, entries, name_order, not_marked_irrelevant_q
 
     prefs = profile.get("preferences") or {}
     cities = [str(c) for c in prefs.get("cities") or []]
-    views = hospital_views_cached()
+    langs = {str(x).lower() for x in prefs.get("languages") or []}
+    # who the hospitals may be for (children's, eye, ... hospitals only when they fit)
+    fits = audience_q(
+        age=profile.get("age"), lineage=_lineage(str((profile.get("cancer") or {}).get("oncotree_code", "")))
+    )
     out: dict[int, list[dict[str, Any]]] = {}
     for o in answer.options:
         if o.modality in NO_HOSPITAL_MODALITIES:
             out[o.rank] = []
             continue
-        # Only hospitals recorded as offering every need can be listed: rank just those (the
-        # same list, in the same order, as ranking all and keeping the able ones).
+        # Only hospitals recorded as offering every need can be listed: found, ranked (the
+        # points of ``hospital_match``) and limited in the database.
         needs = needed_capabilities(modalities=[o.modality], regimens=[o.regimen])
         if not needs:
             out[o.rank] = []
             continue
-        candidates = [
-            h
-            for h in views
-            if all(set(h.data.get("capabilities", [])).intersection(any_of) for _, any_of in needs)
-        ]
-        matches = hospital_match(
-            modalities=[o.modality],
-            regimens=[o.regimen],
-            cities=cities,
-            languages=list(prefs.get("languages") or []),
-            budget_usd=prefs.get("budget_usd"),
-            age=profile.get("age"),
-            cancer=str((profile.get("cancer") or {}).get("oncotree_code", "")),
-            hospitals=candidates,
-            limit=len(candidates),
+        able = (
+            entries()
+            .filter(not_marked_irrelevant_q(), fits, *[has_any_q(any_of) for _, any_of in needs])
+            .annotate(score2=score_expression(needs=needs, cities=cities, languages=langs))
+            .order_by("-score2", *name_order("name", "key"))
+            .values("key", "name", "name_zh", "city")
         )
-        # only hospitals known (from a source) to offer every need of the option
-        able = [m for m in matches if m.offers and not m.missing]
-        local = [m for m in able if m.hospital.data.get("city") in cities] if cities else able
-        chosen = (local or able)[:limit]
+        chosen = list(able.filter(city__in=cities)[:limit]) if cities else []
+        chosen = chosen or list(able[:limit])
         out[o.rank] = [
             {
-                "id": m.hospital.id,
-                "name": m.hospital.data.get("name"),
-                "name_zh": m.hospital.data.get("name_zh"),
-                "city": m.hospital.data.get("city"),
-                "url": reverse("hospitals:detail", kwargs={"hospital_id": m.hospital.id}),
-                "in_preferred_city": m.hospital.data.get("city") in cities,
+                "id": h["key"],
+                "name": h["name"],
+                "name_zh": h["name_zh"] or None,
+                "city": h["city"],
+                "url": reverse("hospitals:detail", kwargs={"hospital_id": h["key"]}),
+                "in_preferred_city": h["city"] in cities,
             }
-            for m in chosen
+            for h in chosen
         ]
     return out
 
