@@ -41,8 +41,10 @@ def entry_fields(
     """The index columns of one hospital (the record's ``data`` with ``updates`` applied)."""
     from onconav.hospitals.audience import audiences
     from onconav.hospitals.selectors import _apply_updates
+    from onconav.kb.search import zh_grams
 
     d = _apply_updates(data, updates)
+    search = "\n".join([key, record_name_zh or "", search_en or "", search_zh or ""]).lower()
     city = str(d.get("city") or "")
     kind = str(d.get("type") or "")
     onc = d.get("oncology_relevant")
@@ -63,8 +65,8 @@ def entry_fields(
         "audiences": members(sorted(audiences(d))),
         # what the directory's free-text search looks in (the record's key, Chinese name and
         # search text in both languages), in lower case
-        "search": "\n".join([key, record_name_zh or "", search_en or "", search_zh or ""]).lower(),
-        "data": d,
+        "search": search,
+        "search_grams": zh_grams(search),
         "updates": updates,
     }
 

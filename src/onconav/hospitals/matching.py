@@ -152,7 +152,14 @@ def hospital_match(
     children's, dental, eye, skin, maternity and mental-health hospitals unless they fit the
     patient (``age``, ``cancer``)."""
     from onconav.hospitals.audience import fits_patient
-    from onconav.hospitals.selectors import _lineage, audience_q, entries, name_order, not_marked_irrelevant_q
+    from onconav.hospitals.selectors import (
+        _lineage,
+        audience_q,
+        entries,
+        name_order,
+        not_marked_irrelevant_q,
+        with_data,
+    )
 
     needs = needed_capabilities(modalities=modalities or [], regimens=regimens or [])
     cities = cities or []
@@ -162,10 +169,12 @@ def hospital_match(
         # the best ``limit`` found and ordered in the database by the same points; only they are
         # read and given their reasons below
         hospitals = hospital_views(
-            entries()
-            .filter(not_marked_irrelevant_q(), audience_q(age=age, lineage=lineage))
-            .annotate(score2=score_expression(needs=needs, cities=cities, languages=langs))
-            .order_by("-score2", *name_order("name", "key"))[: max(limit, 0)]
+            with_data(
+                entries()
+                .filter(not_marked_irrelevant_q(), audience_q(age=age, lineage=lineage))
+                .annotate(score2=score_expression(needs=needs, cities=cities, languages=langs))
+                .order_by("-score2", *name_order("name", "key"))
+            )[: max(limit, 0)]
         )
     out: list[Match] = []
     for h in hospitals:

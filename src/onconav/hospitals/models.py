@@ -52,6 +52,8 @@ class HospitalEntry(models.Model):
     reading every record into Python. Lists are stored as ``|a|b|`` so that one ``LIKE`` finds a
     member on SQLite and PostgreSQL alike."""
 
+    # the record's data is read from the record, with ``updates`` applied (the row stays narrow,
+    # so that a search that has to read every row reads little)
     record = models.OneToOneField("kb.KBRecord", on_delete=models.CASCADE, related_name="hospital_entry")
     key = models.CharField(max_length=300, unique=True)
     name = models.CharField(max_length=300)
@@ -69,7 +71,9 @@ class HospitalEntry(models.Model):
     accreditations = models.TextField(blank=True)  # accreditation bodies
     audiences = models.TextField(blank=True)  # special audiences (onconav.hospitals.audience)
     search = models.TextField(blank=True)  # lower case: key, names, the record's search text
-    data = models.JSONField()  # the record's data with the approved changes applied
+    # the Chinese of ``search`` as unigrams and bigrams: on PostgreSQL a GIN index over it narrows
+    # a short Chinese query (a trigram index needs three characters) before the substring check
+    search_grams = models.TextField(blank=True)
     updates = models.JSONField(default=list, blank=True)  # the approved changes, oldest first
 
     class Meta:

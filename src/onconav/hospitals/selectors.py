@@ -59,8 +59,9 @@ def _apply_updates(data: dict[str, Any], updates: list[dict[str, Any]]) -> dict[
 
 
 def entry_view(e) -> HospitalView:  # type: ignore[no-untyped-def]
-    """A directory index row (``HospitalEntry``) as shown."""
-    return HospitalView(id=e.key, data=e.data, updates=e.updates)
+    """A directory index row (``HospitalEntry``, read ``with_data``) as shown: the record's data
+    with the approved changes applied."""
+    return HospitalView(id=e.key, data=_apply_updates(e.record.data, e.updates), updates=e.updates)
 
 
 def entries():  # type: ignore[no-untyped-def]
@@ -69,14 +70,21 @@ def entries():  # type: ignore[no-untyped-def]
     return HospitalEntry.objects.all()
 
 
+def with_data(qs):  # type: ignore[no-untyped-def]
+    """The rows to show: with their record's data in the same query (and no search text)."""
+    return qs.select_related("record").only("key", "city", "updates", "record__id", "record__data")
+
+
 def hospital_views(qs=None) -> list[HospitalView]:  # type: ignore[no-untyped-def]
     """Hospitals as shown, from the directory index (``qs``: a ``HospitalEntry`` queryset; every
     hospital by key when None)."""
-    return [entry_view(e) for e in (qs if qs is not None else entries().order_by("key"))]
+    if qs is None:
+        qs = entries().order_by("key")
+    return [entry_view(e) for e in (qs if qs.query.is_sliced else with_data(qs))]
 
 
 def hospital_get(hospital_id: str) -> HospitalView:
-    e = entries().filter(key=hospital_id).first()
+    e = with_data(entries().filter(key=hospital_id)).first()
     if e is None:
         raise Http404("no such hospital")
     return entry_view(e)
@@ -133,7 +141,16 @@ def hospitals_filtered_qs(
 
     qs = entries()
     if q.strip():
-        qs = qs.filter(search__contains=q.strip().lower())
+        term = q.strip().lower()
+        qs = qs.filter(search__contains=term)
+        grams = _query_grams(term) if len(term) < 3 else []
+        if grams:
+            # PostgreSQL: one or two Chinese characters are too short for the trigram index: the
+            # n-gram index narrows the rows (GIN) before the exact substring check
+            qs = qs.extra(  # noqa: S610 - fixed SQL, the value is bound
+                where=["hospitals_hospitalentry.search_grams_doc @@ plainto_tsquery('simple', %s)"],
+                params=[" ".join(grams)],
+            )
     if city:
         qs = qs.filter(city=city)
     if capability:
@@ -153,7 +170,15 @@ def hospitals_filtered_qs(
             Q(type__in=("cancer_centre", "public_tertiary", "public_general", "international", "private"))
             | ~Q(capabilities="")
         )
-    return qs.order_by("sort_group", *name_order("name", "key"))
+    return with_data(qs.order_by("sort_group", *name_order("name", "key")))
+
+
+def _query_grams(term: str) -> list[str]:
+    from django.db import connection
+
+    from onconav.kb.search import query_grams
+
+    return query_grams(term) if connection.vendor == "postgresql" else []
 
 
 def hospitals_filtered(**filters: Any) -> list[HospitalView]:
@@ -185,7 +210,7 @@ def hospitals_by_city() -> list[dict[str, Any]]:
         .annotate(n=Count("id"), oncology=Count("id", filter=Q(oncology_relevant=True)))
     }
     centres: dict[str, list[HospitalView]] = {}
-    for e in entries().filter(city__in=CITIES, type="cancer_centre").order_by("key"):
+    for e in with_data(entries().filter(city__in=CITIES, type="cancer_centre").order_by("key")):
         centres.setdefault(e.city, []).append(entry_view(e))
     return [
         {

@@ -38,6 +38,46 @@ def build_index(apps, schema_editor):  # type: ignore[no-untyped-def]
     )
 
 
+def trigram_index(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """PostgreSQL: a trigram index for the directory's substring search (pg_trgm, a trusted
+    extension). Without the extension the search still works, by reading the narrow rows."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    from django.db import DatabaseError, transaction
+
+    try:
+        with transaction.atomic():
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DatabaseError:
+        return
+    schema_editor.execute(
+        "CREATE INDEX hospital_entry_search_trgm ON hospitals_hospitalentry USING gin (search gin_trgm_ops)"
+    )
+
+
+def drop_trigram_index(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS hospital_entry_search_trgm")
+
+
+def grams_index(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """PostgreSQL: the Chinese n-grams of the search text as a stored text search vector with a
+    GIN index (stored, so that checking a row does not parse its text again)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER TABLE hospitals_hospitalentry ADD COLUMN search_grams_doc tsvector "
+            "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_grams)) STORED"
+        )
+        schema_editor.execute(
+            "CREATE INDEX hospital_entry_search_grams ON hospitals_hospitalentry USING gin (search_grams_doc)"
+        )
+
+
+def drop_grams_index(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE hospitals_hospitalentry DROP COLUMN IF EXISTS search_grams_doc")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("hospitals", "0001_initial"),
@@ -69,7 +109,7 @@ class Migration(migrations.Migration):
                 ("accreditations", models.TextField(blank=True)),
                 ("audiences", models.TextField(blank=True)),
                 ("search", models.TextField(blank=True)),
-                ("data", models.JSONField()),
+                ("search_grams", models.TextField(blank=True)),
                 ("updates", models.JSONField(blank=True, default=list)),
                 (
                     "record",
@@ -85,4 +125,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(build_index, migrations.RunPython.noop),
+        migrations.RunPython(trigram_index, drop_trigram_index),
+        migrations.RunPython(grams_index, drop_grams_index),
     ]
