@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
+from onconav.api.pagination import clamp, page_headers
 from onconav.api.schemas import ErrorBody
 from onconav.kb import selectors
 from onconav.kb.models import RecordKind
@@ -36,6 +37,12 @@ class EvidenceFilters(Schema):
 
 class SearchQuery(Schema):
     q: str
+    limit: int | None = None  # paging (additive; the response stays a list): Link header
+    offset: int = 0
+
+
+SEARCH_DEFAULT_LIMIT = 50
+SEARCH_MAX_LIMIT = 200
 
 
 class ReferenceOut(Schema):
@@ -68,10 +75,20 @@ def kb_export(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get(
-    "/kb/search", response=list[RecordOut], auth=None, summary="Full-text search in English and Chinese"
+    "/kb/search",
+    response=list[RecordOut],
+    auth=None,
+    summary="Full-text search in English and Chinese",
+    description=(
+        "Best match first. Paged: `limit` (default 50, at most 200) and `offset`; the next and "
+        "previous pages are in the `Link` header (`rel=next`, `rel=prev`)."
+    ),
 )
-def kb_search(request: HttpRequest, params: Query[SearchQuery]):  # type: ignore[no-untyped-def]
-    return [_out(r) for r in selectors.kb_search(params.q[:200])]
+def kb_search(request: HttpRequest, response: HttpResponse, params: Query[SearchQuery]):  # type: ignore[no-untyped-def]
+    limit, offset = clamp(params.limit, params.offset, default=SEARCH_DEFAULT_LIMIT, maximum=SEARCH_MAX_LIMIT)
+    found = selectors.kb_search(params.q[:200], limit=limit + 1, offset=offset)
+    page_headers(request, response, limit=limit, offset=offset, has_more=len(found) > limit)
+    return [_out(r) for r in found[:limit]]
 
 
 @router.get("/kb/evidence", response=list[RecordDetail], auth=None, summary="Evidence items, filtered")
