@@ -100,15 +100,35 @@ def test_ranking_in_the_database_equals_ranking_every_hospital_in_python(kb_load
     ]
 
 
-def test_option_hospitals_are_the_best_able_hospitals_as_ranked_in_python(kb_loaded):
+@pytest.mark.parametrize(
+    "profile",
+    [
+        {
+            "age": 67,
+            "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+            "biomarkers": [{"gene": "EGFR", "alteration": "L858R"}],
+            "preferences": {"cities": ["Shanghai"], "languages": ["English"]},
+        },
+        {"age": 67, "cancer": {"oncotree_code": "LUAD", "stage": "IV"}},
+        {
+            "age": 48,
+            "cancer": {"oncotree_code": "BRCA", "stage": "IV"},
+            "biomarkers": [{"gene": "ERBB2", "alteration": "amplification"}],
+            "preferences": {"cities": ["Hainan", "Chengdu"]},
+        },
+        {"age": 9, "cancer": {"oncotree_code": "BLL"}, "preferences": {"languages": ["Russian", "English"]}},
+        {
+            "age": 59,
+            "cancer": {"oncotree_code": "HCC", "stage": "BCLC C"},
+            "preferences": {"cities": ["Lhasa"]},
+        },
+    ],
+)
+def test_option_hospitals_are_the_best_able_hospitals_as_ranked_in_python(kb_loaded, profile):
     from onconav.options.services import HOSPITALS_PER_OPTION, option_hospitals, options_for_profile
 
-    profile = {
-        "age": 67,
-        "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
-        "biomarkers": [{"gene": "EGFR", "alteration": "L858R"}],
-        "preferences": {"cities": ["Shanghai"], "languages": ["English"]},
-    }
+    prefs = profile.get("preferences", {})
+    cities, languages = prefs.get("cities", []), prefs.get("languages", [])
     answer = options_for_profile(profile=profile, lang="en")
     got = option_hospitals(answer, profile)
     everyone = selectors.hospital_views()
@@ -121,17 +141,20 @@ def test_option_hospitals_are_the_best_able_hospitals_as_ranked_in_python(kb_loa
         ms = hospital_match(
             modalities=[o.modality],
             regimens=[o.regimen],
-            cities=["Shanghai"],
-            languages=["English"],
-            age=67,
-            cancer="LUAD",
+            cities=cities,
+            languages=languages,
+            age=profile["age"],
+            cancer=profile["cancer"]["oncotree_code"],
             hospitals=everyone,
             limit=len(everyone),
         )
         able = [m for m in ms if m.offers and not m.missing]
-        local = [m for m in able if m.hospital.data.get("city") == "Shanghai"]
-        expected = [m.hospital.id for m in (local or able)[:HOSPITALS_PER_OPTION]]
-        assert [h["id"] for h in got[o.rank]] == expected, o.regimen
+        local = [m for m in able if m.hospital.data.get("city") in cities]
+        expected = [
+            (m.hospital.id, m.hospital.data.get("name"), m.hospital.data.get("city"))
+            for m in (local or able)[:HOSPITALS_PER_OPTION]
+        ]
+        assert [(h["id"], h["name"], h["city"]) for h in got[o.rank]] == expected, o.regimen
         checked += 1
     assert checked
 

@@ -122,6 +122,10 @@ def hospital_index_refresh(keys: list[str] | None = None) -> int:
                 batch = []
         HospitalEntry.objects.bulk_create(batch)
         n += len(batch)
+    from onconav.hospitals.directory import directory_reset
+
+    directory_reset()
+    transaction.on_commit(directory_reset)
     return n
 
 

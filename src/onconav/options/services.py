@@ -58,46 +58,48 @@ def option_hospitals(
     """For each option (by rank): the hospitals known to deliver it, in the patient's preferred
     cities when they gave any (else anywhere), best fit first, at most ``limit``. Supportive and
     palliative care are given everywhere: no list. Each hospital carries ``in_preferred_city``."""
+    from urllib.parse import quote
+
     from django.urls import reverse
 
-    from onconav.hospitals.matching import has_any_q, needed_capabilities, score_expression
-    from onconav.hospitals.selectors import _lineage, audience_q, entries, name_order, not_marked_irrelevant_q
+    from onconav.hospitals.directory import directory
+    from onconav.hospitals.matching import needed_capabilities
+    from onconav.hospitals.selectors import _lineage
 
     prefs = profile.get("preferences") or {}
     cities = [str(c) for c in prefs.get("cities") or []]
     langs = {str(x).lower() for x in prefs.get("languages") or []}
-    # who the hospitals may be for (children's, eye, ... hospitals only when they fit)
-    fits = audience_q(
+    d = directory()
+    # hospitals not marked as without oncology, for adults in general or fitting this patient
+    pool = d.eligible & d.fits(
         age=profile.get("age"), lineage=_lineage(str((profile.get("cancer") or {}).get("oncotree_code", "")))
     )
+    in_cities: set[int] = set().union(*(d.by_city.get(c, set()) for c in cities))
+    # the hospital page's address, resolved once (then quoted as reverse() quotes)
+    url = reverse("hospitals:detail", kwargs={"hospital_id": "HOSPITAL-ID"})
+    head, tail = url.split("HOSPITAL-ID")
     out: dict[int, list[dict[str, Any]]] = {}
     for o in answer.options:
         if o.modality in NO_HOSPITAL_MODALITIES:
             out[o.rank] = []
             continue
-        # Only hospitals recorded as offering every need can be listed: found, ranked (the
-        # points of ``hospital_match``) and limited in the database.
+        # Only hospitals recorded as offering every need can be listed, ranked by the points of
+        # ``hospital_match`` (the same order as ranking every hospital and keeping the able ones).
         needs = needed_capabilities(modalities=[o.modality], regimens=[o.regimen])
         if not needs:
             out[o.rank] = []
             continue
-        able = (
-            entries()
-            .filter(not_marked_irrelevant_q(), fits, *[has_any_q(any_of) for _, any_of in needs])
-            .annotate(score2=score_expression(needs=needs, cities=cities, languages=langs))
-            .order_by("-score2", *name_order("name", "key"))
-            .values("key", "name", "name_zh", "city")
-        )
-        chosen = list(able.filter(city__in=cities)[:limit]) if cities else []
-        chosen = chosen or list(able[:limit])
+        able = pool & d.able(needs)
+        local = able & in_cities
+        chosen = d.best(local or able, cities=set(cities), languages=langs, limit=limit)
         out[o.rank] = [
             {
-                "id": h["key"],
-                "name": h["name"],
-                "name_zh": h["name_zh"] or None,
-                "city": h["city"],
-                "url": reverse("hospitals:detail", kwargs={"hospital_id": h["key"]}),
-                "in_preferred_city": h["city"] in cities,
+                "id": h.key,
+                "name": h.name,
+                "name_zh": h.name_zh or None,
+                "city": h.city,
+                "url": head + quote(h.key, safe="!$&'()*+,;=/~:@") + tail,
+                "in_preferred_city": h.city in cities,
             }
             for h in chosen
         ]
