@@ -44,3 +44,18 @@ def test_search_page_links_to_the_next_page_in_both_languages(client, kb_loaded)
     html = client.get("/kb/search/?q=cancer&page=2").content.decode()
     assert "page=1" in html and 'rel="prev"' in html
     assert client.get("/kb/search/?q=cancer&page=abc").status_code == 200
+
+
+def test_api_collections_are_paged_and_whole_by_default(client, kb_loaded):
+    from onconav.kb.models import KBRecord, RecordKind
+
+    n = KBRecord.objects.filter(kind=RecordKind.DRUG).count()
+    everyone = client.get("/api/v1/kb/drugs")
+    assert len(everyone.json()) == n == int(everyone["X-Total-Count"])
+    page = client.get("/api/v1/kb/drugs?limit=7&offset=14")
+    assert page.json() == everyone.json()[14:21]
+    assert 'rel="next"' in page["Link"] and 'rel="prev"' in page["Link"]
+    ev = client.get("/api/v1/kb/evidence?cancer=LUAD&limit=3")
+    assert len(ev.json()) == 3 and int(ev["X-Total-Count"]) > 3
+    refs = client.get("/api/v1/kb/references?limit=2")
+    assert len(refs.json()) == 2 and "ref" in refs.json()[0]

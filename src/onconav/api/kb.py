@@ -43,6 +43,16 @@ class SearchQuery(Schema):
 
 SEARCH_DEFAULT_LIMIT = 50
 SEARCH_MAX_LIMIT = 200
+# the collections: the largest (evidence) has under a thousand records today, so the default page
+# is the whole collection as before; at most 1,000 a page
+LIST_LIMIT = 1000
+
+
+def _paged(request: HttpRequest, response: HttpResponse, qs, limit: int | None, offset: int):  # type: ignore[no-untyped-def]
+    """One page of a queryset (counted in the database), with X-Total-Count and Link headers."""
+    lim, off = clamp(limit, offset, default=LIST_LIMIT, maximum=LIST_LIMIT)
+    page_headers(request, response, limit=lim, offset=off, total=qs.count())
+    return qs[off : off + lim]
 
 
 class ReferenceOut(Schema):
@@ -92,8 +102,17 @@ def kb_search(request: HttpRequest, response: HttpResponse, params: Query[Search
 
 
 @router.get("/kb/evidence", response=list[RecordDetail], auth=None, summary="Evidence items, filtered")
-def evidence_list(request: HttpRequest, filters: Query[EvidenceFilters]):  # type: ignore[no-untyped-def]
-    return [_detail(r) for r in selectors.evidence_filtered(**filters.dict())]
+def evidence_list(
+    request: HttpRequest,
+    response: HttpResponse,
+    filters: Query[EvidenceFilters],
+    limit: int | None = None,
+    offset: int = 0,
+):  # type: ignore[no-untyped-def]
+    items = selectors.evidence_filtered(**filters.dict())
+    lim, off = clamp(limit, offset, default=LIST_LIMIT, maximum=LIST_LIMIT)
+    page_headers(request, response, limit=lim, offset=off, total=len(items))
+    return [_detail(r) for r in items[off : off + lim]]
 
 
 @router.get(
@@ -102,8 +121,9 @@ def evidence_list(request: HttpRequest, filters: Query[EvidenceFilters]):  # typ
     auth=None,
     summary="What each label, guideline and notice reference is, and where to read it",
 )
-def reference_list(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return [public_data(r.data) for r in selectors.records(RecordKind.REFERENCE)]
+def reference_list(request: HttpRequest, response: HttpResponse, limit: int | None = None, offset: int = 0):  # type: ignore[no-untyped-def]
+    qs = selectors.records(RecordKind.REFERENCE).only("id", "key", "data")
+    return [public_data(r.data) for r in _paged(request, response, qs, limit, offset)]
 
 
 def _collection(kind: str, name: str) -> None:
@@ -112,10 +132,13 @@ def _collection(kind: str, name: str) -> None:
         response=list[RecordOut],
         auth=None,
         summary=f"All {name}",
+        description="By key. Paged: `limit` (at most 1,000, the default) and `offset`; the total is in "
+        "`X-Total-Count`, the neighbouring pages in `Link`.",
         operation_id=f"kb_{name}_list",
     )
-    def listing(request: HttpRequest):  # type: ignore[no-untyped-def]
-        return [_out(r) for r in selectors.records(kind)]
+    def listing(request: HttpRequest, response: HttpResponse, limit: int | None = None, offset: int = 0):  # type: ignore[no-untyped-def]
+        qs = selectors.records(kind).only(*selectors.RESULT_FIELDS)
+        return [_out(r) for r in _paged(request, response, qs, limit, offset)]
 
     @router.get(
         f"/kb/{name}/{{key}}",
