@@ -1,6 +1,6 @@
 """Production-shape benchmark, side by side with a trivial endpoint, at 1x and 100x data.
 
-    python benchmarks/prod_bench.py [--seconds 8] [--clients 4] [--scales 1,100]
+    python benchmarks/prod_bench.py [--seconds 8] [--clients 4] [--scales 1,100] [--db NAME] [--redis-db N]
 
 gunicorn (2 workers, production settings, knowledge base preloaded) on PostgreSQL and Redis
 (scripts/prodshape). For each endpoint, ``--clients`` keep-alive clients send requests for
@@ -151,6 +151,10 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--scales", default="1,100")
     ap.add_argument("--intakes", type=int, default=8)
+    ap.add_argument(
+        "--db", default="onconav_production_bench", help="PostgreSQL database (dropped and created)"
+    )
+    ap.add_argument("--redis-db", type=int, default=6, help="Redis database number (flushed)")
     args = ap.parse_args()
     try:
         require_services()
@@ -158,7 +162,8 @@ def main() -> int:
         print(f"SKIP production-shape benchmark: {exc}")
         return 0
     stack = Stack(
-        db="onconav_production_bench",
+        db=args.db,
+        redis_db=args.redis_db,
         s3=False,
         celery=False,
         web_workers=2,
