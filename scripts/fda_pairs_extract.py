@@ -262,7 +262,7 @@ EXCLUDE = {
     ("GEJ", "ind:fda.xeloda:0"): "capecitabine is the chemotherapy backbone, not a biomarker-directed drug",
 }
 LATER_FIRST = {"ind:fda.faslodex:0", "ind:fda.faslodex:2", "ind:fda.perjeta:0", "ind:fda.tarceva:0",
-               "ind:fda.voranigo:0"}  # fmt: skip
+               "ind:fda.voranigo:0", "ind:fda.vanflyta:0"}  # fmt: skip
 HER2_LATER = [["trastuzumab", "pertuzumab", "docetaxel"]]
 OVERRIDE = {
     "ind:fda.truqap:0": {"setting": "later", "prior": [["letrozole", "palbociclib"]]},
@@ -270,6 +270,11 @@ OVERRIDE = {
     "ind:fda.enhertu:0": {"setting": "later", "prior": HER2_LATER},
     "ind:fda.kadcyla:0": {"setting": "later", "prior": HER2_LATER},
     "ind:fda.tecentriq:4": {"setting": "later", "prior": None},
+    # first-line mCRPC (PROpel, MAGNITUDE): castration resistance on ADT alone
+    "ind:fda.lynparza:7": {"setting": "first_line", "prior": [["goserelin"]]},
+    "ind:fda.akeega:0": {"setting": "first_line", "prior": [["goserelin"]]},
+    # HER2-mutant NSCLC after prior systemic therapy (Beamion LUNG-1, SOHO-01)
+    "ind:fda.hernexeos:0": {"setting": "later", "prior": [["carboplatin", "pemetrexed", "pembrolizumab"]]},
     "ind:fda.lynparza:5": {"setting": "maintenance", "prior": [["fluorouracil", "oxaliplatin", "irinotecan"]]},
 }
 
@@ -294,7 +299,9 @@ def context(r: dict) -> dict:
     if iid in OVERRIDE:
         o = OVERRIDE[iid]
         out["setting"] = o["setting"]
-        if out["stage"] is None or out["stage"] == "II":
+        if r["code"] == "PRAD":
+            out["stage"] = "mCRPC"
+        elif out["stage"] is None or out["stage"] == "II":
             out["stage"] = "IV"
         out.pop("resected", None)
         lines = o["prior"] or [["osimertinib"] if "EGFR" in str(r["biomarkers"]) else ["alectinib"],
