@@ -135,8 +135,9 @@ def main() -> None:
     ap.add_argument("--pairs", type=Path, default=PAIRS)
     ap.add_argument("--misses", action="store_true", help="list every missed pair with a first guess at the cause")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--kb", type=Path, default=None, help="knowledge directory (default: the repo's)")
     args = ap.parse_args()
-    m = measure(args.pairs)
+    m = measure(args.pairs, load_knowledge_base(args.kb) if args.kb else None)
     if args.json:
         print(json.dumps(m, indent=1, ensure_ascii=False))
         return

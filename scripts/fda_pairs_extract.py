@@ -37,7 +37,10 @@ PROFILE_CODE = {
     ("ALL", "ind:fda.gleevec"): "BLLBCRABL1",
     ("ALL", "ind:fda.iclusig"): "BLLBCRABL1",
     ("NHL", "ind:fda.rituxan"): "FL",  # relapsed low-grade or follicular CD20+ B-cell NHL
-    ("MBN", "ind:fda.rituxan"): "DLBCLNOS",  # previously untreated DLBCL / Burkitt (paediatric)
+    ("MBN", "ind:fda.rituxan"): "DLBCLNOS",
+    # epithelial ovarian cancer (OncoTree OVT, the parent of HGSOC): the labels' trials enrolled
+    # mostly high-grade serous disease
+    ("OVT", "ind:fda"): "HGSOC",  # previously untreated DLBCL / Burkitt (paediatric)
 }
 CODE = {"ncit:C132146": "SOLID", "ncit:C135017": "NSCLC", "ncit:C3163": "CLLSLL", "ncit:C9385": "CCRCC"}
 
@@ -155,7 +158,7 @@ def main(root: Path) -> None:
         seen[base] = seen.get(base, 0) + 1
         row = {"id": base if seen[base] == 1 else f"{base}-{seen[base]}"}
         row.update({k: r[k] for k in ("code", "disease")})
-        pc = next((v for (c, i), v in PROFILE_CODE.items() if c == r["code"] and r["fda"][0].startswith(i + ":")), None)
+        pc = next((v for (c, i), v in PROFILE_CODE.items() if c == r["code"] and r["fda"][0].startswith(i)), None)
         if pc:
             row["profile_code"] = pc
         row.update({k: r[k] for k in ("biomarkers", "drugs", "with", "setting", "stage")})
