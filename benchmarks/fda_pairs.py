@@ -61,13 +61,15 @@ def profile_for(pair: dict[str, Any]) -> dict[str, Any]:
         cancer["resected"] = True
     a = area(pair["code"])
     prof: dict[str, Any] = {
-        "age": 60,
+        "age": pair.get("age", 60),
         "sex": "female" if a in FEMALE or code in {"UCEC", "CESC", "CEAD"} else "male",
         "ecog": 1,
         "cancer": cancer,
         "biomarkers": [dict(b) for b in pair["biomarkers"]],
         "prior_therapies": [
-            {"drugs": p["drugs"], "line": i + 1, "outcome": p["outcome"]} for i, p in enumerate(pair["prior"])
+            {"drugs": p["drugs"], "outcome": p["outcome"]}
+            | ({"setting": p["setting"]} if p.get("setting") else {"line": i + 1})
+            for i, p in enumerate(pair["prior"])
         ],
     }
     if pair["code"] == "SOLID":

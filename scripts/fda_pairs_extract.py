@@ -95,6 +95,8 @@ def marker(name: str) -> tuple[list[dict], bool]:
     m = re.fullmatch(r"(\w+)::(\w+)", n)
     if m:
         return [{"gene": f"{m[1]}-{m[2]}", "alteration": "fusion"}], True
+    if n == "EGFR somatic variants":  # "non-resistant EGFR mutations": a report names one
+        return [{"gene": "EGFR", "alteration": "exon 19 deletion"}], True
     m = re.fullmatch(r"(\w+) (?:oncogenic|pathogenic|somatic|activating|TKD activating) variants", n)
     if m:
         return [{"gene": m[1], "alteration": "mutation"}], True
@@ -164,6 +166,8 @@ def main(root: Path) -> None:
         row.update({k: r[k] for k in ("biomarkers", "drugs", "with", "setting", "stage")})
         if r.get("resected"):
             row["resected"] = True
+        if r.get("age"):
+            row["age"] = r["age"]
         row["prior"] = r["prior"]
         row["fda"] = {"indications": r["fda"], "approved": r["approved"], "label": r["label"],
                       "text": r["text"].strip()}  # fmt: skip
@@ -269,7 +273,7 @@ LATER_FIRST = {"ind:fda.faslodex:0", "ind:fda.faslodex:2", "ind:fda.perjeta:0", 
 HER2_LATER = [["trastuzumab", "pertuzumab", "docetaxel"]]
 OVERRIDE = {
     "ind:fda.truqap:0": {"setting": "later", "prior": [["letrozole", "palbociclib"]]},
-    "ind:fda.itovebi:0": {"setting": "later", "prior": [["letrozole"]]},
+    "ind:fda.itovebi:0": {"setting": "first_line", "prior": [["letrozole"]], "prior_setting": "adjuvant"},
     "ind:fda.enhertu:0": {"setting": "later", "prior": HER2_LATER},
     "ind:fda.kadcyla:0": {"setting": "later", "prior": HER2_LATER},
     "ind:fda.tecentriq:4": {"setting": "later", "prior": None},
@@ -278,6 +282,20 @@ OVERRIDE = {
     "ind:fda.akeega:0": {"setting": "first_line", "prior": [["goserelin"]]},
     # HER2-mutant NSCLC after prior systemic therapy (Beamion LUNG-1, SOHO-01)
     "ind:fda.hernexeos:0": {"setting": "later", "prior": [["carboplatin", "pemetrexed", "pembrolizumab"]]},
+    # after endocrine therapy, CDK4/6-naive (PALOMA-3, MONARCH 2)
+    "ind:fda.faslodex:3": {"setting": "later", "prior": [["letrozole"]]},
+    # TROPiCS-02: after endocrine therapy, a CDK4/6 inhibitor and two chemotherapy lines
+    "ind:fda.trodelvy:1": {"setting": "later", "prior": [["letrozole", "palbociclib"], ["capecitabine"], ["paclitaxel"]]},
+    # EMBRACA: prior taxane or anthracycline (neo)adjuvant or metastatic; up to 3 chemo lines
+    "ind:fda.talzenna:0": {"setting": "later", "prior": [["paclitaxel"]]},
+    # recurrent disease, second response to platinum (NOVA, ARIEL3)
+    "ind:fda.zejula:0": {"setting": "maintenance", "prior": [["carboplatin", "paclitaxel"], ["carboplatin", "gemcitabine"]]},
+    "ind:fda.rubraca:0": {"setting": "maintenance", "prior": [["carboplatin", "paclitaxel"], ["carboplatin", "gemcitabine"]]},
+    # T315I is found after TKI failure; the label has no prior-line condition
+    "ind:fda.iclusig:2": {"setting": "later", "prior": [["imatinib"]]},
+    "ind:fda.scemblix:1": {"setting": "later", "prior": [["imatinib"]]},
+    # KEYNOTE-590: first line with platinum + fluoropyrimidine
+    "ind:fda.keytruda:8": {"setting": "first_line", "prior": []},
     "ind:fda.lynparza:5": {"setting": "maintenance", "prior": [["fluorouracil", "oxaliplatin", "irinotecan"]]},
 }
 
@@ -297,6 +315,8 @@ def context(r: dict) -> dict:
     iid = r["fda"][0]
     if iid in LATER_FIRST:
         out.update(setting="first_line", prior=[])
+        if out.get("stage") == "IIIC":
+            out["stage"] = "IV"
         if iid == "ind:fda.voranigo:0":  # grade 2 glioma after surgery, no chemo/RT
             out.update(stage=None, resected=True)
     if iid in OVERRIDE:
@@ -310,11 +330,21 @@ def context(r: dict) -> dict:
         lines = o["prior"] or [["osimertinib"] if "EGFR" in str(r["biomarkers"]) else ["alectinib"],
                                ["carboplatin", "pemetrexed"]]  # fmt: skip
         outcome = "response" if o["setting"] == "maintenance" else "progression"
-        out["prior"] = [{"drugs": d, "outcome": outcome} for d in lines]
+        out["prior"] = [{"drugs": d, "outcome": "progression" if i < len(lines) - 1 else outcome}
+                        for i, d in enumerate(lines)]  # fmt: skip
+        if o.get("prior_setting"):
+            for p in out["prior"]:
+                p["setting"] = o["prior_setting"]
     if out["setting"] == "maintenance" and r["code"] in ("OVT", "HGSFT", "PSEC", "HGSOC"):
         out["resected"] = True
     if out["setting"] == "maintenance" and r["code"] == "PAAD":
         out["stage"] = "IV"
+    if re.search(r"75 years|comorbidities that preclude", r["text"]):
+        out["age"] = 76  # the unfit population (age >= 75 or comorbidities precluding intensive induction)
+    if iid in ("ind:fda.iclusig:2", "ind:fda.scemblix:1") and "BCR-ABL1" not in str(r["biomarkers"]):
+        r["biomarkers"] = [{"gene": "BCR-ABL1", "alteration": "fusion"}, *r["biomarkers"]]
+    if iid == "ind:fda.voranigo:0":
+        out["stage"] = "grade 2"
     why = excluded(r)
     if why:
         out["exclude"] = why
