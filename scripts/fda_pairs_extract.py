@@ -38,6 +38,10 @@ PROFILE_CODE = {
     ("ALL", "ind:fda.iclusig"): "BLLBCRABL1",
     ("NHL", "ind:fda.rituxan"): "FL",  # relapsed low-grade or follicular CD20+ B-cell NHL
     ("MBN", "ind:fda.rituxan"): "DLBCLNOS",
+    # non-squamous NSCLC (NCIt C135017): the KB's non-squamous node is LUAD
+    ("NSCLC", "ind:fda.hyrnuo"): "LUAD",
+    ("NSCLC", "ind:fda.hernexeos"): "LUAD",
+    ("NSCLC", "ind:fda.emrelis"): "LUAD",
     # epithelial ovarian cancer (OncoTree OVT, the parent of HGSOC): the labels' trials enrolled
     # mostly high-grade serous disease
     ("OVT", "ind:fda"): "HGSOC",  # previously untreated DLBCL / Burkitt (paediatric)
@@ -327,7 +331,7 @@ def context(r: dict) -> dict:
         elif out["stage"] is None or out["stage"] == "II":
             out["stage"] = "IV"
         out.pop("resected", None)
-        lines = o["prior"] or [["osimertinib"] if "EGFR" in str(r["biomarkers"]) else ["alectinib"],
+        lines = o["prior"] if o["prior"] is not None else [["osimertinib"] if "EGFR" in str(r["biomarkers"]) else ["alectinib"],
                                ["carboplatin", "pemetrexed"]]  # fmt: skip
         outcome = "response" if o["setting"] == "maintenance" else "progression"
         out["prior"] = [{"drugs": d, "outcome": "progression" if i < len(lines) - 1 else outcome}
