@@ -90,6 +90,8 @@ def marker(name: str) -> tuple[list[dict], bool]:
     if n in table:
         e, present = table[n]
         return [e], present
+    if n == "Wild type HRAS":  # MOAlmanac slip: the panitumumab label defines RAS wild type as KRAS and NRAS
+        return [{"gene": "NRAS", "alteration": "wild-type"}], True
     m = re.fullmatch(r"Wild type (\w+)", n)
     if m:
         return [{"gene": m[1], "alteration": "wild-type"}], m[1] in {"KRAS", "NRAS", "HRAS"}
@@ -144,7 +146,7 @@ def main(root: Path) -> None:
         # one row per gene (or named marker): point variants of one gene (FLT3 D835A/E/H...) collapse
         # ER-positive, PR-positive and both are one hormone-receptor-positive row (ER+ PR+ kept)
         genes = tuple(sorted({"HR" if e.get("name") in ("ER", "PR") else e.get("gene") or e["name"] for e in entries}))
-        k = (code, genes, tuple(key))
+        k = (code, genes, tuple(key), iid)  # one row per indication: settings differ
         row = rows.setdefault(
             k,
             {"code": code, "disease": d["name"], "biomarkers": entries, "drugs": key,
@@ -157,7 +159,7 @@ def main(root: Path) -> None:
             row["fda"].append(iid)
     out = []
     seen: dict[str, int] = {}
-    for r in sorted(rows.values(), key=lambda r: (r["code"], r["drugs"], r["fda"][0])):
+    for r in sorted(rows.values(), key=lambda r: (r["code"], r["drugs"], r["fda"][0].split(":")[1], int(r["fda"][0].split(":")[2]))):
         r.update(context(r))
         base = f"{r['code']}:{'+'.join(r['drugs'])}:{'+'.join(sorted({e.get('gene') or e['name'] for e in r['biomarkers']}))}"
         base = re.sub(r"[^A-Za-z0-9:+_.-]", "_", base.lower())
@@ -196,6 +198,8 @@ def first_line_prior(r: dict) -> list[list[str]]:
     """The standard earlier treatment a later-line label assumes (one list of drugs per line)."""
     code, text, genes = r["code"], r["text"].lower(), {e.get("gene") or e["name"] for e in r["biomarkers"]}
     if code in ("NSCLC", "LUAD"):
+        if "T790M" in str(r["biomarkers"]):
+            return [["erlotinib"]]
         if "EGFR" in genes and "exon 20" not in text and "ERBB2" not in genes:
             return [["osimertinib"]]
         if "ALK" in genes:
@@ -210,7 +214,8 @@ def first_line_prior(r: dict) -> list[list[str]]:
                 lines.append(["trastuzumab emtansine"])
             return lines
         if "ER" in genes or "PR" in genes:
-            lines = [["letrozole", "palbociclib"]]
+            cdk46 = {"palbociclib", "ribociclib", "abemaciclib"} & set(r["drugs"])
+            lines = [["letrozole"] if cdk46 else ["letrozole", "palbociclib"]]
             if "chemotherapy" in text:
                 lines.append(["capecitabine"])
             return lines
@@ -273,7 +278,10 @@ EXCLUDE = {
     ("GEJ", "ind:fda.xeloda:0"): "capecitabine is the chemotherapy backbone, not a biomarker-directed drug",
 }
 LATER_FIRST = {"ind:fda.faslodex:0", "ind:fda.faslodex:2", "ind:fda.perjeta:0", "ind:fda.tarceva:0",
-               "ind:fda.voranigo:0", "ind:fda.vanflyta:0"}  # fmt: skip
+               "ind:fda.voranigo:0", "ind:fda.vanflyta:0", "ind:fda.phesgo:2",
+               # imatinib after interferon failure: a population that no longer exists; imatinib
+               # is first-line CML treatment (ind:fda.gleevec:0)
+               "ind:fda.gleevec:1"}  # fmt: skip
 HER2_LATER = [["trastuzumab", "pertuzumab", "docetaxel"]]
 OVERRIDE = {
     "ind:fda.truqap:0": {"setting": "later", "prior": [["letrozole", "palbociclib"]]},
@@ -300,6 +308,14 @@ OVERRIDE = {
     "ind:fda.scemblix:1": {"setting": "later", "prior": [["imatinib"]]},
     # KEYNOTE-590: first line with platinum + fluoropyrimidine
     "ind:fda.keytruda:8": {"setting": "first_line", "prior": []},
+    # THOR / label: after a PD-1/PD-L1 antibody (not for those eligible but untreated)
+    "ind:fda.balversa:0": {"setting": "later", "prior": [["gemcitabine", "cisplatin"], ["pembrolizumab"]]},
+    # ExteNET: after adjuvant trastuzumab-based therapy
+    "ind:fda.nerlynx:0": {"setting": "adjuvant", "prior": [["trastuzumab", "paclitaxel"]], "prior_setting": "adjuvant"},
+    # KATHERINE: residual invasive disease after neoadjuvant taxane + trastuzumab
+    "ind:fda.kadcyla:1": {"setting": "adjuvant", "prior": [["trastuzumab", "docetaxel"]], "prior_setting": "neoadjuvant"},
+    # relapsed APL after tretinoin + anthracycline
+    "ind:fda.trisenox:1": {"setting": "later", "prior": [["tretinoin", "idarubicin"]]},
     "ind:fda.lynparza:5": {"setting": "maintenance", "prior": [["fluorouracil", "oxaliplatin", "irinotecan"]]},
 }
 
@@ -326,14 +342,18 @@ def context(r: dict) -> dict:
     if iid in OVERRIDE:
         o = OVERRIDE[iid]
         out["setting"] = o["setting"]
-        if r["code"] == "PRAD":
+        if o["setting"] == "adjuvant":
+            out["stage"] = "II"
+            out["resected"] = True
+        elif r["code"] == "PRAD":
             out["stage"] = "mCRPC"
         elif out["stage"] is None or out["stage"] == "II":
             out["stage"] = "IV"
-        out.pop("resected", None)
+        if o["setting"] != "adjuvant":
+            out.pop("resected", None)
         lines = o["prior"] if o["prior"] is not None else [["osimertinib"] if "EGFR" in str(r["biomarkers"]) else ["alectinib"],
                                ["carboplatin", "pemetrexed"]]  # fmt: skip
-        outcome = "response" if o["setting"] == "maintenance" else "progression"
+        outcome = "response" if o["setting"] in ("maintenance", "adjuvant") else "progression"
         out["prior"] = [{"drugs": d, "outcome": "progression" if i < len(lines) - 1 else outcome}
                         for i, d in enumerate(lines)]  # fmt: skip
         if o.get("prior_setting"):
@@ -349,6 +369,8 @@ def context(r: dict) -> dict:
         r["biomarkers"] = [{"gene": "BCR-ABL1", "alteration": "fusion"}, *r["biomarkers"]]
     if iid == "ind:fda.voranigo:0":
         out["stage"] = "grade 2"
+    if out["setting"] == "adjuvant" and r["code"] == "MEL":
+        out["stage"] = "III"  # lymph-node involvement
     why = excluded(r)
     if why:
         out["exclude"] = why
