@@ -75,14 +75,21 @@ def profile_for(pair: dict[str, Any]) -> dict[str, Any]:
     if pair["code"] == "SOLID":
         prof["cancer"]["oncotree_code"] = "PAAD"  # a solid tumour with no biomarker-directed standard
         prof["cancer"]["stage"] = "IV"
-        prof["prior_therapies"] = [{"drugs": ["fluorouracil", "oxaliplatin", "irinotecan"], "line": 1, "outcome": "progression"}]
+        prof["prior_therapies"] = [
+            {"drugs": ["fluorouracil", "oxaliplatin", "irinotecan"], "line": 1, "outcome": "progression"}
+        ]
     return prof
 
 
 def check(engine: Engine, kb: KnowledgeBase, pair: dict[str, Any]) -> dict[str, Any]:
     drugs = set(pair["drugs"])
     prof = profile_for(pair)
-    res: dict[str, Any] = {"id": pair["id"], "area": area(pair["code"]), "code": pair["code"], "drugs": sorted(drugs)}
+    res: dict[str, Any] = {
+        "id": pair["id"],
+        "area": area(pair["code"]),
+        "code": pair["code"],
+        "drugs": sorted(drugs),
+    }
     try:
         ans = engine.recommend(prof)
     except ProfileError as e:
@@ -129,13 +136,19 @@ def measure(path: Path = PAIRS, kb: KnowledgeBase | None = None) -> dict[str, An
             per[key]["pairs"] += 1
             per[key]["offered"] += r["offered"]
             per[key]["top3"] += r["top3"]
-    return {"kb_version": kb.version, "areas": {a: per[a] for a in [*AREAS, "all"] if a in per}, "results": results}
+    return {
+        "kb_version": kb.version,
+        "areas": {a: per[a] for a in [*AREAS, "all"] if a in per},
+        "results": results,
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=Path, default=PAIRS)
-    ap.add_argument("--misses", action="store_true", help="list every missed pair with a first guess at the cause")
+    ap.add_argument(
+        "--misses", action="store_true", help="list every missed pair with a first guess at the cause"
+    )
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--kb", type=Path, default=None, help="knowledge directory (default: the repo's)")
     args = ap.parse_args()
@@ -147,7 +160,9 @@ def main() -> None:
     print(f"{'area':<12}{'pairs':>6}{'offered':>9}{'%':>6}{'top 3':>7}{'%':>6}")
     for a, f in m["areas"].items():
         n = f["pairs"]
-        print(f"{a:<12}{n:>6}{f['offered']:>9}{100 * f['offered'] / n:>6.0f}{f['top3']:>7}{100 * f['top3'] / n:>6.0f}")
+        print(
+            f"{a:<12}{n:>6}{f['offered']:>9}{100 * f['offered'] / n:>6.0f}{f['top3']:>7}{100 * f['top3'] / n:>6.0f}"
+        )
     if args.misses:
         for r in m["results"]:
             if not r["offered"]:

@@ -131,7 +131,9 @@ def main(root: Path) -> None:
         if not iid.startswith("ind:fda."):
             continue
         p = props[s["proposition_id"]]
-        tids = [p["therapy_id"]] if p["therapy_id"] is not None else groups[p["therapy_group_id"]]["therapies"]
+        tids = (
+            [p["therapy_id"]] if p["therapy_id"] is not None else groups[p["therapy_group_id"]]["therapies"]
+        )
         drugs = sorted(INN.get(n, n) for n in (ther[t]["name"].lower() for t in tids))
         key = [d for d in drugs if d not in BACKBONE] or drugs
         entries, present = [], False
@@ -145,7 +147,9 @@ def main(root: Path) -> None:
         code = CODE.get(d["primary_coding_id"], d["primary_coding_id"].split(":", 1)[1])
         # one row per gene (or named marker): point variants of one gene (FLT3 D835A/E/H...) collapse
         # ER-positive, PR-positive and both are one hormone-receptor-positive row (ER+ PR+ kept)
-        genes = tuple(sorted({"HR" if e.get("name") in ("ER", "PR") else e.get("gene") or e["name"] for e in entries}))
+        genes = tuple(
+            sorted({"HR" if e.get("name") in ("ER", "PR") else e.get("gene") or e["name"] for e in entries})
+        )
         k = (code, genes, tuple(key), iid)  # one row per indication: settings differ
         row = rows.setdefault(
             k,
@@ -159,14 +163,19 @@ def main(root: Path) -> None:
             row["fda"].append(iid)
     out = []
     seen: dict[str, int] = {}
-    for r in sorted(rows.values(), key=lambda r: (r["code"], r["drugs"], r["fda"][0].split(":")[1], int(r["fda"][0].split(":")[2]))):
+    for r in sorted(
+        rows.values(),
+        key=lambda r: (r["code"], r["drugs"], r["fda"][0].split(":")[1], int(r["fda"][0].split(":")[2])),
+    ):
         r.update(context(r))
         base = f"{r['code']}:{'+'.join(r['drugs'])}:{'+'.join(sorted({e.get('gene') or e['name'] for e in r['biomarkers']}))}"
         base = re.sub(r"[^A-Za-z0-9:+_.-]", "_", base.lower())
         seen[base] = seen.get(base, 0) + 1
         row = {"id": base if seen[base] == 1 else f"{base}-{seen[base]}"}
         row.update({k: r[k] for k in ("code", "disease")})
-        pc = next((v for (c, i), v in PROFILE_CODE.items() if c == r["code"] and r["fda"][0].startswith(i)), None)
+        pc = next(
+            (v for (c, i), v in PROFILE_CODE.items() if c == r["code"] and r["fda"][0].startswith(i)), None
+        )
         if pc:
             row["profile_code"] = pc
         row.update({k: r[k] for k in ("biomarkers", "drugs", "with", "setting", "stage")})
@@ -297,12 +306,21 @@ OVERRIDE = {
     # after endocrine therapy, CDK4/6-naive (PALOMA-3, MONARCH 2)
     "ind:fda.faslodex:3": {"setting": "later", "prior": [["letrozole"]]},
     # TROPiCS-02: after endocrine therapy, a CDK4/6 inhibitor and two chemotherapy lines
-    "ind:fda.trodelvy:1": {"setting": "later", "prior": [["letrozole", "palbociclib"], ["capecitabine"], ["paclitaxel"]]},
+    "ind:fda.trodelvy:1": {
+        "setting": "later",
+        "prior": [["letrozole", "palbociclib"], ["capecitabine"], ["paclitaxel"]],
+    },
     # EMBRACA: prior taxane or anthracycline (neo)adjuvant or metastatic; up to 3 chemo lines
     "ind:fda.talzenna:0": {"setting": "later", "prior": [["paclitaxel"]]},
     # recurrent disease, second response to platinum (NOVA, ARIEL3)
-    "ind:fda.zejula:0": {"setting": "maintenance", "prior": [["carboplatin", "paclitaxel"], ["carboplatin", "gemcitabine"]]},
-    "ind:fda.rubraca:0": {"setting": "maintenance", "prior": [["carboplatin", "paclitaxel"], ["carboplatin", "gemcitabine"]]},
+    "ind:fda.zejula:0": {
+        "setting": "maintenance",
+        "prior": [["carboplatin", "paclitaxel"], ["carboplatin", "gemcitabine"]],
+    },
+    "ind:fda.rubraca:0": {
+        "setting": "maintenance",
+        "prior": [["carboplatin", "paclitaxel"], ["carboplatin", "gemcitabine"]],
+    },
     # T315I is found after TKI failure; the label has no prior-line condition
     "ind:fda.iclusig:2": {"setting": "later", "prior": [["imatinib"]]},
     "ind:fda.scemblix:1": {"setting": "later", "prior": [["imatinib"]]},
@@ -311,12 +329,23 @@ OVERRIDE = {
     # THOR / label: after a PD-1/PD-L1 antibody (not for those eligible but untreated)
     "ind:fda.balversa:0": {"setting": "later", "prior": [["gemcitabine", "cisplatin"], ["pembrolizumab"]]},
     # ExteNET: after adjuvant trastuzumab-based therapy
-    "ind:fda.nerlynx:0": {"setting": "adjuvant", "prior": [["trastuzumab", "paclitaxel"]], "prior_setting": "adjuvant"},
+    "ind:fda.nerlynx:0": {
+        "setting": "adjuvant",
+        "prior": [["trastuzumab", "paclitaxel"]],
+        "prior_setting": "adjuvant",
+    },
     # KATHERINE: residual invasive disease after neoadjuvant taxane + trastuzumab
-    "ind:fda.kadcyla:1": {"setting": "adjuvant", "prior": [["trastuzumab", "docetaxel"]], "prior_setting": "neoadjuvant"},
+    "ind:fda.kadcyla:1": {
+        "setting": "adjuvant",
+        "prior": [["trastuzumab", "docetaxel"]],
+        "prior_setting": "neoadjuvant",
+    },
     # relapsed APL after tretinoin + anthracycline
     "ind:fda.trisenox:1": {"setting": "later", "prior": [["tretinoin", "idarubicin"]]},
-    "ind:fda.lynparza:5": {"setting": "maintenance", "prior": [["fluorouracil", "oxaliplatin", "irinotecan"]]},
+    "ind:fda.lynparza:5": {
+        "setting": "maintenance",
+        "prior": [["fluorouracil", "oxaliplatin", "irinotecan"]],
+    },
 }
 
 
@@ -385,7 +414,9 @@ def _context(r: dict) -> dict:
                 "prior": [{"drugs": d, "outcome": "response"} for d in first_line_prior(r)[:1]]}  # fmt: skip
     if re.search(r"\bneoadjuvant treatment", text):
         return {"setting": "neoadjuvant", "stage": "III", "prior": []}
-    if re.search(r"\badjuvant treatment|(?:following|after) (?:tumor )?resection|extended adjuvant|as adjuvant", text):
+    if re.search(
+        r"\badjuvant treatment|(?:following|after) (?:tumor )?resection|extended adjuvant|as adjuvant", text
+    ):
         return {"setting": "adjuvant", "stage": "II", "resected": True, "prior": []}
     stage = None if code in HEME else ("mCRPC" if code == "PRAD" and "castration-resistant" in text else "IV")
     if code in HEME and code in ("FL", "NHL", "MBN", "DLBCLNOS", "BL", "ALCL"):
@@ -394,7 +425,11 @@ def _context(r: dict) -> dict:
         return {"setting": "later", "stage": stage,
                 "prior": [{"drugs": d, "outcome": "progression"} for d in first_line_prior(r)]}  # fmt: skip
     if code == "PRAD" and stage == "mCRPC":
-        return {"setting": "first_line", "stage": stage, "prior": [{"drugs": ["goserelin"], "outcome": "progression"}]}
+        return {
+            "setting": "first_line",
+            "stage": stage,
+            "prior": [{"drugs": ["goserelin"], "outcome": "progression"}],
+        }
     return {"setting": "first_line", "stage": stage, "prior": []}
 
 
