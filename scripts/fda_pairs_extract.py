@@ -282,8 +282,14 @@ EXCLUDE = {
     ("UCEC", "ind:fda.keytruda:11"): "label is pMMR / not MSI-H: an absent biomarker, not a directing one",
     ("PRAD", "ind:fda.lynparza:6", "talazoparib"): "talazoparib row filed under the olaparib label",
     ("ASM", "ind:fda.gleevec:5"): "label is ASM WITHOUT KIT D816V (a resistance marker)",
-    ("NSCLC", "ind:fda.exkivity:0"): "FDA approval withdrawn (mobocertinib, October 2023)",
-    ("CHOL", "ind:fda.truseltiq:0"): "FDA approval withdrawn (infigratinib, 2024)",
+    (
+        "NSCLC",
+        "ind:fda.exkivity:0",
+    ): "withdrawn: Takeda announced the voluntary US withdrawal of mobocertinib on 3 October 2023 (EXCLAIM-2 failed)",
+    (
+        "CHOL",
+        "ind:fda.truseltiq:0",
+    ): "withdrawn: FDA final withdrawal of infigratinib approval on 16 May 2024 (fda.gov notice)",
     ("GEJ", "ind:fda.xeloda:0"): "capecitabine is the chemotherapy backbone, not a biomarker-directed drug",
 }
 LATER_FIRST = {"ind:fda.faslodex:0", "ind:fda.faslodex:2", "ind:fda.perjeta:0", "ind:fda.tarceva:0",
