@@ -590,6 +590,17 @@ def _hits(c: Candidate, tokens: list[str]) -> bool:
     return any(tok == reg.regimen.id or tok in reg.regimen.drugs or tok in reg.tags for tok in tokens)
 
 
+def _variant_of(designed_for: set[str], ev: Evidence, case: Case, vocab: Vocabulary) -> bool:
+    """True when the candidate was designed for a specific variant of the resisting alteration
+    and the patient has that variant (sotorasib + panitumumab for KRAS G12C against "a KRAS
+    mutation resists anti-EGFR antibodies"): the resistance item then does not apply to it."""
+    resisting = set(ev.biomarkers) | set(ev.biomarkers_any)
+    return any(
+        case.state(b) is True and resisting & (vocab.closure.get(b, frozenset({b})) - {b})
+        for b in designed_for
+    )
+
+
 def resistance(run: Run, r_items: list[Evidence], vocab: Vocabulary) -> None:
     case = run.case
     active: list[tuple[Evidence, set[str]]] = []
@@ -617,7 +628,11 @@ def resistance(run: Run, r_items: list[Evidence], vocab: Vocabulary) -> None:
         removed = False
         designed_for = set(c.ev.biomarkers) | set(c.ev.biomarkers_any)
         for ev, markers in sorted(active, key=lambda x: x[0].id):
-            if not _hits(c, ev.resists) or designed_for & markers:
+            if (
+                not _hits(c, ev.resists)
+                or designed_for & markers
+                or _variant_of(designed_for, ev, case, vocab)
+            ):
                 continue
             names = (
                 ", ".join(
