@@ -191,7 +191,11 @@ def main(root: Path) -> None:
         out.append(row)
     import yaml  # noqa: PLC0415
 
-    sys.stdout.write(yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=100))
+    class NoAliases(yaml.SafeDumper):
+        def ignore_aliases(self, data: object) -> bool:
+            return True
+
+    sys.stdout.write(yaml.dump(out, Dumper=NoAliases, allow_unicode=True, sort_keys=False, width=100))
 
 
 HEME = {"ALL", "ALAL", "AML", "APLPMLRARA", "CML", "CMLBCRABL1", "CLLSLL", "FL", "DLBCLNOS", "BL", "ALCL",
@@ -348,6 +352,8 @@ OVERRIDE = {
     },
     # relapsed APL after tretinoin + anthracycline
     "ind:fda.trisenox:1": {"setting": "later", "prior": [["tretinoin", "idarubicin"]]},
+    # PAOLA-1: bevacizumab given with first-line platinum chemotherapy, then continued with olaparib
+    "ind:fda.lynparza:1": {"setting": "maintenance", "prior": [["carboplatin", "paclitaxel", "bevacizumab"]]},
     "ind:fda.lynparza:5": {
         "setting": "maintenance",
         "prior": [["fluorouracil", "oxaliplatin", "irinotecan"]],
