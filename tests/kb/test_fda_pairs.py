@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PAIRS = ROOT / "benchmarks" / "data" / "fda_biomarker_pairs.yaml"
 
 # area -> (pairs offered at all, pairs offered in the top 3), measured 2026-12-07 (branch fdapairs,
-# merged with main at 193267f)
+# merged with main at 3dc92f3)
 FLOORS = {
     "lung": (49, 34),
     "breast": (49, 39),
