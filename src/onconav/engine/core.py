@@ -250,7 +250,8 @@ class Engine:
         if hr is not None:
             o = next(o for o in ev.outcomes if o.hazard_ratio is not None)
             trial = f", {ev.trial}" if ev.trial else ""
-            rationale.append(t("r_benefit", lang, hr=f"{hr:g}", endpoint=o.endpoint, trial=trial))
+            endpoint = (lang == "zh-hans" and o.endpoint_zh) or localise_endpoint(o.endpoint, lang)
+            rationale.append(t("r_benefit", lang, hr=f"{hr:g}", endpoint=endpoint, trial=trial))
         else:
             rationale.append(t("r_benefit_none", lang))
         rationale.append(t("r_access", lang, access=t(f"access_{access}", lang)))
@@ -270,12 +271,15 @@ class Engine:
         references: list[str] = []
         for item in c.merged or [ev]:
             for o in item.outcomes:
+                zh = lang == "zh-hans"
+                # the KB's curated Chinese (endpoint_zh, value_zh, comparator_zh) first; else the
+                # English with the common endpoint names and units put into Chinese
                 out = OutcomeOut(
-                    endpoint=localise_endpoint(o.endpoint, lang),
-                    value=localise_value(o.value, lang),
+                    endpoint=(zh and o.endpoint_zh) or localise_endpoint(o.endpoint, lang),
+                    value=(zh and o.value_zh) or localise_value(o.value, lang),
                     trial=item.trial,
                     reference=o.reference,
-                    comparator=o.comparator,
+                    comparator=(zh and o.comparator_zh) or o.comparator,
                     hazard_ratio=o.hazard_ratio,
                 )
                 if out not in outcomes:
