@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PYTEST_ARGS ?=
+# Tests run in parallel processes (pytest-xdist; each has its own test database). 1 runs them in one.
+PYTEST_WORKERS ?= 2
 
 export DJANGO_SETTINGS_MODULE ?= onconav.config.settings
 
@@ -56,7 +58,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 test: setup kb-check
-	DJANGO_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_ENV=test $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 e2e: setup
 	DJANGO_ENV=test $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)

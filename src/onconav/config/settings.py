@@ -147,6 +147,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, sessions, background work -----------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and TESTING and env.str("PYTEST_XDIST_WORKER", default=""):
+    # Parallel test processes (gw0, gw1...) each get their own Redis database: a test's
+    # cache.clear() (FLUSHDB) or rate-limit counters must not reach another process's test.
+    from urllib.parse import urlsplit, urlunsplit
+
+    _worker = int(env.str("PYTEST_XDIST_WORKER")[2:] or 0)
+    _parts = urlsplit(REDIS_URL)
+    _db = int(_parts.path.strip("/") or 0)
+    REDIS_URL = urlunsplit(_parts._replace(path=f"/{(_db - 1 - _worker) % 16}"))
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from reportlab.platypus import Spacer
 
 from onconav.documents.pdf import _bullets, _p
-from onconav.pages.labels import label
+from onconav.pages.labels import has_label, label
 
 Row = tuple[str, list[Any]]
 
@@ -61,12 +61,22 @@ def _facts(o: Any, hospitals: list[dict[str, Any]], zh: bool) -> list[str]:
         f"{(h.get('name_zh') if zh and h.get('name_zh') else h.get('name'))} ({label('city', h.get('city'))})"
         for h in hospitals
     )
+    cost = _cost(o)
+    if o.trial is not None:  # a trial's own open sites; its costs are the trial team's to say
+        where = "; ".join(
+            s.facility
+            + (f" ({label('place', s.city) if has_label('place', s.city) else s.city})" if s.city else "")
+            for s in o.trial.sites
+        ) or _("No site of this trial is recruiting now.")
+        cost = _(
+            "Ask the trial team which costs the trial pays for (often the trial treatment and its tests) and which you pay (usually travel and accommodation)."
+        )
     return [
         f"{_('When it is used')}: {label('setting', o.setting)}",
         f"{_('Evidence')}: {label('level_word', o.evidence_level)}",
         f"{_('Approved in China')}: {label('access', o.china.access)}",
         f"{_('Reimbursed in China')}: {nrdl}",
-        f"{_('Approximate cost in China')}: {_cost(o)}",
+        f"{_('Approximate cost in China')}: {cost}",
         f"{_('Where in China')}: {where or _('ask your coordinator')}",
     ]
 

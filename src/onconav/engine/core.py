@@ -6,7 +6,18 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from onconav.engine import conditions, facts, grouping, rules, situational, unused
+from onconav.engine import (
+    conditions,
+    fact_tests,
+    facts,
+    grouping,
+    relapse,
+    rules,
+    sequencing,
+    situational,
+    substitutes,
+    unused,
+)
 from onconav.engine.answer import Answer, China, Excluded, FactOut, Option, OutcomeOut, TestRecommended
 from onconav.engine.facts import FactBook
 from onconav.engine.messages import localise_endpoint, localise_value, normalize_lang, t
@@ -58,9 +69,12 @@ class Engine:
         """The ranked options for ``profile``. Raises ProfileError for an invalid profile."""
         lang = normalize_lang(lang)
         prof = parse_profile(profile)
+        prof, relapsed = relapse.infer(prof, self.vocab)
         case = normalize(self.vocab, self.kb, prof, lang)
         unknown = unknown_fields(prof)
         extra_warnings = [t("w_unknown_field", lang, field=f) for f in unknown]
+        if relapsed:
+            extra_warnings.append(t("w_relapse_inferred", lang))
         items, r_items = self._items_cache.get(case.code, ([], []))
         run = Run(case=case)
         run.facts = FactBook(self.kb.policy, facts.view(self.vocab, prof, case), case, case.origins)
@@ -73,6 +87,8 @@ class Engine:
         rules.resistance(run, r_items, self.vocab)
         rules.failure(run, self.vocab)
         rules.poor_ps(run)
+        sequencing.apply(run, self.kb.policy.sequencing)
+        substitutes.apply(run, self.kb.policy.fitness, items, self.regimens)
         conditions.likelihood(run, self.kb, self.vocab)
         rules.merge(run)
         rules.rank(run)
@@ -127,7 +143,12 @@ class Engine:
         tests, waiting = self._tests(run)
         first = situational.recommended(named or [], run, self.vocab)
         names = {x.test for x in first}
-        tests = first + [x for x in tests if x.test not in names]
+        first += [x for x in fact_tests.recommended(run, self.kb) if x.test not in names]
+        names = {x.test for x in first}
+        covered = {b for x in first for b in x.biomarkers}  # a named test already decides them
+        tests = first + [
+            x for x in tests if x.test not in names and not (x.biomarkers and set(x.biomarkers) <= covered)
+        ]
         waiting = (waiting - option_regs) | {o.regimen for o in options if o.condition is not None}
         if waiting and tests:
             warnings.append(t("w_pending", lang, count=len(waiting)))

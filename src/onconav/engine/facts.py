@@ -82,6 +82,8 @@ def _line_data(vocab: Vocabulary, profile: Profile) -> dict[str, Any]:
         if p.best_response is not None:
             last_best = p.best_response.value
     return {
+        "derived.neoadjuvant_given": neoadjuvant_given(priors),
+        "derived.definitive_given": any(p.setting in DEFINITIVE_SETTINGS for p in priors),
         "derived.months_to_relapse": to_relapse,
         "derived.platinum_free_interval_months": pfi,
         "derived.last_outcome": last_outcome,
@@ -90,6 +92,19 @@ def _line_data(vocab: Vocabulary, profile: Profile) -> dict[str, Any]:
         "derived.failed": sorted(failed),
         "derived.refractory": sorted(refractory),
     }
+
+
+PRE_SURGERY_SETTINGS = frozenset({"neoadjuvant", "perioperative"})
+DEFINITIVE_SETTINGS = frozenset({"definitive", "chemoradiation", "curative"})
+
+
+def neoadjuvant_given(priors: list[Any]) -> bool | None:
+    """True when a prior therapy was given before surgery; False when the history records none
+    (every line has another stated setting, or no prior therapy is listed); None when a line of
+    unstated setting could have been."""
+    if any(p.setting in PRE_SURGERY_SETTINGS for p in priors):
+        return True
+    return False if all(p.setting for p in priors) else None
 
 
 def view(vocab: Vocabulary, profile: Profile, case: Case) -> dict[str, Any]:

@@ -23,6 +23,7 @@ def selects(sel: Selector, c: Candidate) -> bool:
         or reg.intensity in sel.intensity
         or reg.modality.value in sel.modality
         or reg.id in sel.regimens
+        or c.ev.setting in sel.settings
     )
 
 
@@ -62,6 +63,7 @@ def apply(c: Candidate, run: Run, rules: tuple[FitnessRule, ...]) -> None:
     """Apply every policy fitness rule that selects ``c`` (the selection is cached per regimen)."""
     lang = run.case.lang
     key = c.reg.regimen.id
+    key = f"{key}|{c.ev.setting}"
     chosen = _CACHE.get(key)
     if chosen is None or _CACHE_RULES.get(key) is not rules:
         chosen = tuple(r for r in rules if selects(r.applies, c))

@@ -45,10 +45,10 @@ def is_supportive(c: Candidate) -> bool:
 def _group(c: Candidate) -> str:
     if is_supportive(c):
         return "supportive"
+    if c.fit == 1 and c.ev.setting in ("later_line", "maintenance"):
+        return "later"  # for progression (or after a response), even when it also waits on a result
     if c.conditional:
         return "conditional"
-    if c.fit == 1 and c.ev.setting in ("later_line", "maintenance"):
-        return "later"
     return "reasonable"
 
 

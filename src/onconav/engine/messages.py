@@ -97,6 +97,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{title} is not offered: {reason}",
         "zh-hans": "未推荐{title}：{reason}",
     },
+    "r_substitute": {
+        "en": "In place of {what}: {reason}",
+        "zh-hans": "替代{what}：{reason}",
+    },
+    "w_relapse_inferred": {
+        "en": "A platinum-free interval or platinum resistance was given, so the last recorded treatment is read as followed by a relapse: options are for the relapse, not maintenance in remission.",
+        "zh-hans": "已提供无铂间期或铂耐药信息，因此将末次记录的治疗视为其后已复发：所列方案针对复发，而非缓解期维持治疗。",
+    },
     "w_poor_ps": {
         "en": "ECOG {ecog}: supportive and palliative care come first; most intensive treatments are not suitable.",
         "zh-hans": "ECOG {ecog}分：应优先支持治疗和姑息治疗；多数强化治疗不适合。",

@@ -845,6 +845,8 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
             last = key
         if p.setting and p.setting in NON_ADVANCED_SETTINGS:
             continue
+        if p.outcome not in FAILED_OUTCOMES and all("gnrh" in vocab.drug_tags.get(i, ()) for i in inns):
+            continue  # ADT alone that still works is the backbone of every line, not a line
         if p.line is not None:
             lines.add(p.line)
         else:

@@ -34,6 +34,7 @@ RULES: dict[str, str] = {
     "setting.line": "first_line needs no prior line for advanced disease; later_line needs line >= 2",
     "setting.fit": "the item's setting is the primary one for the patient's situation",
     "setting.other": "the item holds, in a related setting",
+    "setting.early_after_failure": "early disease after failure of its local standard: a later-line item written for that failure is primary",
     "setting.consolidation": "consolidation follows chemoradiation",
     "setting.maintenance": "maintenance follows a treatment that worked (response or no progression)",
     "setting.later_line_on_progression": "while the last treatment is working, later-line options are for progression",
@@ -60,6 +61,7 @@ RULES: dict[str, str] = {
     "fitness.crcl_cisplatin": "creatinine clearance < 45 mL/min with cisplatin: caution",
     "fitness.lvef": "LVEF < 50% with anti-HER2 antibodies or anthracyclines: caution",
     "fitness.child_pugh": "Child-Pugh class outside the item's list excludes it",
+    "fitness.substitute": "the standard substitute for a regimen a fitness rule drops (knowledge/policy/fitness substitutes): 'in place of X' with the reason",
     "fitness.comorbidity": "a serious comorbidity gives a caution (intensive treatment, immunotherapy, HBV reactivation)",
     "fitness.tumor_size": "tumour size / count limits",
     "merge.regimen": "several evidence items for one regimen are merged; the best decides",
@@ -381,6 +383,13 @@ def _fit(ev: Evidence, case: Case, reg: RegimenInfo) -> int:
         return 2
     if ev.setting == "any":
         return 0
+    if (
+        ev.setting == "later_line"
+        and ev.after_failure_of
+        and case.stage_groups == {"early"}
+        and not case.responding
+    ):
+        return 0  # early disease after failure of its standard (BCG-unresponsive NMIBC, relapsed stage II lymphoma)
     for g in case.stage_groups.intersection(ev.stage_groups):
         if ev.setting in PRIMARY_SETTINGS[g]:
             if ev.setting == "consolidation" and not case.had_radiotherapy:
@@ -481,6 +490,8 @@ def _place(cand: Candidate, case: Case) -> None:
     cand.fit = _fit(ev, case, cand.reg)
     if cand.fit == 0:
         cand.trace.append("setting.fit")
+        if ev.setting == "later_line" and ev.after_failure_of and case.stage_groups == {"early"}:
+            cand.trace.append("setting.early_after_failure")
     elif cand.fit == 1:
         cand.trace.append("setting.other")
         if ev.setting == "consolidation":
@@ -590,6 +601,17 @@ def _hits(c: Candidate, tokens: list[str]) -> bool:
     return any(tok == reg.regimen.id or tok in reg.regimen.drugs or tok in reg.tags for tok in tokens)
 
 
+def _variant_of(designed_for: set[str], ev: Evidence, case: Case, vocab: Vocabulary) -> bool:
+    """True when the candidate was designed for a specific variant of the resisting alteration
+    and the patient has that variant (sotorasib + panitumumab for KRAS G12C against "a KRAS
+    mutation resists anti-EGFR antibodies"): the resistance item then does not apply to it."""
+    resisting = set(ev.biomarkers) | set(ev.biomarkers_any)
+    return any(
+        case.state(b) is True and resisting & (vocab.closure.get(b, frozenset({b})) - {b})
+        for b in designed_for
+    )
+
+
 def resistance(run: Run, r_items: list[Evidence], vocab: Vocabulary) -> None:
     case = run.case
     active: list[tuple[Evidence, set[str]]] = []
@@ -617,7 +639,11 @@ def resistance(run: Run, r_items: list[Evidence], vocab: Vocabulary) -> None:
         removed = False
         designed_for = set(c.ev.biomarkers) | set(c.ev.biomarkers_any)
         for ev, markers in sorted(active, key=lambda x: x[0].id):
-            if not _hits(c, ev.resists) or designed_for & markers:
+            if (
+                not _hits(c, ev.resists)
+                or designed_for & markers
+                or _variant_of(designed_for, ev, case, vocab)
+            ):
                 continue
             names = (
                 ", ".join(

@@ -53,12 +53,14 @@ def decided_markers(named: list[tuple[TestRule, NamedTest]], vocab: Vocabulary) 
 def recommended(
     named: list[tuple[TestRule, NamedTest]], run: Run, vocab: Vocabulary
 ) -> list[TestRecommended]:
-    """Named tests still useful: skip one whose every biomarker is already known."""
+    """Named tests still useful: skip one whose every biomarker is already known, unless it is a
+    re-test (``retest``: the result may have changed under treatment)."""
     lang = run.case.lang
     out: list[TestRecommended] = []
     seen: set[str] = set()
     for rule, nt in named:
-        if nt.biomarkers and all(run.case.state(b) is not None for b in nt.biomarkers):
+        known = nt.biomarkers and all(run.case.state(b) is not None for b in nt.biomarkers)
+        if known and not nt.retest:
             continue
         name = text(nt.name, lang)
         if name in seen:

@@ -13,9 +13,11 @@ Directories hold lists of records of one kind (one file per area: ``thoracic.yam
     policy/tests/         TestRule        decisive tests named for a situation
     policy/panels/        PanelRule       when several unknown markers become one panel
     policy/co-occurrence/ ExclusiveSet    drivers that rarely occur together
+    policy/sequencing/    SequencingRule  which treatment comes first (neoadjuvant before surgery)
     policy/ranking.yaml   RankingPolicy   the order of the ranking key
     policy/labels.yaml    Labels          bilingual labels for codes shown to people
     policy/her2.yaml      Her2Scoring     HER2 IHC / ISH -> categories
+    policy/trials/        TrialGateRule   when registered trials join the answer as options
 """
 
 from __future__ import annotations
@@ -65,6 +67,12 @@ FIELDS = (
     "derived.failed",  # INNs and class tags that failed (progression, relapse, refractory)
     "derived.refractory",  # INNs and class tags the disease was refractory to
     "derived.had_radiotherapy",
+    # true: a prior therapy was given before surgery (setting neoadjuvant / perioperative); false:
+    # the history records no such line (every prior therapy has another setting, or there is none)
+    "derived.neoadjuvant_given",
+    # true: a prior therapy was given with curative intent (setting definitive / chemoradiation /
+    # curative); false: none recorded
+    "derived.definitive_given",
 )
 
 
@@ -146,6 +154,7 @@ class Selector(Strict):
     intensity: list[Literal["low", "moderate", "high", "very_high"]] = []
     modality: list[str] = []
     regimens: list[str] = []
+    settings: list[str] = []  # evidence settings (neoadjuvant, perioperative ...)
     cancers: list[str] = []  # restrict to these OncoTree nodes (and descendants); empty: all
 
 
@@ -153,8 +162,10 @@ class FitnessRule(Strict):
     """When ``when`` holds for the patient, options matched by ``applies`` are excluded,
     demoted (never first) or cautioned. ``unless_regimen_has``: the regimen offers an
     alternative drug (``cisplatin or carboplatin``): keep it with the ``alternative`` note.
-    ``substitutes``: regimen ids the answer names instead (they need evidence of their own to be
-    options). ``if_unknown``: what to do when ``when`` is unknown."""
+    ``substitutes``: regimen ids used instead; each one whose own evidence applies to the case
+    is an option with "In place of X: <message>" (engine/substitutes.py), and a dropped regimen
+    filtered earlier by the same fact is listed as excluded with the message. ``if_unknown``:
+    what to do when ``when`` is unknown."""
 
     id: RuleId
     applies: Selector
@@ -189,6 +200,9 @@ class NamedTest(Strict):
     name: Text  # "T790M (tissue or plasma ctDNA)"
     biomarkers: list[BiomarkerId] = []  # what it decides (empty for e.g. a rebiopsy)
     reason: Text
+    # a re-test: recommended even when the biomarker is already known (the result may have
+    # changed under treatment: HER2 after trastuzumab)
+    retest: bool = False
 
 
 class TestRule(Strict):
@@ -230,6 +244,32 @@ class ExclusiveSet(Strict):
     cancer: str
     markers: list[BiomarkerId] = Field(min_length=2)
     note: Text
+    sources: list[Reference] = Field(min_length=1)
+    reviewed: dt.date
+
+
+class SequencingRule(Strict):
+    """Which treatment comes first when several settings apply to an untreated local cancer.
+
+    When every ``when`` condition holds for a patient with ``cancer`` (or a descendant) and at
+    least one option in a ``prefer_settings`` setting is on offer (active or conditional; an
+    empty list needs none), the options selected by ``defer`` (usually ``modality: [surgery]``)
+    are placed after them: they move to the related-setting step of the ranking (they are still
+    part of the plan, after the preferred treatment) with ``message`` in their rationale. With
+    ``action: exclude`` they are not offered and ``message`` is the reason in ``excluded``
+    (neoadjuvant treatment for an unresectable tumour). Unknown conditions: not applied.
+    Trace: ``sequence.<id>``."""
+
+    id: RuleId
+    cancer: str
+    when: list[Condition] = Field(min_length=1)
+    # at least one option in these settings must be on offer (empty: no such requirement)
+    prefer_settings: list[
+        Literal["neoadjuvant", "perioperative", "definitive", "consolidation", "maintenance", "first_line"]
+    ] = []
+    defer: Selector
+    action: Literal["defer", "exclude"] = "defer"  # exclude: not offered, listed in excluded with the message
+    message: Text
     sources: list[Reference] = Field(min_length=1)
     reviewed: dt.date
 
@@ -286,3 +326,36 @@ class Labels(Strict):
     """Bilingual labels for codes that reach people: settings, routes, groups, access..."""
 
     labels: dict[str, dict[str, Text]]  # namespace -> code -> Text
+
+
+class TrialGateRule(Strict):
+    """When the guidelines would consider a clinical trial for this patient, so that recruiting
+    trials that may fit join the answer as ``clinical_trial`` options (docs/trials.md).
+
+    The rule holds when the patient's cancer is one of ``cancers`` (OncoTree nodes, descendants
+    included) and every criterion given holds: at least ``min_prior_lines`` earlier systemic lines
+    for advanced or relapsed disease; the last line ended in one of ``after_outcomes``; one of
+    ``after_class_tags`` was received; or (``no_standard_option``) the answer has no active option
+    with level 1-2 evidence. Criteria left out are not checked."""
+
+    id: RuleId
+    cancers: list[str] = Field(min_length=1)
+    min_prior_lines: int | None = Field(default=None, ge=1)
+    after_outcomes: list[
+        Literal["progression", "relapse", "refractory", "intolerance", "response", "no progression"]
+    ] = []
+    after_class_tags: list[Tag] = []
+    no_standard_option: bool = False
+    max_ecog: int = Field(default=2, ge=0, le=4)  # trials rarely enrol beyond ECOG 2
+    reason: Text  # shown on the trial options: "after two lines of treatment for advanced disease"
+    sources: list[Reference] = Field(min_length=1)
+    reviewed: dt.date
+    notes: str | None = None  # curator note, never shown
+
+    @model_validator(mode="after")
+    def _has_criterion(self) -> TrialGateRule:
+        if not (
+            self.min_prior_lines or self.after_outcomes or self.after_class_tags or self.no_standard_option
+        ):
+            raise ValueError("a trial rule needs at least one criterion")
+        return self

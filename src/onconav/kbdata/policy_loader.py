@@ -22,7 +22,9 @@ from onconav.kbdata.policy import (
     Labels,
     PanelRule,
     RankingPolicy,
+    SequencingRule,
     TestRule,
+    TrialGateRule,
 )
 
 if TYPE_CHECKING:
@@ -38,6 +40,8 @@ LIST_SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "tests": ("tests", TestRule),
     "panels": ("panels", PanelRule),
     "exclusive": ("co-occurrence", ExclusiveSet),
+    "sequencing": ("sequencing", SequencingRule),
+    "trial_gates": ("trials", TrialGateRule),
 }
 SINGLE_SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "ranking": ("ranking.yaml", RankingPolicy),
@@ -54,6 +58,8 @@ class Policy:
     tests: tuple[TestRule, ...] = ()
     panels: tuple[PanelRule, ...] = ()
     exclusive: tuple[ExclusiveSet, ...] = ()
+    sequencing: tuple[SequencingRule, ...] = ()
+    trial_gates: tuple[TrialGateRule, ...] = ()
     ranking: RankingPolicy | None = None
     labels: Labels | None = None
     her2: Her2Scoring | None = None
@@ -162,6 +168,8 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
         ("test rule", [r.id for r in pol.tests]),
         ("panel rule", [r.id for r in pol.panels]),
         ("co-occurrence set", [r.id for r in pol.exclusive]),
+        ("sequencing rule", [r.id for r in pol.sequencing]),
+        ("trial rule", [r.id for r in pol.trial_gates]),
     ):
         for d in sorted(_dupes(values)):
             problems.append(f"policy: duplicate {label} id {d}")
@@ -185,6 +193,13 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
         for code in r.applies.cancers:
             if code not in kb.cancer_by_code:
                 problems.append(f"{where}: unknown cancer {code}")
+    for g in pol.trial_gates:
+        for code in g.cancers:
+            if code not in kb.cancer_by_code:
+                problems.append(f"policy trial rule {g.id}: unknown cancer {code}")
+        for t in g.after_class_tags:
+            if t not in tags:
+                problems.append(f"policy trial rule {g.id}: class tag {t} is on no drug")
     for c in pol.classes:
         for t in c.fails_with:
             if t not in pol.class_by_tag:
@@ -212,6 +227,15 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
         for b in r.markers:
             if b not in kb.biomarker_by_id:
                 problems.append(f"policy co-occurrence set {r.id}: unknown biomarker {b}")
+    for r in pol.sequencing:
+        where = f"policy sequencing rule {r.id}"
+        if r.cancer not in kb.cancer_by_code:
+            problems.append(f"{where}: unknown cancer {r.cancer}")
+        for c in r.when:
+            _check_condition(c, where, kb, problems)
+        for rid in r.defer.regimens:
+            if rid not in kb.regimen_by_id:
+                problems.append(f"{where}: unknown regimen {rid}")
     _check_evidence_v2(kb, tokens_ok, problems)
     _check_costs_and_codes(kb, problems)
 

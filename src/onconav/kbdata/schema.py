@@ -330,7 +330,9 @@ class Evidence(Cited):
     # relapse or refractory on it.
     after_failure_of: list[str] = []
     not_after: list[str] = []  # excluded when already received (any outcome)
-    requires_resected: bool | None = None
+    # True: after resection only; False: unresected only; "any": after resection or biopsy
+    # alike (glioblastoma radiotherapy); None: by setting (adjuvant resected, local unresected)
+    requires_resected: bool | Literal["any"] | None = None
     requires_inoperable: bool | None = None
     # Prior-exposure predicate, all-of: each token (drug INN or class tag) received before, with
     # any outcome ("after a proteasome inhibitor, an IMiD and an anti-CD38 antibody").

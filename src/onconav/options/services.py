@@ -30,8 +30,14 @@ def engine_reset() -> None:
 
 
 def options_for_profile(*, profile: dict[str, Any], lang: str = "en") -> Answer:
-    """Raises ProfileError (with field errors) for a profile that cannot be understood."""
-    return engine_get().recommend(profile, lang="zh-hans" if lang.lower().startswith("zh") else "en")
+    """Raises ProfileError (with field errors) for a profile that cannot be understood. Where the
+    guidelines would consider a trial (knowledge/policy/trials), recruiting trials that may fit
+    join the answer as ``clinical_trial`` options (docs/trials.md)."""
+    from onconav.trials.answer import with_trials
+
+    engine = engine_get()
+    answer = engine.recommend(profile, lang="zh-hans" if lang.lower().startswith("zh") else "en")
+    return with_trials(answer, profile, engine.kb)
 
 
 __all__ = [
@@ -69,7 +75,7 @@ def option_hospitals(
     views = hospital_views_cached()
     out: dict[int, list[dict[str, Any]]] = {}
     for o in answer.options:
-        if o.modality in NO_HOSPITAL_MODALITIES:
+        if o.modality in NO_HOSPITAL_MODALITIES or o.trial is not None:  # a trial lists its own sites
             out[o.rank] = []
             continue
         # Only hospitals recorded as offering every need can be listed: rank just those (the
@@ -165,9 +171,11 @@ def options_joined(*, profile: dict[str, Any], lang: str = "en") -> dict[str, An
     }
 
 
-def trial_options(profile: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+def trial_options(profile: dict[str, Any], lang: str, answer: Answer | None = None) -> list[dict[str, Any]]:
     """Recruiting trials that may fit, shown below the engine's answer ("Clinical trials that may
-    fit"): ``clinical_trial`` options from the trials app (docs/trials.md)."""
+    fit"): ``clinical_trial`` options from the trials app (docs/trials.md), less those the answer
+    already carries as options."""
     from onconav.trials.options import trial_options_for
 
-    return trial_options_for(profile, lang)
+    shown = {o.trial.nct_id for o in answer.options if o.trial} if answer is not None else set()
+    return [t for t in trial_options_for(profile, lang) if t["nct_id"] not in shown]

@@ -49,7 +49,9 @@ def _context(form: Any, upload: Any, profile: dict[str, Any] | None, **extra: An
         "upload": upload,
         "joined": joined,
         "answer": joined["answer"] if joined else None,
-        "trial_options": trial_options(profile, _lang()) if joined and profile is not None else [],
+        "trial_options": trial_options(profile, _lang(), joined["answer"])
+        if joined and profile is not None
+        else [],
         "profile_errors": errors,
         "profile": profile,
         "signed_profile": signing.dumps(profile, salt=PROFILE_SALT, compress=True) if joined else "",
