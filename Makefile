@@ -68,6 +68,7 @@ bench: data
 	$(BIN)/python benchmarks/http_bench.py
 	$(BIN)/python benchmarks/prod_bench.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/trial_criteria.py
+	$(BIN)/python benchmarks/fda_pairs.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -30,9 +30,13 @@ def _audit_rows_may_be_flushed_between_tests():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from onconav.hospitals.directory import directory_reset
+
     cache.clear()
+    directory_reset()  # the per-process copy of the hospital directory (rolled back with a test)
     yield
     cache.clear()
+    directory_reset()
 
 
 def current_totp(device: TOTPDevice) -> str:

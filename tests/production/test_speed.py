@@ -77,22 +77,21 @@ def test_search_never_returns_reference_records(kb_loaded):
     assert all(r.kind != RecordKind.REFERENCE for r in kb_search("FDA label"))
 
 
-def test_the_hospital_directory_is_read_once_per_process_until_it_changes(
-    kb_loaded, django_assert_max_num_queries
-):
+def test_the_hospital_directory_index_follows_every_write(kb_loaded):
     from onconav.hospitals import selectors
+    from onconav.hospitals.models import HospitalEntry
 
-    # given the directory read once
-    first = selectors.hospital_views_cached()
-    # when read again; then it costs only the three stamp queries and is the same list
-    with django_assert_max_num_queries(3):
-        assert selectors.hospital_views_cached() is first
-    # when a hospital record is added; then the next read sees it
-    KBRecord.objects.create(
+    # given the loaded KB; then every hospital record has its directory index row
+    assert HospitalEntry.objects.count() == KBRecord.objects.filter(kind=RecordKind.HOSPITAL).count()
+    # when a hospital record is added one at a time; then the directory sees it
+    rec = KBRecord.objects.create(
         kind=RecordKind.HOSPITAL,
         key="zz-new-hospital",
         data={"name": "New", "city": "Beijing"},
         content_hash="x",
         version="t",
     )
-    assert "zz-new-hospital" in [h.id for h in selectors.hospital_views_cached()]
+    assert "zz-new-hospital" in [h.id for h in selectors.hospitals_filtered(city="Beijing")]
+    # when it is deleted; then it leaves the directory
+    rec.delete()
+    assert not HospitalEntry.objects.filter(key="zz-new-hospital").exists()

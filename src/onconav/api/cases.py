@@ -10,9 +10,10 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
+from onconav.api.pagination import clamp, page_headers
 from onconav.api.schemas import ErrorBody
 from onconav.audit.services import audit_record
 from onconav.cases import selectors, services
@@ -97,9 +98,20 @@ def _errors(exc: ValidationError) -> list[dict[str, str]]:
     return [{"field": "body", "message": m} for m in exc.messages]
 
 
-@router.get("/cases", response=list[CaseSummary], summary="The cases you may see")
-def case_list(request: HttpRequest):  # type: ignore[no-untyped-def]
-    cases = list(selectors.cases_visible_to(request.user)[:500])
+@router.get(
+    "/cases",
+    response=list[CaseSummary],
+    summary="The cases you may see",
+    description=(
+        "Newest first. Paged: `limit` (default and at most 500) and `offset`; the total is in the "
+        "`X-Total-Count` header and the neighbouring pages in `Link` (`rel=next`, `rel=prev`)."
+    ),
+)
+def case_list(request: HttpRequest, response: HttpResponse, limit: int | None = None, offset: int = 0):  # type: ignore[no-untyped-def]
+    limit, offset = clamp(limit, offset, default=500, maximum=500)
+    qs = selectors.cases_visible_to(request.user).order_by("-created_at", "-id")
+    page_headers(request, response, limit=limit, offset=offset, total=qs.count())
+    cases = list(qs[offset : offset + limit])
     audit_record(request=request, action="list", object_type="case_list", detail={"count": len(cases)})
     return [_summary(c) for c in cases]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
+from onconav.api.pagination import clamp, page_headers
 from onconav.api.schemas import ErrorBody
 from onconav.hospitals import selectors
 from onconav.hospitals.matching import hospital_match
@@ -22,6 +23,13 @@ class HospitalFilters(Schema):
     language: str = ""
     hospital_type: str = ""
     q: str = ""
+    # paging (additive; the response stays a list): X-Total-Count and Link headers
+    limit: int | None = None
+    offset: int = 0
+
+
+LIST_DEFAULT_LIMIT = 200
+LIST_MAX_LIMIT = 500
 
 
 class HospitalOut(Schema):
@@ -67,9 +75,37 @@ def _out(h) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     }
 
 
-@router.get("/hospitals", response=list[HospitalOut], auth=None, summary="Hospital directory, filtered")
-def hospital_list(request: HttpRequest, filters: Query[HospitalFilters]):  # type: ignore[no-untyped-def]
-    return [_out(h) for h in selectors.hospitals_filtered(**{k: v for k, v in filters.dict().items() if v})]
+@router.get(
+    "/hospitals",
+    response=list[HospitalOut],
+    auth=None,
+    summary="Hospital directory, filtered",
+    description=(
+        "In directory order. Paged: `limit` (default 200, at most 500) and `offset`; the total is in "
+        "the `X-Total-Count` header and the neighbouring pages in `Link` (`rel=next`, `rel=prev`)."
+    ),
+)
+def hospital_list(request: HttpRequest, response: HttpResponse, filters: Query[HospitalFilters]):  # type: ignore[no-untyped-def]
+    f = filters.dict()
+    limit, offset = clamp(f.pop("limit"), f.pop("offset"), default=LIST_DEFAULT_LIMIT, maximum=LIST_MAX_LIMIT)
+    qs = selectors.hospitals_filtered_qs(**{k: v for k, v in f.items() if v})
+    total = qs.count()
+    rows = qs.values("key", "name", "name_zh", "city", "type", "capabilities", "verified")[
+        offset : offset + limit
+    ]
+    page_headers(request, response, limit=limit, offset=offset, total=total)
+    return [
+        {
+            "id": r["key"],
+            "name": r["name"],
+            "name_zh": r["name_zh"] or None,
+            "city": r["city"],
+            "type": r["type"],
+            "capabilities": [c for c in r["capabilities"].split("|") if c],
+            "verified": r["verified"],
+        }
+        for r in rows
+    ]
 
 
 @router.post(

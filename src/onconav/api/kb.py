@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
+from onconav.api.pagination import clamp, page_headers
 from onconav.api.schemas import ErrorBody
 from onconav.kb import selectors
 from onconav.kb.models import RecordKind
@@ -36,6 +37,22 @@ class EvidenceFilters(Schema):
 
 class SearchQuery(Schema):
     q: str
+    limit: int | None = None  # paging (additive; the response stays a list): Link header
+    offset: int = 0
+
+
+SEARCH_DEFAULT_LIMIT = 50
+SEARCH_MAX_LIMIT = 200
+# the collections: the largest (evidence) has under a thousand records today, so the default page
+# is the whole collection as before; at most 1,000 a page
+LIST_LIMIT = 1000
+
+
+def _paged(request: HttpRequest, response: HttpResponse, qs, limit: int | None, offset: int):  # type: ignore[no-untyped-def]
+    """One page of a queryset (counted in the database), with X-Total-Count and Link headers."""
+    lim, off = clamp(limit, offset, default=LIST_LIMIT, maximum=LIST_LIMIT)
+    page_headers(request, response, limit=lim, offset=off, total=qs.count())
+    return qs[off : off + lim]
 
 
 class ReferenceOut(Schema):
@@ -68,15 +85,34 @@ def kb_export(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get(
-    "/kb/search", response=list[RecordOut], auth=None, summary="Full-text search in English and Chinese"
+    "/kb/search",
+    response=list[RecordOut],
+    auth=None,
+    summary="Full-text search in English and Chinese",
+    description=(
+        "Best match first. Paged: `limit` (default 50, at most 200) and `offset`; the next and "
+        "previous pages are in the `Link` header (`rel=next`, `rel=prev`)."
+    ),
 )
-def kb_search(request: HttpRequest, params: Query[SearchQuery]):  # type: ignore[no-untyped-def]
-    return [_out(r) for r in selectors.kb_search(params.q[:200])]
+def kb_search(request: HttpRequest, response: HttpResponse, params: Query[SearchQuery]):  # type: ignore[no-untyped-def]
+    limit, offset = clamp(params.limit, params.offset, default=SEARCH_DEFAULT_LIMIT, maximum=SEARCH_MAX_LIMIT)
+    found = selectors.kb_search(params.q[:200], limit=limit + 1, offset=offset)
+    page_headers(request, response, limit=limit, offset=offset, has_more=len(found) > limit)
+    return [_out(r) for r in found[:limit]]
 
 
 @router.get("/kb/evidence", response=list[RecordDetail], auth=None, summary="Evidence items, filtered")
-def evidence_list(request: HttpRequest, filters: Query[EvidenceFilters]):  # type: ignore[no-untyped-def]
-    return [_detail(r) for r in selectors.evidence_filtered(**filters.dict())]
+def evidence_list(
+    request: HttpRequest,
+    response: HttpResponse,
+    filters: Query[EvidenceFilters],
+    limit: int | None = None,
+    offset: int = 0,
+):  # type: ignore[no-untyped-def]
+    items = selectors.evidence_filtered(**filters.dict())
+    lim, off = clamp(limit, offset, default=LIST_LIMIT, maximum=LIST_LIMIT)
+    page_headers(request, response, limit=lim, offset=off, total=len(items))
+    return [_detail(r) for r in items[off : off + lim]]
 
 
 @router.get(
@@ -85,8 +121,9 @@ def evidence_list(request: HttpRequest, filters: Query[EvidenceFilters]):  # typ
     auth=None,
     summary="What each label, guideline and notice reference is, and where to read it",
 )
-def reference_list(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return [public_data(r.data) for r in selectors.records(RecordKind.REFERENCE)]
+def reference_list(request: HttpRequest, response: HttpResponse, limit: int | None = None, offset: int = 0):  # type: ignore[no-untyped-def]
+    qs = selectors.records(RecordKind.REFERENCE).only("id", "key", "data")
+    return [public_data(r.data) for r in _paged(request, response, qs, limit, offset)]
 
 
 def _collection(kind: str, name: str) -> None:
@@ -95,10 +132,13 @@ def _collection(kind: str, name: str) -> None:
         response=list[RecordOut],
         auth=None,
         summary=f"All {name}",
+        description="By key. Paged: `limit` (at most 1,000, the default) and `offset`; the total is in "
+        "`X-Total-Count`, the neighbouring pages in `Link`.",
         operation_id=f"kb_{name}_list",
     )
-    def listing(request: HttpRequest):  # type: ignore[no-untyped-def]
-        return [_out(r) for r in selectors.records(kind)]
+    def listing(request: HttpRequest, response: HttpResponse, limit: int | None = None, offset: int = 0):  # type: ignore[no-untyped-def]
+        qs = selectors.records(kind).only(*selectors.RESULT_FIELDS)
+        return [_out(r) for r in _paged(request, response, qs, limit, offset)]
 
     @router.get(
         f"/kb/{name}/{{key}}",

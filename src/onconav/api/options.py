@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Body, Router
 from ninja.responses import Status
 from pydantic import BaseModel
@@ -88,4 +88,9 @@ def options(
     body = answer.to_dict()
     for o in body["options"]:
         o["hospitals"] = hospitals.get(o["rank"], [])
-    return Status(200, AnswerWithHospitals.model_validate(body))
+    # validated against the documented response model once and written by pydantic's serialiser
+    # (the framework's own path validated and dumped it again and encoded it in Python: a third of
+    # the request's time)
+    return HttpResponse(
+        AnswerWithHospitals.model_validate(body).model_dump_json(), content_type="application/json"
+    )

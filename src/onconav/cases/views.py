@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -239,6 +240,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/mine.html", {"cases": cases})
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 @login_required
 @require_GET
 @audited("case_list", action="list", id_kwarg="none")
@@ -248,16 +252,24 @@ def queue(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     assignee = request.GET.get("assignee", "")
     overdue = request.GET.get("overdue") == "1"
-    cases = list(
-        selectors.queue_filtered(user=request.user, state=state, assignee=assignee, overdue=overdue)[:200]
-    )
+    # counted and paged in the database: one page of cases is read
+    page = Paginator(
+        selectors.queue_filtered(user=request.user, state=state, assignee=assignee, overdue=overdue),
+        QUEUE_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    cases = list(page.object_list)
     for c in cases:
         c.cancer_label = cancer_display(c.cancer_code, _lang())
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
         request,
         "cases/queue.html",
         {
             "cases": cases,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "query": params.urlencode(),
             "state": state,
             "assignee": assignee,
             "overdue": overdue,

@@ -86,7 +86,13 @@ def _redis_client() -> Any:
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
         return None
-    return backend._cache.get_client(write=True)  # noqa: SLF001 - RedisCache's client accessor
+    # one client per cache backend (they are per thread), on the backend's connection pool:
+    # building a client costs about as much as the round trip itself
+    client = getattr(backend, "_onconav_ratelimit_client", None)
+    if client is None:
+        client = backend._cache.get_client(write=True)  # noqa: SLF001 - RedisCache's client accessor
+        backend._onconav_ratelimit_client = client  # noqa: SLF001
+    return client
 
 
 def _redis_hit(client: Any, cache_key: str, window_seconds: int) -> int:

@@ -88,6 +88,53 @@ def _caps_words(caps: set[str]) -> str:
     return ", ".join(str(words.get(c, c)) for c in sorted(caps))
 
 
+def has_any_q(any_of: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """Records one of these capabilities (a database filter on the directory index)."""
+    from functools import reduce
+    from operator import or_
+
+    from django.db.models import Q
+
+    from onconav.hospitals.index import member
+
+    return reduce(or_, [Q(capabilities__contains=member(c)) for c in any_of])
+
+
+def score_expression(*, needs: list[tuple[str, tuple[str, ...]]], cities: list[str], languages: set[str]):  # type: ignore[no-untyped-def]
+    """The score of ``hospital_match`` computed in the database, doubled to stay an integer (the
+    same points, so the same order: best first, then by name)."""
+    from functools import reduce
+    from operator import or_
+
+    from django.db.models import Case, IntegerField, Q, Value, When
+
+    from onconav.hospitals.index import member
+
+    def pts(key: str) -> Value:
+        return Value(int(2 * POINTS[key]))
+
+    def when(q, key: str) -> Case:  # type: ignore[no-untyped-def]
+        return Case(When(q, then=pts(key)), default=Value(0), output_field=IntegerField())
+
+    terms = [when(has_any_q(any_of), "capability") for _need, any_of in needs]
+    terms.append(
+        Case(
+            When(type="cancer_centre", then=pts("cancer_centre")),
+            When(oncology_relevant=True, then=pts("oncology")),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    if cities:
+        terms.append(when(Q(city__in=cities), "city"))
+    if languages:
+        terms.append(when(reduce(or_, [Q(languages__contains=member(x)) for x in languages]), "language"))
+    terms.append(when(Q(international_department=True), "international_department"))
+    terms.append(when(Q(accredited_verified=True), "accreditation"))
+    terms.append(when(Q(verified=True), "verified"))
+    return reduce(lambda a, b: a + b, terms)
+
+
 def hospital_match(
     *,
     modalities: list[str] | None = None,
@@ -105,14 +152,32 @@ def hospital_match(
     children's, dental, eye, skin, maternity and mental-health hospitals unless they fit the
     patient (``age``, ``cancer``)."""
     from onconav.hospitals.audience import fits_patient
-    from onconav.hospitals.selectors import _lineage
+    from onconav.hospitals.selectors import (
+        _lineage,
+        audience_q,
+        entries,
+        name_order,
+        not_marked_irrelevant_q,
+        with_data,
+    )
 
     needs = needed_capabilities(modalities=modalities or [], regimens=regimens or [])
     cities = cities or []
     langs = {x.lower() for x in (languages or [])}
     lineage = _lineage(cancer)
+    if hospitals is None:
+        # the best ``limit`` found and ordered in the database by the same points; only they are
+        # read and given their reasons below
+        hospitals = hospital_views(
+            with_data(
+                entries()
+                .filter(not_marked_irrelevant_q(), audience_q(age=age, lineage=lineage))
+                .annotate(score2=score_expression(needs=needs, cities=cities, languages=langs))
+                .order_by("-score2", *name_order("name", "key"))
+            )[: max(limit, 0)]
+        )
     out: list[Match] = []
-    for h in hospitals if hospitals is not None else hospital_views():
+    for h in hospitals:
         d = h.data
         if d.get("oncology_relevant") is False or not fits_patient(d, age=age, lineage=lineage):
             continue

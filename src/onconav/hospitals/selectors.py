@@ -1,16 +1,14 @@
 """Reads of the hospital directory (mirrored from knowledge/hospitals/ into KB records), with the
-reviewed changes hospital partners submitted applied on top."""
+reviewed changes hospital partners submitted applied on top. Reads go to the directory index
+(``HospitalEntry``, ``onconav.hospitals.index``): filtered, ordered and paged in the database."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
 from django.http import Http404
-
-from onconav.kb.models import KBRecord, RecordKind
 
 CITIES = ["Beijing", "Shanghai", "Guangzhou", "Shenzhen", "Chengdu", "Hangzhou", "Hainan"]
 CITY_ZH = {
@@ -60,68 +58,69 @@ def _apply_updates(data: dict[str, Any], updates: list[dict[str, Any]]) -> dict[
     return merged
 
 
+def entry_view(e) -> HospitalView:  # type: ignore[no-untyped-def]
+    """A directory index row (``HospitalEntry``, read ``with_data``) as shown: the record's data
+    with the approved changes applied."""
+    return HospitalView(id=e.key, data=_apply_updates(e.record.data, e.updates), updates=e.updates)
+
+
+def entries():  # type: ignore[no-untyped-def]
+    from onconav.hospitals.models import HospitalEntry
+
+    return HospitalEntry.objects.all()
+
+
+def with_data(qs):  # type: ignore[no-untyped-def]
+    """The rows to show: with their record's data in the same query (and no search text)."""
+    return qs.select_related("record").only("key", "city", "updates", "record__id", "record__data")
+
+
 def hospital_views(qs=None) -> list[HospitalView]:  # type: ignore[no-untyped-def]
-    from onconav.hospitals.models import HospitalChangeRequest
-
-    records = list(
-        qs if qs is not None else KBRecord.objects.filter(kind=RecordKind.HOSPITAL).order_by("key")
-    )
-    approved: dict[str, list[dict[str, Any]]] = {}
-    for cr in HospitalChangeRequest.objects.filter(
-        status=HospitalChangeRequest.Status.APPROVED, hospital_id__in=[r.key for r in records]
-    ).order_by("reviewed_at"):
-        approved.setdefault(cr.hospital_id, []).append(cr.changes)
-    return [
-        HospitalView(
-            id=r.key, data=_apply_updates(r.data, approved.get(r.key, [])), updates=approved.get(r.key, [])
-        )
-        for r in records
-    ]
-
-
-_cache_lock = threading.Lock()
-_cached: tuple[tuple[Any, ...], list[HospitalView]] | None = None
-
-
-def _directory_stamp() -> tuple[Any, ...]:
-    """What the directory depends on: the KB load, the hospital records, the approved changes."""
-    from django.db.models import Count, Max
-
-    from onconav.hospitals.models import HospitalChangeRequest
-    from onconav.kb.models import KnowledgeBaseLoad
-
-    load = KnowledgeBaseLoad.objects.order_by("-id").values_list("id", "loaded_at").first()
-    n = KBRecord.objects.filter(kind=RecordKind.HOSPITAL).count()
-    cr = HospitalChangeRequest.objects.filter(status=HospitalChangeRequest.Status.APPROVED).aggregate(
-        n=Count("id"), last=Max("reviewed_at")
-    )
-    return (load, n, cr["n"], cr["last"])
-
-
-def hospital_views_cached() -> list[HospitalView]:
-    """Every hospital as shown, kept per process while the directory does not change (three
-    small queries to check instead of reading and decoding every record on each request).
-    The views are shared: read them, never change them."""
-    global _cached
-    stamp = _directory_stamp()
-    current = _cached
-    if current is not None and current[0] == stamp:
-        return current[1]
-    views = hospital_views()
-    with _cache_lock:
-        _cached = (stamp, views)
-    return views
+    """Hospitals as shown, from the directory index (``qs``: a ``HospitalEntry`` queryset; every
+    hospital by key when None)."""
+    if qs is None:
+        qs = entries().order_by("key")
+    return [entry_view(e) for e in (qs if qs.query.is_sliced else with_data(qs))]
 
 
 def hospital_get(hospital_id: str) -> HospitalView:
-    rec = KBRecord.objects.filter(kind=RecordKind.HOSPITAL, key=hospital_id)
-    views = hospital_views(rec)
-    if not views:
+    e = with_data(entries().filter(key=hospital_id)).first()
+    if e is None:
         raise Http404("no such hospital")
-    return views[0]
+    return entry_view(e)
 
 
-def hospitals_filtered(
+def audience_q(*, age: float | None, lineage: list[str]) -> Q:
+    """``fits_patient`` as a database filter: hospitals for adults in general, or whose special
+    audience fits the patient (a child; an oral, eye, skin, breast or gynaecological cancer)."""
+    from onconav.hospitals.audience import FITS
+    from onconav.hospitals.index import member
+
+    q = Q(audiences="")
+    if age is not None and age < 18:
+        q |= Q(audiences__contains=member("children"))
+    lineage_set = set(lineage)
+    for aud, fits in FITS.items():
+        if lineage_set & fits:
+            q |= Q(audiences__contains=member(aud))
+    return q
+
+
+def not_marked_irrelevant_q() -> Q:
+    """Not marked as without oncology (``oncology_relevant`` true or unknown)."""
+    return Q(oncology_relevant__isnull=True) | Q(oncology_relevant=True)
+
+
+def name_order(*fields: str) -> list[Any]:
+    """Order by name as Python sorts strings (code points), on SQLite and PostgreSQL alike."""
+    from django.db import connection
+    from django.db.models.functions import Collate
+
+    collation = "C" if connection.vendor == "postgresql" else "BINARY"
+    return [Collate(f, collation) for f in fields]
+
+
+def hospitals_filtered_qs(
     *,
     city: str = "",
     capability: str = "",
@@ -133,56 +132,58 @@ def hospitals_filtered(
     oncology_only: bool = False,
     include_special: bool = False,
     age: float | None = None,
-) -> list[HospitalView]:
-    """Directory search. By default only hospitals for adults with cancer in general: children's,
-    dental, eye, skin, maternity and mental-health hospitals appear when ``include_special`` is
-    set, or when they fit the patient (``age``, ``cancer``)."""
-    from onconav.hospitals.audience import fits_patient
+):  # type: ignore[no-untyped-def]
+    """Directory search, in the database, in directory order (``HospitalEntry`` rows). By default
+    only hospitals for adults with cancer in general: children's, dental, eye, skin, maternity and
+    mental-health hospitals appear when ``include_special`` is set, or when they fit the patient
+    (``age``, ``cancer``)."""
+    from onconav.hospitals.index import member
 
-    lineage = _lineage(cancer)
-    qs = KBRecord.objects.filter(kind=RecordKind.HOSPITAL)
+    qs = entries()
     if q.strip():
-        term = q.strip()
+        term = q.strip().lower()
+        qs = qs.filter(search__contains=term)
+        grams = _query_grams(term) if len(term) < 3 else []
+        if grams:
+            # PostgreSQL: one or two Chinese characters are too short for the trigram index: the
+            # n-gram index narrows the rows (GIN) before the exact substring check
+            qs = qs.extra(  # noqa: S610 - fixed SQL, the value is bound
+                where=["hospitals_hospitalentry.search_grams_doc @@ plainto_tsquery('simple', %s)"],
+                params=[" ".join(grams)],
+            )
+    if city:
+        qs = qs.filter(city=city)
+    if capability:
+        qs = qs.filter(capabilities__contains=member(capability))
+    if accreditation:
+        qs = qs.filter(accreditations__contains=member(accreditation))
+    if language:
+        qs = qs.filter(languages__contains=member(language, lower=True))
+    if hospital_type:
+        qs = qs.filter(type=hospital_type)
+    if oncology_only or cancer:
+        qs = qs.filter(not_marked_irrelevant_q())
+    if not include_special:
+        qs = qs.filter(audience_q(age=age, lineage=_lineage(cancer)))
+    if cancer:
         qs = qs.filter(
-            Q(search_en__icontains=term)
-            | Q(search_zh__icontains=term)
-            | Q(name_zh__icontains=term)
-            | Q(key__icontains=term)
+            Q(type__in=("cancer_centre", "public_tertiary", "public_general", "international", "private"))
+            | ~Q(capabilities="")
         )
-    items = hospital_views(qs.order_by("key"))
-    out = []
-    for h in items:
-        d = h.data
-        if city and d.get("city") != city:
-            continue
-        if capability and capability not in d.get("capabilities", []):
-            continue
-        if accreditation and not any(a.get("body") == accreditation for a in d.get("accreditations", [])):
-            continue
-        if language and language.lower() not in [x.lower() for x in d.get("languages", [])]:
-            continue
-        if hospital_type and d.get("type") != hospital_type:
-            continue
-        if (oncology_only or cancer) and d.get("oncology_relevant") is False:
-            continue
-        if not include_special and not fits_patient(d, age=age, lineage=lineage):
-            continue
-        if (
-            cancer
-            and d.get("type")
-            not in ("cancer_centre", "public_tertiary", "public_general", "international", "private")
-            and not d.get("capabilities")
-        ):
-            continue
-        out.append(h)
-    return sorted(
-        out,
-        key=lambda h: (
-            CITIES.index(h.data["city"]) if h.data["city"] in CITIES else 99,
-            h.data.get("type") != "cancer_centre",
-            h.data["name"],
-        ),
-    )
+    return with_data(qs.order_by("sort_group", *name_order("name", "key")))
+
+
+def _query_grams(term: str) -> list[str]:
+    from django.db import connection
+
+    from onconav.kb.search import query_grams
+
+    return query_grams(term) if connection.vendor == "postgresql" else []
+
+
+def hospitals_filtered(**filters: Any) -> list[HospitalView]:
+    """``hospitals_filtered_qs`` read whole (small callers; pages use the queryset)."""
+    return hospital_views(hospitals_filtered_qs(**filters))
 
 
 def _lineage(code: str) -> list[str]:
@@ -197,18 +198,28 @@ def _lineage(code: str) -> list[str]:
 
 
 def hospitals_by_city() -> list[dict[str, Any]]:
-    items = hospital_views()
-    out = []
-    for city in CITIES:
-        hs = [h for h in items if h.data.get("city") == city]
-        out.append(
-            {
-                "city": city,
-                "city_zh": CITY_ZH[city],
-                "count": len(hs),
-                "oncology": sum(1 for h in hs if h.data.get("oncology_relevant")),
-                "cancer_centres": [h for h in hs if h.data.get("type") == "cancer_centre"],
-                "position": CITY_POSITION[city],
-            }
-        )
-    return out
+    """Per city: how many hospitals, how many with oncology, and the cancer centres (counted in
+    the database; only the cancer centres are read)."""
+    from django.db.models import Count
+
+    counts = {
+        r["city"]: r
+        for r in entries()
+        .filter(city__in=CITIES)
+        .values("city")
+        .annotate(n=Count("id"), oncology=Count("id", filter=Q(oncology_relevant=True)))
+    }
+    centres: dict[str, list[HospitalView]] = {}
+    for e in with_data(entries().filter(city__in=CITIES, type="cancer_centre").order_by("key")):
+        centres.setdefault(e.city, []).append(entry_view(e))
+    return [
+        {
+            "city": city,
+            "city_zh": CITY_ZH[city],
+            "count": counts.get(city, {}).get("n", 0),
+            "oncology": counts.get(city, {}).get("oncology", 0),
+            "cancer_centres": centres.get(city, []),
+            "position": CITY_POSITION[city],
+        }
+        for city in CITIES
+    ]

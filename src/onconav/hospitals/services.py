@@ -61,6 +61,10 @@ def change_request_review(
         change_request.save(
             update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"]
         )
+        if approve:
+            from onconav.hospitals.index import hospital_index_refresh
+
+            hospital_index_refresh([change_request.hospital_id])
         audit_record(
             request=request,
             actor=user,

@@ -22,14 +22,22 @@ def directory(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
     data.pop("page", None)
     form = DirectoryFilterForm(data)
-    hospitals = selectors.hospitals_filtered(**form.filters())
+    # filtered, ordered, counted and paged in the database: one page of hospitals is read
+    hospitals = selectors.hospitals_filtered_qs(**form.filters())
     page = Paginator(hospitals, PAGE_SIZE).get_page(request.GET.get("page"))
     query = data.urlencode()
     template = "hospitals/_list.html" if request.headers.get("HX-Request") else "hospitals/directory.html"
     return render(
         request,
         template,
-        {"form": form, "hospitals": page.object_list, "page": page, "total": len(hospitals), "query": query},
+        {
+            "form": form,
+            "hospitals": [selectors.entry_view(e) for e in page.object_list],
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "total": page.paginator.count,
+            "query": query,
+        },
     )
 
 

@@ -11,7 +11,10 @@ character, that character) are in the record.
   ranked by BM25.
 
 Both are created by migration ``kb.0003_search_document``; no row's text is converted at query
-time.
+time. On PostgreSQL at most ``RANK_CANDIDATES`` matching records are ranked (the record whose key
+is the query always among them): ranking reads each candidate's whole search document, so a common
+word in a large knowledge base would otherwise cost a read of every match. The knowledge base
+today has far fewer matches than that for any query of more than a few letters.
 """
 
 from __future__ import annotations
@@ -46,17 +49,22 @@ def query_words(query: str) -> list[str]:
     return [w for w in WORD.findall(CJK.sub(" ", query)) if w]
 
 
-def search_ids(query: str, *, limit: int, exclude_kind: str) -> list[int]:
-    """Ids of the best-matching records (best first)."""
+RANK_CANDIDATES = 1000
+
+
+def search_ids(query: str, *, limit: int, exclude_kind: str, offset: int = 0) -> list[int]:
+    """Ids of the best-matching records (best first), ``limit`` of them from ``offset``."""
     words, grams = query_words(query), query_grams(query)
     if not words and not grams:
         return []
     if connection.vendor == "postgresql":
-        return _pg_search(words, grams, limit=limit, exclude_kind=exclude_kind, raw=query)
-    return _sqlite_search(words, grams, limit=limit, exclude_kind=exclude_kind, raw=query)
+        return _pg_search(words, grams, limit=limit, offset=offset, exclude_kind=exclude_kind, raw=query)
+    return _sqlite_search(words, grams, limit=limit, offset=offset, exclude_kind=exclude_kind, raw=query)
 
 
-def _pg_search(words: list[str], grams: list[str], *, limit: int, exclude_kind: str, raw: str) -> list[int]:
+def _pg_search(
+    words: list[str], grams: list[str], *, limit: int, offset: int, exclude_kind: str, raw: str
+) -> list[int]:
     parts, params = [], []
     lexemes = [part for w in words for part in re.findall(r"[^\W_]+", w)]
     if lexemes:
@@ -67,13 +75,21 @@ def _pg_search(words: list[str], grams: list[str], *, limit: int, exclude_kind: 
         parts.append("plainto_tsquery('simple', %s)")
         params.append(" ".join(grams))
     tsquery = " && ".join(parts)
+    # candidates: the matches the GIN index finds (at most RANK_CANDIDATES; the key is in the
+    # document) and the record whose key is the query (index on lower(key)); only they are ranked
     sql = (
-        f"SELECT id FROM kb_kbrecord, ({'SELECT ' + tsquery}) AS q(query) "  # noqa: S608 - fixed SQL, values bound
-        "WHERE kind <> %s AND search_document @@ q.query "  # the key is in the document: GIN only
-        "ORDER BY (lower(key) = lower(%s)) DESC, ts_rank(search_document, q.query) DESC, kind, key LIMIT %s"
+        f"WITH q(query) AS MATERIALIZED ({'SELECT ' + tsquery}), "  # noqa: S608 - fixed SQL, values bound
+        "c AS (("
+        "SELECT r.id FROM kb_kbrecord r, q WHERE r.kind <> %s AND r.search_document @@ q.query LIMIT %s"
+        ") UNION SELECT r.id FROM kb_kbrecord r, q "
+        "WHERE lower(r.key) = lower(%s) AND r.kind <> %s AND r.search_document @@ q.query) "
+        "SELECT r.id FROM kb_kbrecord r JOIN c ON c.id = r.id, q "
+        "ORDER BY (lower(r.key) = lower(%s)) DESC, ts_rank(r.search_document, q.query) DESC, r.kind, r.key "
+        "LIMIT %s OFFSET %s"
     )
+    key = raw.strip()
     with connection.cursor() as cur:
-        cur.execute(sql, [*params, exclude_kind, raw.strip(), limit])
+        cur.execute(sql, [*params, exclude_kind, RANK_CANDIDATES, key, exclude_kind, key, limit, offset])
         return [row[0] for row in cur.fetchall()]
 
 
@@ -82,7 +98,7 @@ def _fts5_phrase(token: str, prefix: bool = False) -> str:
 
 
 def _sqlite_search(
-    words: list[str], grams: list[str], *, limit: int, exclude_kind: str, raw: str
+    words: list[str], grams: list[str], *, limit: int, offset: int, exclude_kind: str, raw: str
 ) -> list[int]:
     # Latin words match as prefixes ("osimer" finds "osimertinib"); Chinese n-grams exactly.
     terms = [_fts5_phrase(w, prefix=True) for w in words] + [
@@ -93,8 +109,8 @@ def _sqlite_search(
         "SELECT r.id FROM kb_kbrecord_fts f JOIN kb_kbrecord r ON r.id = f.rowid "
         "WHERE kb_kbrecord_fts MATCH %s AND r.kind <> %s "
         "ORDER BY (lower(r.key) = lower(%s)) DESC, bm25(kb_kbrecord_fts, 20.0, 10.0, 1.0, 1.0), "
-        "r.kind, r.key LIMIT %s"
+        "r.kind, r.key LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cur:
-        cur.execute(sql, [match, exclude_kind, raw.strip(), limit])
+        cur.execute(sql, [match, exclude_kind, raw.strip(), limit, offset])
         return [row[0] for row in cur.fetchall()]

@@ -174,16 +174,21 @@ def evidence_filtered(
     return _by_level(items)
 
 
-def kb_search(query: str, *, limit: int = 50) -> list[KBRecord]:
+# what a search result shows (never the record's data or search text)
+RESULT_FIELDS = ("id", "kind", "key", "name_en", "name_zh", "verified")
+
+
+def kb_search(query: str, *, limit: int = 50, offset: int = 0) -> list[KBRecord]:
     """Full-text search in both languages over the stored, indexed search document
-    (``onconav.kb.search``: PostgreSQL tsvector + GIN, SQLite FTS5; Chinese by n-grams)."""
+    (``onconav.kb.search``: PostgreSQL tsvector + GIN, SQLite FTS5; Chinese by n-grams). The
+    records come with their names only (``RESULT_FIELDS``)."""
     from onconav.kb.search import search_ids
 
     q = (query or "").strip()
     if not q:
         return []
-    ids = search_ids(q, limit=limit, exclude_kind=RecordKind.REFERENCE)
-    by_id = KBRecord.objects.in_bulk(ids)
+    ids = search_ids(q, limit=limit, offset=offset, exclude_kind=RecordKind.REFERENCE)
+    by_id = KBRecord.objects.only(*RESULT_FIELDS).in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 
 

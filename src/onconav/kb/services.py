@@ -150,6 +150,9 @@ def kb_load(*, path: Path | None = None) -> KnowledgeBaseLoad:
     from onconav.kb.selectors import kb_cache_clear
 
     kb_cache_clear()
+    from onconav.hospitals.index import hospital_index_refresh
+
+    hospital_index_refresh()  # the directory index, with the approved partner changes
     return KnowledgeBaseLoad.objects.create(
         version=kb.version,
         added=added,

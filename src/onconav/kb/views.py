@@ -96,8 +96,34 @@ def evidence_detail(request: HttpRequest, evidence_id: str) -> HttpResponse:
     )
 
 
+SEARCH_PAGE_SIZE = 50
+SEARCH_MAX_PAGE = 20
+
+
 def search(request: HttpRequest) -> HttpResponse:
+    """Best matches first, one page of ``SEARCH_PAGE_SIZE`` at a time (one more is read to know
+    whether a next page exists)."""
+    from urllib.parse import urlencode
+
     q = request.GET.get("q", "").strip()[:200]
-    results = selectors.kb_search(q) if q else []
+    try:
+        page = max(1, min(int(request.GET.get("page", 1)), SEARCH_MAX_PAGE))
+    except ValueError:
+        page = 1
+    found = (
+        selectors.kb_search(q, limit=SEARCH_PAGE_SIZE + 1, offset=(page - 1) * SEARCH_PAGE_SIZE) if q else []
+    )
+    results = found[:SEARCH_PAGE_SIZE]
+    has_next = len(found) > SEARCH_PAGE_SIZE and page < SEARCH_MAX_PAGE
     template = "kb/_search_results.html" if request.headers.get("HX-Request") else "kb/search.html"
-    return render(request, template, {"q": q, "results": results})
+    return render(
+        request,
+        template,
+        {
+            "q": q,
+            "results": results,
+            "page": page,
+            "prev_query": urlencode({"q": q, "page": page - 1}) if page > 1 else "",
+            "next_query": urlencode({"q": q, "page": page + 1}) if has_next else "",
+        },
+    )

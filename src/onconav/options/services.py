@@ -65,55 +65,50 @@ def option_hospitals(
     """For each option (by rank): the hospitals known to deliver it, in the patient's preferred
     cities when they gave any (else anywhere), best fit first, at most ``limit``. Supportive and
     palliative care are given everywhere: no list. Each hospital carries ``in_preferred_city``."""
+    from urllib.parse import quote
+
     from django.urls import reverse
 
-    from onconav.hospitals.matching import hospital_match, needed_capabilities
-    from onconav.hospitals.selectors import hospital_views_cached
+    from onconav.hospitals.directory import directory
+    from onconav.hospitals.matching import needed_capabilities
+    from onconav.hospitals.selectors import _lineage
 
     prefs = profile.get("preferences") or {}
     cities = [str(c) for c in prefs.get("cities") or []]
-    views = hospital_views_cached()
+    langs = {str(x).lower() for x in prefs.get("languages") or []}
+    d = directory()
+    # hospitals not marked as without oncology, for adults in general or fitting this patient
+    pool = d.eligible & d.fits(
+        age=profile.get("age"), lineage=_lineage(str((profile.get("cancer") or {}).get("oncotree_code", "")))
+    )
+    in_cities: set[int] = set().union(*(d.by_city.get(c, set()) for c in cities))
+    # the hospital page's address, resolved once (then quoted as reverse() quotes)
+    url = reverse("hospitals:detail", kwargs={"hospital_id": "HOSPITAL-ID"})
+    head, tail = url.split("HOSPITAL-ID")
     out: dict[int, list[dict[str, Any]]] = {}
     for o in answer.options:
         if o.modality in NO_HOSPITAL_MODALITIES or o.trial is not None:  # a trial lists its own sites
             out[o.rank] = []
             continue
-        # Only hospitals recorded as offering every need can be listed: rank just those (the
-        # same list, in the same order, as ranking all and keeping the able ones).
+        # Only hospitals recorded as offering every need can be listed, ranked by the points of
+        # ``hospital_match`` (the same order as ranking every hospital and keeping the able ones).
         needs = needed_capabilities(modalities=[o.modality], regimens=[o.regimen])
         if not needs:
             out[o.rank] = []
             continue
-        candidates = [
-            h
-            for h in views
-            if all(set(h.data.get("capabilities", [])).intersection(any_of) for _, any_of in needs)
-        ]
-        matches = hospital_match(
-            modalities=[o.modality],
-            regimens=[o.regimen],
-            cities=cities,
-            languages=list(prefs.get("languages") or []),
-            budget_usd=prefs.get("budget_usd"),
-            age=profile.get("age"),
-            cancer=str((profile.get("cancer") or {}).get("oncotree_code", "")),
-            hospitals=candidates,
-            limit=len(candidates),
-        )
-        # only hospitals known (from a source) to offer every need of the option
-        able = [m for m in matches if m.offers and not m.missing]
-        local = [m for m in able if m.hospital.data.get("city") in cities] if cities else able
-        chosen = (local or able)[:limit]
+        able = pool & d.able(needs)
+        local = able & in_cities
+        chosen = d.best(local or able, cities=set(cities), languages=langs, limit=limit)
         out[o.rank] = [
             {
-                "id": m.hospital.id,
-                "name": m.hospital.data.get("name"),
-                "name_zh": m.hospital.data.get("name_zh"),
-                "city": m.hospital.data.get("city"),
-                "url": reverse("hospitals:detail", kwargs={"hospital_id": m.hospital.id}),
-                "in_preferred_city": m.hospital.data.get("city") in cities,
+                "id": h.key,
+                "name": h.name,
+                "name_zh": h.name_zh or None,
+                "city": h.city,
+                "url": head + quote(h.key, safe="!$&'()*+,;=/~:@") + tail,
+                "in_preferred_city": h.city in cities,
             }
-            for m in chosen
+            for h in chosen
         ]
     return out
 

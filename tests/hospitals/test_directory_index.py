@@ -1,0 +1,228 @@
+"""The directory filters, orders, pages and ranks in the database (the ``HospitalEntry`` index,
+issue 13) with the same answers as the rules written in Python over every record."""
+
+from __future__ import annotations
+
+import pytest
+
+from onconav.hospitals import selectors
+from onconav.hospitals.audience import fits_patient
+from onconav.hospitals.matching import hospital_match, needed_capabilities
+from onconav.hospitals.models import HospitalChangeRequest, HospitalEntry
+from onconav.kb.models import KBRecord, RecordKind
+
+pytestmark = pytest.mark.django_db
+
+SPECIAL_TYPES = ("cancer_centre", "public_tertiary", "public_general", "international", "private")
+
+
+def _reference_directory(**f) -> list[str]:  # type: ignore[no-untyped-def]
+    """The directory's rules as written before the index: every record read and filtered in Python."""
+    lineage = selectors._lineage(f.get("cancer", ""))
+    out = []
+    for h in selectors.hospital_views():
+        d = h.data
+        rec = KBRecord.objects.get(kind=RecordKind.HOSPITAL, key=h.id)
+        if f.get("q"):
+            t = f["q"].lower()
+            if not any(t in (x or "").lower() for x in (rec.search_en, rec.search_zh, rec.name_zh, rec.key)):
+                continue
+        if f.get("city") and d.get("city") != f["city"]:
+            continue
+        if f.get("capability") and f["capability"] not in d.get("capabilities", []):
+            continue
+        if f.get("accreditation") and not any(
+            a.get("body") == f["accreditation"] for a in d.get("accreditations", [])
+        ):
+            continue
+        if f.get("language") and f["language"].lower() not in [x.lower() for x in d.get("languages", [])]:
+            continue
+        if f.get("hospital_type") and d.get("type") != f["hospital_type"]:
+            continue
+        if (f.get("oncology_only") or f.get("cancer")) and d.get("oncology_relevant") is False:
+            continue
+        if not f.get("include_special") and not fits_patient(d, age=f.get("age"), lineage=lineage):
+            continue
+        if f.get("cancer") and d.get("type") not in SPECIAL_TYPES and not d.get("capabilities"):
+            continue
+        out.append(h)
+    out.sort(
+        key=lambda h: (
+            selectors.CITIES.index(h.data["city"]) if h.data["city"] in selectors.CITIES else 99,
+            h.data.get("type") != "cancer_centre",
+            h.data["name"],
+        )
+    )
+    return [h.id for h in out]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"oncology_only": True},
+        {"include_special": True},
+        {"city": "Beijing", "oncology_only": True},
+        {"capability": "proton"},
+        {"capability": "car_t", "city": "Shanghai"},
+        {"language": "english"},
+        {"hospital_type": "cancer_centre"},
+        {"accreditation": "JCI", "include_special": True},
+        {"q": "cancer"},
+        {"q": "复旦"},
+        {"q": "PUMCH"},
+        {"cancer": "BRCA"},
+        {"cancer": "LUAD", "age": 12},
+        {"cancer": "UM"},
+        {"oncology_only": True, "age": 9},
+    ],
+)
+def test_database_filters_give_the_same_directory_as_the_python_rules(kb_loaded, filters):
+    assert [h.id for h in selectors.hospitals_filtered(**filters)] == _reference_directory(**filters)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"modalities": ["radiotherapy"], "regimens": ["proton"], "cities": ["Shanghai"]},
+        {"modalities": ["cell_therapy", "chemotherapy"], "languages": ["English"], "limit": 7},
+        {"modalities": ["surgery"], "cities": ["Beijing", "Guangzhou"], "budget_usd": 20000},
+        {"modalities": [], "limit": 200},
+        {"modalities": ["targeted_therapy"], "age": 10, "cancer": "BRCA", "limit": 200},
+    ],
+)
+def test_ranking_in_the_database_equals_ranking_every_hospital_in_python(kb_loaded, args):
+    everyone = selectors.hospital_views()
+    in_db = hospital_match(**args)
+    in_python = hospital_match(**args, hospitals=everyone)
+    assert [(m.hospital.id, m.score, m.reasons, m.cautions) for m in in_db] == [
+        (m.hospital.id, m.score, m.reasons, m.cautions) for m in in_python
+    ]
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        {
+            "age": 67,
+            "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+            "biomarkers": [{"gene": "EGFR", "alteration": "L858R"}],
+            "preferences": {"cities": ["Shanghai"], "languages": ["English"]},
+        },
+        {"age": 67, "cancer": {"oncotree_code": "LUAD", "stage": "IV"}},
+        {
+            "age": 48,
+            "cancer": {"oncotree_code": "BRCA", "stage": "IV"},
+            "biomarkers": [{"gene": "ERBB2", "alteration": "amplification"}],
+            "preferences": {"cities": ["Hainan", "Chengdu"]},
+        },
+        {"age": 9, "cancer": {"oncotree_code": "BLL"}, "preferences": {"languages": ["Russian", "English"]}},
+        {
+            "age": 59,
+            "cancer": {"oncotree_code": "HCC", "stage": "BCLC C"},
+            "preferences": {"cities": ["Lhasa"]},
+        },
+    ],
+)
+def test_option_hospitals_are_the_best_able_hospitals_as_ranked_in_python(kb_loaded, profile):
+    from onconav.options.services import HOSPITALS_PER_OPTION, option_hospitals, options_for_profile
+
+    prefs = profile.get("preferences", {})
+    cities, languages = prefs.get("cities", []), prefs.get("languages", [])
+    answer = options_for_profile(profile=profile, lang="en")
+    got = option_hospitals(answer, profile)
+    everyone = selectors.hospital_views()
+    checked = 0
+    for o in answer.options:
+        needs = needed_capabilities(modalities=[o.modality], regimens=[o.regimen])
+        if not needs or o.modality in ("supportive_care", "palliative_care") or o.trial is not None:
+            assert got[o.rank] == []
+            continue
+        ms = hospital_match(
+            modalities=[o.modality],
+            regimens=[o.regimen],
+            cities=cities,
+            languages=languages,
+            age=profile["age"],
+            cancer=profile["cancer"]["oncotree_code"],
+            hospitals=everyone,
+            limit=len(everyone),
+        )
+        able = [m for m in ms if m.offers and not m.missing]
+        local = [m for m in able if m.hospital.data.get("city") in cities]
+        expected = [
+            (m.hospital.id, m.hospital.data.get("name"), m.hospital.data.get("city"))
+            for m in (local or able)[:HOSPITALS_PER_OPTION]
+        ]
+        assert [(h["id"], h["name"], h["city"]) for h in got[o.rank]] == expected, o.regimen
+        checked += 1
+    assert checked
+
+
+def test_an_approved_change_reaches_the_directory_index(kb_loaded, make_user):
+    from django.utils import timezone
+
+    from onconav.accounts.models import Role
+    from onconav.hospitals.services import change_request_review
+
+    # given a partner's change adding a language, approved by a coordinator
+    partner = make_user(Role.PARTNER)
+    coordinator = make_user(Role.COORDINATOR)
+    cr = HospitalChangeRequest.objects.create(
+        hospital_id="fudan-cancer-center",
+        submitted_by=partner,
+        changes={"languages": ["Chinese", "Klingon"]},
+        evidence="https://example.org",
+    )
+    assert "fudan-cancer-center" not in [h.id for h in selectors.hospitals_filtered(language="klingon")]
+    change_request_review(user=coordinator, change_request=cr, approve=True)
+    # then the directory filters on the changed fact, and the record shows the change
+    assert [h.id for h in selectors.hospitals_filtered(language="klingon")] == ["fudan-cancer-center"]
+    entry = HospitalEntry.objects.get(key="fudan-cancer-center")
+    assert entry.updates == [{"languages": ["Chinese", "Klingon"]}]
+    assert selectors.hospital_get("fudan-cancer-center").data["languages"] == ["Chinese", "Klingon"]
+    assert cr.reviewed_at <= timezone.now()
+
+
+def test_api_hospital_list_is_paged_with_headers_and_stays_a_list(client, kb_loaded):
+    full = client.get("/api/v1/hospitals")
+    assert full.status_code == 200
+    everyone = full.json()
+    assert isinstance(everyone, list)
+    total = int(full["X-Total-Count"])
+    assert total == len(everyone)  # the whole directory fits the default page at 1x data
+    page = client.get("/api/v1/hospitals?limit=10&offset=20")
+    assert page.json() == everyone[20:30]
+    assert page["X-Total-Count"] == str(total)
+    assert 'rel="next"' in page["Link"] and "offset=30" in page["Link"]
+    assert 'rel="prev"' in page["Link"] and "offset=10" in page["Link"]
+    # the limit is clamped, never an error
+    assert len(client.get("/api/v1/hospitals?limit=100000").json()) == min(total, 500)
+    assert client.get("/api/v1/hospitals?limit=0").status_code == 200
+
+
+def test_directory_page_lists_one_page_of_many(client, kb_loaded):
+    # given more hospitals than pages worth linking; then the page links are elided
+    base = KBRecord.objects.get(kind=RecordKind.HOSPITAL, key="fudan-cancer-center")
+    rows = [
+        KBRecord(
+            kind=RecordKind.HOSPITAL,
+            key=f"zz-copy-{i}",
+            data={**base.data, "id": f"zz-copy-{i}"},
+            name_en=base.name_en,
+            search_en=base.search_en,
+            content_hash="x",
+            version="t",
+        )
+        for i in range(400)
+    ]
+    KBRecord.objects.bulk_create(rows)
+    from onconav.hospitals.index import hospital_index_refresh
+
+    hospital_index_refresh()
+    r = client.get("/hospitals/?city=Shanghai&page=5")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert html.count('<article class="hospital-card">') == 24
+    assert "…" in html  # page links elided: 1 … 3 4 5 6 7 … 17, not every page
+    assert 'aria-current="page">5<' in html
