@@ -36,7 +36,13 @@ def failure(run: Run, vocab: Vocabulary) -> None:
         exempt = set(c.ev.after_failure_of)
         for tok in c.ev.after_failure_of:  # a drug named in after_failure_of exempts its classes
             exempt |= vocab.drug_tags.get(tok, frozenset())
-        same = sorted(d for d in drugs & case.failed if d not in exempt)
+        # ... and a failed drug is exempt when the item names it or one of its classes
+        # (tucatinib + trastuzumab + capecitabine "after anti-HER2 antibody", HER2CLIMB)
+        same = sorted(
+            d
+            for d in drugs & case.failed
+            if d not in exempt and not (vocab.drug_tags.get(d, frozenset()) & set(c.ev.after_failure_of))
+        )
         if same:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in same))
             c.demote(2, msg("c_failed_drug", drugs=names), "failure.same_drug")
