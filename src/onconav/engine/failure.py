@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from onconav.engine.model import FAIL_TOGETHER, SUPPORTIVE_MODALITIES, Run
+from onconav.engine.model import FAIL_TOGETHER, SUPPORTIVE_MODALITIES, Candidate, Run
 from onconav.engine.msg import Join, Msg, Txt, kb_text, msg
 from onconav.engine.normalize import Vocabulary
 
@@ -57,6 +57,52 @@ def failure(run: Run, vocab: Vocabulary) -> None:
         if bad:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in bad))
             c.demote(1, msg("c_intolerance", drugs=names), "failure.intolerance")
+
+
+def not_reoffered(run: Run, vocab: Vocabulary) -> None:
+    """A failed drug of a ``not_reoffered`` class (knowledge/policy/classes) is not offered again,
+    nor, when the class fails together, any other member (a second CD19 CAR-T): the option moves to
+    ``answer.excluded`` (rule ``failure.not_reoffered``)."""
+    case = run.case
+    stop: dict[str, list[str]] = {}  # class tag -> the failed drugs that carry it
+    for d in sorted(case.failed):
+        for tag in sorted(vocab.drug_tags.get(d, frozenset())):
+            cls = run.classes.get(tag)
+            if cls is not None and cls.not_reoffered:
+                stop.setdefault(tag, []).append(d)
+    if not stop:
+        return
+    keep = []
+    for c in run.candidates:
+        hit = _reoffer_hit(run, vocab, c, stop)
+        if hit is None:
+            keep.append(c)
+            continue
+        tag, drugs = hit
+        cls = run.classes[tag]
+        names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in drugs))
+        why = kb_text(cls.why, f"class.{cls.tag}") if cls.why else Txt.of(cls.label)
+        c.exclude(
+            msg("x_not_reoffered", drugs=names, cls=Txt.of(cls.label), why=why), "failure.not_reoffered"
+        )
+        run.excluded.append(c)
+    run.candidates = keep
+
+
+def _reoffer_hit(
+    run: Run, vocab: Vocabulary, c: Candidate, stop: dict[str, list[str]]
+) -> tuple[str, list[str]] | None:
+    exempt = set(c.ev.after_failure_of)
+    drugs = set(c.reg.regimen.drugs)
+    for tag, failed in stop.items():
+        if tag in exempt:
+            continue
+        if run.classes[tag].fails_together:
+            if tag in c.reg.tags:
+                return tag, failed
+        elif drugs & (set(failed) - exempt):
+            return tag, sorted(drugs & set(failed))
+    return None
 
 
 def _class_message(run: Run, vocab: Vocabulary, tag: str, source: str) -> Msg:

@@ -95,6 +95,7 @@ RULES: dict[str, str] = {
     "resistance.R2": "a present biomarker suggests resistance: option demoted",
     "failure.same_drug": "a drug of the option already failed: shown lower",
     "failure.same_class": "a drug of a class that fails together already failed: shown lower",
+    "failure.not_reoffered": "a failed drug of a class that is not re-offered (a CAR-T product, a second CD19 CAR-T): excluded",
     "failure.intolerance": "previous intolerance to a drug of the option",
     "fitness.ecog": "ECOG above the item's limit excludes it",
     "fitness.ps_targeted_kept": "targeted therapy for a driver is kept in poor performance status",
