@@ -91,6 +91,7 @@ RULES: dict[str, str] = {
     "biomarker.absent": "biomarkers that must be negative are known negative",
     "biomarker.threshold": "measured biomarker thresholds hold",
     "biomarker.pending": "the item would hold if an unknown biomarker were known: a test is recommended",
+    "biomarker.origin_unknown": "the item is for a germline (or somatic) alteration whose origin is not given: conditional on the origin fact's test",
     "resistance.R1": "a present biomarker predicts resistance (standard evidence): option removed",
     "resistance.R2": "a present biomarker suggests resistance: option demoted",
     "failure.same_drug": "a drug of the option already failed: shown lower",
