@@ -13,7 +13,7 @@ def failed_class_tags(run: Run) -> dict[str, str]:
     tags whose class fails together (knowledge/policy/classes), and the tags they fail with."""
     classes = run.classes
     out: dict[str, str] = {}
-    for tag in sorted(run.case.failed_tags):
+    for tag in sorted(run.case.failed_reuse_tags):
         cls = classes.get(tag)
         if cls is None:
             if not classes and tag in FAIL_TOGETHER:  # no policy loaded (fixture KBs)
@@ -31,6 +31,7 @@ def failure(run: Run, vocab: Vocabulary) -> None:
     if not (case.failed or case.intolerant):
         return
     failed_tags = failed_class_tags(run)
+    failed = case.failed_reuse  # a late relapse after curative-intent treatment does not count
     for c in run.candidates:
         drugs = set(c.reg.regimen.drugs)
         exempt = set(c.ev.after_failure_of)
@@ -40,7 +41,7 @@ def failure(run: Run, vocab: Vocabulary) -> None:
         # (tucatinib + trastuzumab + capecitabine "after anti-HER2 antibody", HER2CLIMB)
         same = sorted(
             d
-            for d in drugs & case.failed
+            for d in drugs & failed
             if d not in exempt and not (vocab.drug_tags.get(d, frozenset()) & set(c.ev.after_failure_of))
         )
         if same:
@@ -57,6 +58,11 @@ def failure(run: Run, vocab: Vocabulary) -> None:
         if bad:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in bad))
             c.demote(1, msg("c_intolerance", drugs=names), "failure.intolerance")
+        late = sorted(drugs & case.late_relapse)
+        if late:
+            names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in late))
+            c.caution(msg("c_late_relapse_reuse", drugs=names, months=6))
+            c.trace.append("failure.late_relapse")
 
 
 def not_reoffered(run: Run, vocab: Vocabulary) -> None:
@@ -109,7 +115,7 @@ def _class_message(run: Run, vocab: Vocabulary, tag: str, source: str) -> Msg:
     cls = run.classes.get(tag) or run.classes.get(source)
     if cls is None:
         return msg("c_failed_class", cls=tag.replace("_", " "))
-    drugs = sorted(d for d in run.case.failed if source in vocab.drug_tags.get(d, frozenset()))
+    drugs = sorted(d for d in run.case.failed_reuse if source in vocab.drug_tags.get(d, frozenset()))
     label = Txt.of(cls.label)
     names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in drugs)) if drugs else label
     why = kb_text(cls.why, f"class.{cls.tag}") if cls.why else msg("c_failed_class", cls=label)
