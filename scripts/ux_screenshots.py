@@ -30,6 +30,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.db import transaction  # noqa: E402
+
 from tests.e2e.test_every_page import OVERFLOW_JS, VISIBLE_TEXT_JS, chinese_problems  # noqa: E402
 
 OUT = ROOT / "var" / "screenshots" / "review"
@@ -44,6 +46,7 @@ PROFILE = {
 }
 
 
+@transaction.atomic
 def build_world() -> str:
     """The demo patient's case, moved along to "quote sent" (idempotent: reuses a case it made)."""
     from django.utils import timezone
@@ -51,7 +54,8 @@ def build_world() -> str:
     from onconav.accounts.models import User
     from onconav.cases import services
     from onconav.cases.models import Case, CaseState, Quote, QuoteLine, QuoteStatus, Referral, TravelPlan
-    from onconav.intake.models import DraftStatus, IntakeDraft
+    from onconav.intake.consent import consent_text, text_hash
+    from onconav.intake.models import Consent, ConsentKind, DraftStatus, IntakeDraft
     from tests.cases.factories import ANSWERS
 
     patient = User.objects.get(email=DEMO.format("patient"))
@@ -78,7 +82,20 @@ def build_world() -> str:
         cancer_code="LUAD",
         preferred_cities=["Shanghai"],
         first_reply_due_at=timezone.now() + dt.timedelta(days=2),
+        reviewer=staff["clinician"],  # clinicians see (and give opinions on) assigned cases only
     )
+    for kind in (ConsentKind.PROCESSING, ConsentKind.TRANSFER):  # partners need both in force
+        version, text = consent_text(kind)
+        Consent.objects.create(
+            user=patient,
+            draft=draft,
+            kind=kind,
+            version=version,
+            language="en",
+            text_sha256=text_hash(text),
+            scope={"cities": ["Shanghai"]} if kind == ConsentKind.TRANSFER else {},
+            given_at=timezone.now(),
+        )
     services.message_send(case=case, author=staff["coordinator"], body="We have your records.")
     services.opinion_record(
         case=case,

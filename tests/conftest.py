@@ -29,6 +29,18 @@ def _audit_rows_may_be_flushed_between_tests():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request in Chinese leaves its language
+    active in the thread, which made later tests order-dependent."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from onconav.hospitals.directory import directory_reset
 

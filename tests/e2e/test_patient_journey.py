@@ -124,6 +124,16 @@ def test_patient_goes_from_home_through_intake_with_an_upload_to_the_portal(
     assert page.locator("input[name=email]").input_value() == email
     page.fill("input[name=password]", "a-long-passphrase-42")
     page.locator("main form button[type=submit]").click()
+    # "Check your email" (the same page whether or not the address has an account); the link in
+    # the email, opened in the same browser, makes the account
+    page.wait_for_url("**/start/account/sent/")
+    shot(page, f"intake-account-sent-{lang}")
+    from django.core import mail
+
+    link = re.search(r"https?://\S+(/start/account/confirm/\S+/)", mail.outbox[-1].body).group(1)
+    page.goto(live_server.url + link)
+    shot(page, f"intake-account-confirm-{lang}")
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/start/send/")
     # Consent: two separate boxes; then send (twice, as an impatient double click would)
     page.locator("input[name=consent_processing]").check()

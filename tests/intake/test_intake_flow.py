@@ -46,9 +46,17 @@ def _submit(client: Client, transfer: bool = True):  # type: ignore[no-untyped-d
 
 
 def _register(client: Client) -> None:
+    """Sign up, then open the emailed link in the same browser and confirm."""
+    import re
+
     resp = client.post(
         "/start/account/", {"email": "aigerim@example.org", "password": "a-long-passphrase-42"}
     )
+    assert resp.status_code == 302 and resp["Location"] == "/start/account/sent/"
+    link = re.search(r"https?://\S+(/start/account/confirm/\S+/)", mail.outbox[-1].body).group(1)
+    mail.outbox.clear()
+    assert client.get(link).status_code == 200
+    resp = client.post(link)
     assert resp.status_code == 302 and resp["Location"] == "/start/send/"
 
 

@@ -52,7 +52,7 @@ def test_case_queue_names_cities_in_chinese(client, login_as, coordinator):
     with translation.override("zh-hans"):
         html = client.get("/cases/queue/", HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
     # then the cities are Chinese words
-    assert "北京, 上海" in html and "Beijing" not in html
+    assert "北京、上海" in html and "Beijing" not in html  # the enumeration comma in Chinese
 
 
 def test_a_phase_whose_price_is_not_known_is_never_drawn_as_zero(kb_loaded):

@@ -47,7 +47,7 @@ def test_trial_page_in_chinese_shows_words_and_marks_registry_english(client, de
     html = zh(client, "/trials/NCT99900001/")
     # then the phase, the status and each site's city and country are in Chinese
     assert "<dd>2期</dd>" in html and "<dd>正在招募</dd>" in html
-    assert "上海, 中国" in html and "武汉, 中国" in html
+    assert "上海，中国" in html and "武汉，中国" in html  # Chinese commas (ux-review leftovers)
     # and a site that is not open says why in words
     assert "（尚未开始招募）" in html or "(尚未开始招募)" in html
     assert not RAW_REGISTRY_CODE.findall(html)

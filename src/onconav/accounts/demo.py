@@ -9,6 +9,7 @@ from __future__ import annotations
 import binascii
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onconav.accounts.models import Role, User
@@ -42,7 +43,14 @@ def demo_users_ensure() -> list[User]:
             extra = {"is_staff": role == Role.ADMIN, "is_superuser": role == Role.ADMIN}
             if role == Role.PARTNER:
                 extra["partner_hospital_id"] = "fudan-cancer-center"
-            user = user_create(email=email, password=DEMO_PASSWORD, role=role, full_name=name, **extra)
+            user = user_create(
+                email=email,
+                password=DEMO_PASSWORD,
+                role=role,
+                full_name=name,
+                email_verified_at=timezone.now(),
+                **extra,
+            )
         if user.is_staff_role and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             TOTPDevice.objects.create(user=user, name="demo", key=demo_totp_hex(), confirmed=True)
         users.append(user)

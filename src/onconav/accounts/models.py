@@ -67,6 +67,9 @@ class User(AbstractUser):
         default="en",
     )
     phone = EncryptedCharField(_("phone number"), max_length=40, blank=True)
+    # When the person proved they read mail at ``email`` (sign-up link, verification link or a
+    # password reset). Unconfirmed accounts keep the anonymous upload limits (docs/security.md).
+    email_verified_at = models.DateTimeField(_("email address confirmed"), null=True, blank=True)
     # For hospital partners: the hospital they represent (the directory id).
     partner_hospital_id = models.CharField(max_length=100, blank=True)
 
@@ -84,6 +87,10 @@ class User(AbstractUser):
     @property
     def is_staff_role(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

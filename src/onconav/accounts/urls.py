@@ -11,6 +11,8 @@ urlpatterns = [
     path("2fa/verify/", views.otp_verify, name="otp_verify"),
     path("2fa/setup/", views.otp_setup, name="otp_setup"),
     path("", views.dashboard, name="dashboard"),
+    path("verify-email/", views.verify_email_send, name="verify_email_send"),
+    path("verify-email/<str:token>/", views.verify_email, name="verify_email"),
     path(
         "password-reset/",
         views.ThrottledPasswordResetView.as_view(
@@ -28,7 +30,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.VerifyingPasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),

@@ -135,3 +135,64 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/dashboard.html", {"role_label": request.user.get_role_display()})
+
+
+@login_required
+@require_http_methods(["POST"])
+@ratelimit("verify-email", limit=5, window_seconds=600)
+def verify_email_send(request: HttpRequest) -> HttpResponse:
+    """Send the signed-in account a link that confirms its email address (at most
+    SIGNUP_EMAILS_PER_EMAIL an hour)."""
+    from onconav.accounts.verification import verify_email_send as send
+
+    if request.user.email_verified:
+        messages.info(request, _("Your email address is already confirmed."))
+    elif send(request=request, user=request.user):
+        messages.success(
+            request,
+            _("We sent a link to %(email)s. Open it to confirm your email address.")
+            % {"email": request.user.email},
+        )
+    else:
+        messages.error(
+            request, _("Several links were sent in the last hour. Use the latest, or try again later.")
+        )
+    return redirect(_safe_next(request, default="accounts:dashboard"))
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit("verify-email", limit=10, window_seconds=600)
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The verification link. GET shows a button (mail scanners that open links change nothing);
+    POST confirms the address, once."""
+    from onconav.accounts.verification import mark_verified, user_from_verify_token
+    from onconav.audit.services import audit_record
+
+    user = user_from_verify_token(token)
+    if user is None:
+        return render(request, "accounts/verify_email_invalid.html", status=400)
+    if request.method == "POST":
+        mark_verified(user)
+        audit_record(
+            request=request,
+            actor=user,
+            action="email_verify",
+            object_type="user",
+            object_id=str(user.public_id),
+        )
+        messages.success(request, _("Your email address is confirmed. Thank you."))
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            return redirect("accounts:dashboard")
+        return redirect("accounts:login")
+    return render(request, "accounts/verify_email.html", {"email": user.email})
+
+
+class VerifyingPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password from the emailed link also proves the address."""
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        from onconav.accounts.verification import mark_verified
+
+        response = super().form_valid(form)
+        mark_verified(form.user)
+        return response

@@ -12,7 +12,8 @@ from pydantic import BaseModel
 from onconav.api.schemas import ErrorBody
 from onconav.engine.answer import Answer, Option
 from onconav.foundation.ratelimit import client_ip, hit
-from onconav.options.services import ProfileError, option_hospitals, options_for_profile
+from onconav.options import services
+from onconav.options.services import ProfileError
 
 router = Router(tags=["options"])
 
@@ -77,8 +78,8 @@ def options(
             },
         )
     try:
-        answer = options_for_profile(profile=profile, lang=lang)
-        hospitals = option_hospitals(answer, profile)
+        answer = services.options_for_profile(profile=profile, lang=lang)
+        hospitals = services.option_hospitals(answer, profile)
     except ProfileError as exc:
         errors = [
             {"field": f"body.{e['field']}" if e.get("field") else "body", "message": e["message"]}

@@ -364,6 +364,18 @@ def note_post(request: HttpRequest, case_id: str) -> HttpResponse:
     return _render_case(request, case, status=400, note_form=form)
 
 
+def _unverified_upload_allowed(user: Any, case: Any, size: int) -> bool:
+    """A patient whose email address is not confirmed keeps the anonymous per-draft quota
+    (ANON_UPLOAD_BYTES_PER_DRAFT) for the records of a case (docs/security.md)."""
+    from django.conf import settings
+    from django.db.models import Sum
+
+    if user.is_staff_role or user.email_verified:
+        return True
+    held = case.documents.aggregate(total=Sum("size"))["total"] or 0
+    return held + size <= settings.ANON_UPLOAD_BYTES_PER_DRAFT
+
+
 @login_required
 @require_POST
 @ratelimit("case-upload", limit=30, window_seconds=300)
@@ -371,6 +383,10 @@ def note_post(request: HttpRequest, case_id: str) -> HttpResponse:
 def document_upload(request: HttpRequest, case_id: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, case_id=case_id, perm="cases.add_document")
     form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid() and not _unverified_upload_allowed(request.user, case, form.cleaned_data["file"].size):
+        from onconav.intake.services import UNVERIFIED_UPLOAD_MESSAGE
+
+        form.add_error("file", str(UNVERIFIED_UPLOAD_MESSAGE))
     if form.is_valid():
         try:
             services.document_add(

@@ -402,5 +402,14 @@ API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
 ANON_UPLOAD_BYTES_PER_DRAFT = env.int("ANON_UPLOAD_BYTES_PER_DRAFT", default=250 * 1024 * 1024)
 ANON_UPLOAD_BYTES_PER_IP = env.int("ANON_UPLOAD_BYTES_PER_IP", default=500 * 1024 * 1024)
 ANON_OPEN_DRAFTS_PER_IP = env.int("ANON_OPEN_DRAFTS_PER_IP", default=5)
+# Email links (sign-up confirmation, address verification) expire after this many seconds.
+EMAIL_LINK_MAX_AGE = env.int("EMAIL_LINK_MAX_AGE", default=3 * 24 * 3600)
+# Sign-up emails per address asked for, per hour (past it the page looks the same, no email goes).
+SIGNUP_EMAILS_PER_EMAIL = env.int("SIGNUP_EMAILS_PER_EMAIL", default=3)
+# Accounts whose email address is not confirmed: uploads are held to the anonymous per-draft quota
+# (ANON_UPLOAD_BYTES_PER_DRAFT, per draft and per case), and an intake is sent only with at most
+# this many files and bytes.
+UNVERIFIED_SUBMIT_FILES = env.int("UNVERIFIED_SUBMIT_FILES", default=3)
+UNVERIFIED_SUBMIT_BYTES = env.int("UNVERIFIED_SUBMIT_BYTES", default=20 * 1024 * 1024)
 # Images: at most this many pixels (decompression bombs).
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)

@@ -105,7 +105,9 @@ def _ranking_lines(c: Candidate, case: Case, access: str, nrdl: bool | None) -> 
     if hr is not None:
         o = next(o for o in ev.outcomes if o.hazard_ratio is not None)
         trial = f", {ev.trial}" if ev.trial else ""
-        out.append(msg("r_benefit", hr=f"{hr:g}", endpoint=o.endpoint, trial=trial))
+        # the endpoint in both languages: the KB's curated Chinese first, else the common names put into Chinese
+        endpoint = Txt(o.endpoint, o.endpoint_zh or localise_endpoint(o.endpoint, "zh-hans"))
+        out.append(msg("r_benefit", hr=f"{hr:g}", endpoint=endpoint, trial=trial))
     else:
         out.append(msg("r_benefit_none"))
     out.append(msg("r_access", access=msg(f"access_{access}")))
@@ -143,12 +145,15 @@ def outcomes_and_references(c: Candidate, lang: str) -> tuple[list[OutcomeOut], 
     references: list[str] = []
     for item in c.merged or [c.ev]:
         for o in item.outcomes:
+            zh = (
+                lang == "zh-hans"
+            )  # the KB's curated Chinese first; else common names and units put into Chinese
             out = OutcomeOut(
-                endpoint=localise_endpoint(o.endpoint, lang),
-                value=localise_value(o.value, lang),
+                endpoint=(zh and o.endpoint_zh) or localise_endpoint(o.endpoint, lang),
+                value=(zh and o.value_zh) or localise_value(o.value, lang),
                 trial=item.trial,
                 reference=o.reference,
-                comparator=o.comparator,
+                comparator=(zh and o.comparator_zh) or o.comparator,
                 hazard_ratio=o.hazard_ratio,
             )
             if out not in outcomes:

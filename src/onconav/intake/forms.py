@@ -385,14 +385,28 @@ class AccountForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        from onconav.accounts.models import User
+        # Whether the address already has an account is never said here (no enumeration): the
+        # next page is the same either way, and the email tells the holder (accounts.verification).
+        return self.cleaned_data["email"].strip().lower()
 
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("There is already an account with this email address. Sign in to continue.")
-            )
-        return email
+    def clean_password(self) -> str:
+        from django.contrib.auth.password_validation import validate_password
+
+        pw = self.cleaned_data["password"]
+        validate_password(pw)
+        return pw
+
+
+class ChoosePasswordForm(forms.Form):
+    """The sign-up link opened in another browser: the person who reads the mail chooses the
+    password (so nobody can set it for an address they cannot read)."""
+
+    password = forms.CharField(
+        label=_("Create a password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters. A few words together are easy to remember."),
+        error_messages={"required": _("Create a password")},
+    )
 
     def clean_password(self) -> str:
         from django.contrib.auth.password_validation import validate_password

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onconav.accounts.models import Role, User
 from onconav.audit.services import audit_record
@@ -23,6 +24,15 @@ SESSION_KEY = "intake_draft"
 
 class AnonymousLimitReached(Exception):
     """An anonymous visitor reached a quota (drafts or upload bytes); the message says which."""
+
+
+class EmailNotVerified(AnonymousLimitReached):
+    """A signed-in account whose email address is not confirmed reached the anonymous limits."""
+
+
+UNVERIFIED_UPLOAD_MESSAGE = gettext_lazy(
+    "Confirm your email address to add more files: we can send you the link again."
+)
 
 
 def _anon_count(key: str, amount: int, *, limit: int, window_seconds: int = 24 * 3600) -> bool:
@@ -64,10 +74,13 @@ def anonymous_upload_allowed(*, request: Any, draft: IntakeDraft, size: int) -> 
 
     from onconav.foundation.ratelimit import client_ip
 
-    if request.user.is_authenticated:
+    user = request.user
+    if user.is_authenticated and user.email_verified:
         return
     held = draft.documents.aggregate(total=Sum("size"))["total"] or 0
     if held + size > settings.ANON_UPLOAD_BYTES_PER_DRAFT:
+        if user.is_authenticated:
+            raise EmailNotVerified(UNVERIFIED_UPLOAD_MESSAGE)
         raise AnonymousLimitReached(
             _(
                 "This request already holds as many files as can be sent before you create an "
@@ -75,9 +88,25 @@ def anonymous_upload_allowed(*, request: Any, draft: IntakeDraft, size: int) -> 
             )
         )
     if not _anon_count(f"anon-bytes:{client_ip(request)}", size, limit=settings.ANON_UPLOAD_BYTES_PER_IP):
+        if user.is_authenticated:
+            raise EmailNotVerified(UNVERIFIED_UPLOAD_MESSAGE)
         raise AnonymousLimitReached(
             _("Too much was uploaded from your network today. Create your account, then add the rest.")
         )
+
+
+def unverified_submit_allowed(*, draft: IntakeDraft, user: User) -> bool:
+    """An account whose email address is not confirmed sends a request with at most
+    UNVERIFIED_SUBMIT_FILES files and UNVERIFIED_SUBMIT_BYTES bytes."""
+    from django.conf import settings
+    from django.db.models import Count, Sum
+
+    if user.email_verified:
+        return True
+    held = draft.documents.aggregate(total=Sum("size"), n=Count("id"))
+    return (held["n"] or 0) <= settings.UNVERIFIED_SUBMIT_FILES and (
+        held["total"] or 0
+    ) <= settings.UNVERIFIED_SUBMIT_BYTES
 
 
 def draft_for_request(request: Any, *, create: bool = False) -> IntakeDraft | None:
@@ -280,6 +309,14 @@ def intake_submit(
             existing = Case.objects.filter(draft=draft).first()
             if existing is not None:
                 return existing
+            if not unverified_submit_allowed(draft=draft, user=user):
+                raise ValidationError(
+                    _(
+                        "Confirm your email address before sending a request with this many records: "
+                        "we can send you the link again."
+                    ),
+                    code="email_unverified",
+                )
             missing = missing_steps(draft)
             if missing:
                 raise ValidationError(

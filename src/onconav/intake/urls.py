@@ -13,5 +13,7 @@ urlpatterns = [
     path("records/<uuid:document_id>/delete/", views.document_delete, name="document_delete"),
     path("check/", views.check, name="check"),
     path("account/", views.account, name="account"),
+    path("account/sent/", views.account_sent, name="account_sent"),
+    path("account/confirm/<str:token>/", views.account_confirm, name="account_confirm"),
     path("send/", views.submit, name="submit"),
 ]

@@ -280,10 +280,16 @@ def check(request: HttpRequest) -> HttpResponse:
     )
 
 
+SIGNUP_SESSION_KEY = "intake_signup"
+
+
 @require_http_methods(["GET", "POST"])
 @ratelimit("intake-account", limit=10, window_seconds=600)
 @audited_draft()
 def account(request: HttpRequest) -> HttpResponse:
+    """Sign-up. The answer is the same whether or not the address has an account (no
+    enumeration): "check your email". A new address gets a one-time link that makes the account;
+    the holder of an existing account gets a notice to sign in or reset the password."""
     _guard_staff(request)
     if request.user.is_authenticated:
         return redirect("intake:submit")
@@ -293,22 +299,114 @@ def account(request: HttpRequest) -> HttpResponse:
     email = (draft.answers or {}).get("contact", {}).get("email", "")
     form = AccountForm(request.POST or None, initial={"email": email})
     if request.method == "POST" and form.is_valid():
-        user = user_create(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password"],
-            full_name=(draft.answers or {}).get("patient", {}).get("full_name", ""),
-            preferred_language=_lang(),
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        services.draft_claim(draft=draft, user=user)
-        request.session[services.SESSION_KEY] = str(draft.public_id)
-        messages.success(request, _("Your account is ready. Your answers are saved to it."))
-        return redirect("intake:submit")
+        from django.contrib.auth.hashers import make_password
+
+        from onconav.accounts.verification import signup_email_send
+
+        email = form.cleaned_data["email"]
+        # Hashed in both cases, so that the time taken does not tell either.
+        request.session[SIGNUP_SESSION_KEY] = {
+            "email": email,
+            "password": make_password(form.cleaned_data["password"]),
+        }
+        signup_email_send(request=request, email=email, language=_lang())
+        return redirect("intake:account_sent")
     next_url = reverse("intake:submit")
     return render(
         request,
         "intake/account.html",
         {"form": form, "next": next_url},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit("intake-account", limit=10, window_seconds=600)
+@audited_draft()
+def account_sent(request: HttpRequest) -> HttpResponse:
+    """ "Check your email", with a button to send the email again (same limits)."""
+    _guard_staff(request)
+    pending = request.session.get(SIGNUP_SESSION_KEY)
+    if request.user.is_authenticated:
+        return redirect("intake:submit")
+    if not pending:
+        return redirect("intake:account")
+    services.draft_for_request(request)  # for the audit record
+    if request.method == "POST":
+        from onconav.accounts.verification import signup_email_send
+
+        signup_email_send(request=request, email=pending["email"], language=_lang())
+        messages.success(request, _("We sent the email again."))
+        return redirect("intake:account_sent")
+    return render(request, "intake/account_sent.html", {"email": pending["email"]})
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit("intake-account", limit=10, window_seconds=600)
+@audited_draft(action="claim")
+def account_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The sign-up link. GET shows a button (mail scanners that open links change nothing); POST
+    makes the account, confirmed. In the browser that asked, with the password chosen there; in
+    another browser, the person who opened the mail chooses the password."""
+    from django.contrib.auth.hashers import make_password
+    from django.db import IntegrityError
+    from django.utils import timezone
+
+    from onconav.accounts.models import User
+    from onconav.accounts.verification import signup_email_from_token
+    from onconav.intake.forms import ChoosePasswordForm
+
+    _guard_staff(request)
+    email = signup_email_from_token(token)
+    if email is None:
+        return render(request, "intake/account_link_invalid.html", status=400)
+    if User.objects.filter(email__iexact=email).exists():
+        if request.user.is_authenticated and request.user.email == email:
+            return redirect("intake:submit")
+        messages.info(request, _("This link was already used: the account exists. Sign in to continue."))
+        return redirect("accounts:login")
+    if request.user.is_authenticated:
+        from django.contrib.auth import logout
+
+        logout(request)
+    pending = request.session.get(SIGNUP_SESSION_KEY) or {}
+    same_browser = pending.get("email") == email
+    form = None if same_browser else ChoosePasswordForm(request.POST or None)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        password_hash = pending["password"] if form is None else make_password(form.cleaned_data["password"])
+        try:
+            user = user_create(email=email, password=None, preferred_language=_lang())
+        except (IntegrityError, ValidationError):
+            messages.info(request, _("This link was already used: the account exists. Sign in to continue."))
+            return redirect("accounts:login")
+        user.password = password_hash
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["password", "email_verified_at"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session.pop(SIGNUP_SESSION_KEY, None)
+        draft = services.draft_for_request(request)  # the draft of this browser, now theirs
+        if draft is None:
+            messages.success(
+                request,
+                _(
+                    "Your email address is confirmed and your account is ready. To send the request "
+                    "you started in another browser, sign in there."
+                ),
+            )
+            return redirect("intake:start")
+        full_name = (draft.answers or {}).get("patient", {}).get("full_name", "")
+        if full_name and not user.full_name:
+            user.full_name = full_name
+            user.save(update_fields=["full_name"])
+        messages.success(
+            request,
+            _("Your email address is confirmed and your account is ready. Your answers are saved to it."),
+        )
+        return redirect("intake:submit")
+    return render(
+        request,
+        "intake/account_confirm.html",
+        {"email": email, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -353,12 +451,16 @@ def submit(request: HttpRequest) -> HttpResponse:
             return redirect("intake:start")
         form = ConsentForm(initial={"idempotency_key": draft.public_id})
     missing = services.missing_steps(draft) if draft else []
+    needs_verification = draft is not None and not services.unverified_submit_allowed(
+        draft=draft, user=request.user
+    )
     return render(
         request,
         "intake/submit.html",
         {
             "form": form,
             "missing": missing,
+            "needs_verification": needs_verification,
             "processing_text": PROCESSING_TEXT,
             "transfer_text": TRANSFER_TEXT,
             "review_notice": REVIEW_NOTICE,

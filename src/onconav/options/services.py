@@ -43,6 +43,7 @@ def options_for_profile(*, profile: dict[str, Any], lang: str = "en") -> Answer:
 __all__ = [
     "ProfileError",
     "answer_groups",
+    "condition_notes_once",
     "engine_get",
     "engine_reset",
     "option_hospitals",
@@ -136,13 +137,30 @@ def answer_groups(answer: Answer) -> list[dict[str, Any]]:
     return groups
 
 
+def condition_notes_once(answer: Answer, groups: list[dict[str, Any]]) -> dict[int, str]:
+    """The co-occurrence note of conditional options, each note once: {rank: note} for the first
+    option (in the order shown) that carries it, and for none when the answer's warnings, shown
+    above the options, already say it. (The engine gives the note on every option it explains.)"""
+    seen = set(answer.warnings or [])
+    out: dict[int, str] = {}
+    for g in groups:
+        for o in g["options"]:
+            note = o.condition.note if o.condition else None
+            if note and note not in seen:
+                out[o.rank] = note
+                seen.add(note)
+    return out
+
+
 def options_joined(*, profile: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     """The patient's answer joined up: the engine's options in their groups, each with the
     hospitals that deliver it (raises ProfileError like ``options_for_profile``)."""
     answer = options_for_profile(profile=profile, lang=lang)
+    groups = answer_groups(answer)
     return {
         "answer": answer,
-        "groups": answer_groups(answer),
+        "groups": groups,
+        "condition_notes": condition_notes_once(answer, groups),
         "hospitals": option_hospitals(answer, profile),
         "currency": ((profile.get("preferences") or {}).get("currency") or "").upper() or None,
     }

@@ -236,6 +236,198 @@ TABLES: dict[str, dict[str, Any]] = {
 }
 
 
+# Chinese names of places that a trial registry gives in English: the cities of mainland China
+# with cancer hospitals that run trials (the provincial capitals and the larger prefecture-level
+# cities), Hong Kong, Macao and Taiwan, and countries. Standard names (the Ministry of Civil
+# Affairs' administrative-division list for Chinese cities). A pinyin name shared by two cities
+# (Taizhou 台州/泰州, Fuzhou 福州/抚州, Jinzhou 锦州/晋州, Taoyuan 桃园/桃源) is left out, so it
+# stays in English rather than risk a wrong city. English pages show the registry's name as is.
+PLACE_ZH: dict[str, str] = {
+    # provincial capitals not in the table above
+    "Shijiazhuang": "石家庄",
+    "Taiyuan": "太原",
+    "Hohhot": "呼和浩特",
+    "Changchun": "长春",
+    "Hefei": "合肥",
+    "Nanchang": "南昌",
+    "Nanning": "南宁",
+    "Haikou": "海口",
+    "Guiyang": "贵阳",
+    "Kunming": "昆明",
+    "Lhasa": "拉萨",
+    "Lanzhou": "兰州",
+    "Xining": "西宁",
+    "Yinchuan": "银川",
+    "Urumqi": "乌鲁木齐",
+    "Macau": "澳门",
+    "Macao": "澳门",
+    # other cities with trial sites
+    "Qingdao": "青岛",
+    "Xiamen": "厦门",
+    "Dalian": "大连",
+    "Ningbo": "宁波",
+    "Wenzhou": "温州",
+    "Wuxi": "无锡",
+    "Changzhou": "常州",
+    "Nantong": "南通",
+    "Xuzhou": "徐州",
+    "Yangzhou": "扬州",
+    "Zhenjiang": "镇江",
+    "Huai'an": "淮安",
+    "Yancheng": "盐城",
+    "Lianyungang": "连云港",
+    "Jiaxing": "嘉兴",
+    "Shaoxing": "绍兴",
+    "Huzhou": "湖州",
+    "Jinhua": "金华",
+    "Lishui": "丽水",
+    "Quzhou": "衢州",
+    "Zhoushan": "舟山",
+    "Yantai": "烟台",
+    "Weifang": "潍坊",
+    "Linyi": "临沂",
+    "Jining": "济宁",
+    "Zibo": "淄博",
+    "Weihai": "威海",
+    "Rizhao": "日照",
+    "Tai'an": "泰安",
+    "Liaocheng": "聊城",
+    "Dezhou": "德州",
+    "Heze": "菏泽",
+    "Binzhou": "滨州",
+    "Dongying": "东营",
+    "Zaozhuang": "枣庄",
+    "Foshan": "佛山",
+    "Dongguan": "东莞",
+    "Zhuhai": "珠海",
+    "Shantou": "汕头",
+    "Zhanjiang": "湛江",
+    "Huizhou": "惠州",
+    "Jiangmen": "江门",
+    "Zhongshan": "中山",
+    "Meizhou": "梅州",
+    "Luoyang": "洛阳",
+    "Xinxiang": "新乡",
+    "Kaifeng": "开封",
+    "Nanyang": "南阳",
+    "Anyang": "安阳",
+    "Baotou": "包头",
+    "Tangshan": "唐山",
+    "Baoding": "保定",
+    "Handan": "邯郸",
+    "Cangzhou": "沧州",
+    "Xingtai": "邢台",
+    "Bengbu": "蚌埠",
+    "Wuhu": "芜湖",
+    "Quanzhou": "泉州",
+    "Zhangzhou": "漳州",
+    "Ganzhou": "赣州",
+    "Jiujiang": "九江",
+    "Zunyi": "遵义",
+    "Mianyang": "绵阳",
+    "Nanchong": "南充",
+    "Luzhou": "泸州",
+    "Deyang": "德阳",
+    "Yibin": "宜宾",
+    "Yichang": "宜昌",
+    "Xiangyang": "襄阳",
+    "Shiyan": "十堰",
+    "Jingzhou": "荆州",
+    "Hengyang": "衡阳",
+    "Zhuzhou": "株洲",
+    "Changde": "常德",
+    "Yueyang": "岳阳",
+    "Liuzhou": "柳州",
+    "Guilin": "桂林",
+    "Jilin": "吉林",
+    "Daqing": "大庆",
+    "Qiqihar": "齐齐哈尔",
+    "Mudanjiang": "牡丹江",
+    "Anshan": "鞍山",
+    "Fushun": "抚顺",
+    "Dandong": "丹东",
+    "Baoji": "宝鸡",
+    "Xianyang": "咸阳",
+    "Yan'an": "延安",
+    "Shihezi": "石河子",
+    "Taipei": "台北",
+    "Taichung": "台中",
+    "Tainan": "台南",
+    "Kaohsiung": "高雄",
+    # countries and regions (ClinicalTrials.gov names)
+    "Taiwan": "中国台湾",
+    "Singapore": "新加坡",
+    "Australia": "澳大利亚",
+    "New Zealand": "新西兰",
+    "United Kingdom": "英国",
+    "Germany": "德国",
+    "France": "法国",
+    "Spain": "西班牙",
+    "Italy": "意大利",
+    "Canada": "加拿大",
+    "Russian Federation": "俄罗斯",
+    "Russia": "俄罗斯",
+    "Kazakhstan": "哈萨克斯坦",
+    "Mongolia": "蒙古国",
+    "Thailand": "泰国",
+    "Malaysia": "马来西亚",
+    "Vietnam": "越南",
+    "Viet Nam": "越南",
+    "Philippines": "菲律宾",
+    "Indonesia": "印度尼西亚",
+    "India": "印度",
+    "Belgium": "比利时",
+    "Netherlands": "荷兰",
+    "Poland": "波兰",
+    "Brazil": "巴西",
+    "Turkey": "土耳其",
+    "Türkiye": "土耳其",
+    "Israel": "以色列",
+    "Switzerland": "瑞士",
+    "Austria": "奥地利",
+    "Sweden": "瑞典",
+    "Denmark": "丹麦",
+    "Norway": "挪威",
+    "Finland": "芬兰",
+    "Czechia": "捷克",
+    "Czech Republic": "捷克",
+    "Hungary": "匈牙利",
+    "Romania": "罗马尼亚",
+    "Greece": "希腊",
+    "Portugal": "葡萄牙",
+    "Ireland": "爱尔兰",
+    "Ukraine": "乌克兰",
+    "Argentina": "阿根廷",
+    "Mexico": "墨西哥",
+    "Chile": "智利",
+    "Colombia": "哥伦比亚",
+    "Peru": "秘鲁",
+    "South Africa": "南非",
+    "Egypt": "埃及",
+    "Saudi Arabia": "沙特阿拉伯",
+}
+
+
+def _place_key(name: str) -> str:
+    """ "Xi'an", "Xian", "XI AN", "Hefei City" -> the same key."""
+    key = "".join(ch for ch in name.lower() if ch.isalpha())
+    return key[: -len("city")] if key.endswith("city") and len(key) > 6 else key
+
+
+def _place_word(code: str) -> str | None:
+    """The word for a place, whatever the registry's spelling; None if nobody has one."""
+    key = _place_key(code)
+    if not key:
+        return None
+    for name, word in TABLES["place"].items():
+        if _place_key(name) == key:
+            return str(word)
+    for name, word in PLACE_ZH.items():
+        if _place_key(name) == key:
+            return word if is_zh() else code
+    return None
+
+
 def is_zh() -> bool:
     return (get_language() or "en").lower().startswith("zh")
 
@@ -248,12 +440,16 @@ def label(namespace: str, code: Any) -> str:
     if policy_word:
         return policy_word
     word = TABLES.get(namespace, {}).get(code)
+    if word is None and namespace == "place":
+        word = _place_word(code)
     return str(word) if word is not None else code.replace("_", " ")
 
 
 def has_label(namespace: str, code: Any) -> bool:
     """Whether someone has a word for ``code`` (else :func:`label` shows the code itself)."""
     code = "" if code is None else str(code)
+    if namespace == "place" and _place_word(code) is not None:
+        return True
     return bool(_policy_label(namespace, code)) or code in TABLES.get(namespace, {})
 
 

@@ -41,6 +41,20 @@ def words(value: Any, namespace: str) -> str:
     return ("、" if labels.is_zh() else ", ").join(items)
 
 
+@register.simple_tag
+def sep(latin: str = ", ", zh: str = "、") -> str:
+    """The mark between the items of a list of words: in Chinese the enumeration comma "、" (or
+    ``zh``, e.g. "，" between the parts of an address), in English ``latin`` (", " unless given).
+    ``{% for c in cities %}{{ c|label:"city" }}{% if not forloop.last %}{% sep %}{% endif %}{% endfor %}``"""
+    return zh if labels.is_zh() else latin
+
+
+@register.filter
+def enum(items: Any, latin: str = ", ") -> str:
+    """A list joined with :func:`sep`'s mark: ``{{ ranks|enum }}`` is "3, 4" or "3、4"."""
+    return sep(latin).join(str(x) for x in items or [])
+
+
 @register.filter
 def phases(codes: Any) -> str:
     """A trial's phases ("PHASE1", "PHASE2") in words, joined: "Phase 1 / Phase 2"."""
