@@ -104,3 +104,22 @@ def test_not_amplified_after_the_gene_is_a_negative_result(engine):
     # then it is read, and no trastuzumab option is offered
     assert not answer.unused_inputs, answer.unused_inputs
     assert not any("trastuzumab" in o.drugs for o in answer.options)
+
+
+@pytest.mark.parametrize("alteration", ["unmutated", "IGHV unmutated"])
+def test_unmutated_ighv_is_a_biomarker_not_a_negative_result(engine, alteration):
+    # given a CLL report "IGHV unmutated" (a prognostic biomarker named by its own alias)
+    from onconav.engine.normalize import normalize
+    from onconav.engine.profile import parse_profile
+
+    prof = parse_profile(
+        {
+            "age": 70,
+            "ecog": 1,
+            "cancer": {"oncotree_code": "CLLSLL", "stage": "Rai III"},
+            "biomarkers": [{"gene": "IGHV", "alteration": alteration}],
+        }
+    )
+    case = normalize(engine.vocab, engine.kb, prof, "en")
+    # then it is read as unmutated IGHV present, not as "IGHV mutation negative"
+    assert case.state("IGHV:unmutated") is True

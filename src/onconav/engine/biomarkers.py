@@ -105,13 +105,25 @@ def _lookup_alteration(vocab: Vocabulary, gene_raw: str, gene: str, alt: str) ->
     return None
 
 
+def _named_unaltered(vocab: Vocabulary, gene_raw: str, gene: str, alt: str) -> bool:
+    """ "IGHV unmutated" is a biomarker of its own (an alias), not a negative result."""
+    a = alt.strip().lower()
+    if not re.search(r"\bun(?:mutated|methylated|amplified)\b", a):
+        return False
+    for key in (a, f"{gene_raw.strip().lower()} {a}", f"{gene.lower()} {a}"):
+        bid = vocab.alias.get(key)
+        if bid and vocab.gene_of.get(bid) == gene:
+            return True
+    return False
+
+
 def _read_negated(
     vocab: Vocabulary, gene_raw: str, gene: str, alt: str, label: str, facts: _Facts, case: Case
 ) -> bool:
     """Read "RET fusion not detected", "fusion negative", "no EGFR mutation", "unmethylated" as a
     negative result (rule ``normalize.negated``). True when read."""
     stems = negated_stems(alt)
-    if not stems:
+    if not stems or _named_unaltered(vocab, gene_raw, gene, alt):
         return False
     stem, bid = stems[0], None
     for cand in stems:
