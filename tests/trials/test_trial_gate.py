@@ -39,12 +39,16 @@ def test_relapsed_myeloma_gets_trial_options_after_the_active_ones(demo_trials):
     answer = options_for_profile(profile=MYELOMA_RR, lang="en")
     trials = [o for o in answer.options if o.trial is not None]
     assert trials, "a relapsed/refractory myeloma with a recruiting myeloma trial gets it as an option"
-    assert all(o.modality == "clinical_trial" and o.group == "reasonable" for o in trials)
+    assert all(o.modality == "clinical_trial" and o.group == "trial" for o in trials)
     assert trials[0].trial.nct_id == "NCT99900002"
     # ranks stay 1..n, the trials come before conditional / later / supportive options
     assert [o.rank for o in answer.options] == list(range(1, len(answer.options) + 1))
     after = answer.options[trials[-1].rank :]
-    assert all(o.group not in ("preferred", "reasonable") for o in after)
+    assert all(o.group not in ("preferred", "reasonable", "conditional") for o in after)
+    ids = [g["id"] for g in answer.groups]
+    assert "trial" in ids and all(
+        ids.index("trial") > ids.index(g) for g in ("preferred", "reasonable", "conditional") if g in ids
+    )
     # tie_with points at options that are still ties of each other
     for o in answer.options:
         for r in o.tie_with:
@@ -142,3 +146,22 @@ def test_pdf_report_lists_the_trial_sites_not_directory_hospitals(demo_trials):
         assert cost_words in text.replace("\n", "")
         if lang == "zh-hans":
             assert "ask your coordinator" not in text
+
+
+def test_standard_care_waiting_on_a_test_is_not_replaced_by_trials(demo_trials):
+    """Treatment-naive stage IV KRAS G12C lung adenocarcinoma with EGFR/ALK not entered: the
+    standard options are conditional on the EGFR/ALK result (issue 9); they are standard care,
+    so no trial is put in the answer, let alone first (NCCN NSCLC: test, then chemo-immunotherapy)."""
+    kras = {
+        "age": 62,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+        "biomarkers": [
+            {"gene": "KRAS", "alteration": "G12C"},
+            {"name": "PD-L1 TPS", "value": 30, "unit": "%"},
+        ],
+    }
+    answer = options_for_profile(profile=kras, lang="en")
+    assert answer.options[0].trial is None and answer.options[0].modality != "clinical_trial"
+    assert trial_gate(answer, kras, engine_get().kb) is None
+    assert not [o for o in answer.options if o.trial is not None]

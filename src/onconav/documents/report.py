@@ -71,7 +71,7 @@ def _facts(o: Any, hospitals: list[dict[str, Any]], zh: bool) -> list[str]:
         cost = _(
             "Ask the trial team which costs the trial pays for (often the trial treatment and its tests) and which you pay (usually travel and accommodation)."
         )
-    return [
+    facts = [
         f"{_('When it is used')}: {label('setting', o.setting)}",
         f"{_('Evidence')}: {label('level_word', o.evidence_level)}",
         f"{_('Approved in China')}: {label('access', o.china.access)}",
@@ -79,6 +79,9 @@ def _facts(o: Any, hospitals: list[dict[str, Any]], zh: bool) -> list[str]:
         f"{_('Approximate cost in China')}: {cost}",
         f"{_('Where in China')}: {where or _('ask your coordinator')}",
     ]
+    if o.trial is not None:  # reimbursement does not apply to a trial
+        facts = [f for f in facts if not f.startswith(_("Reimbursed in China"))]
+    return facts
 
 
 def _option_rows(o: Any, hospitals: list[dict[str, Any]], s: dict[str, Any], zh: bool) -> list[Row]:

@@ -42,6 +42,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "preferred": _("Preferred now"),
         "reasonable": _("Also reasonable"),
         "conditional": _("If a test result comes back positive or negative"),
+        "trial": _("Clinical trials to discuss"),
         "later": _("Later, if the cancer progresses"),
         "supportive": _("Supportive care alongside"),
     },
@@ -49,6 +50,9 @@ TABLES: dict[str, dict[str, Any]] = {
         "preferred": _("What guidelines prefer for this situation, on the strongest evidence."),
         "reasonable": _("Other options with good support; your doctors may prefer one for your reasons."),
         "conditional": _("These depend on a result that is not known yet. The test that decides is named."),
+        "trial": _(
+            "Research studies that may fit, after the standard options: the treatment is investigational and the trial team decides who can join."
+        ),
         "later": _("What usually comes after the preferred option, if the cancer grows on it."),
         "supportive": _(
             "Care for symptoms and quality of life, given alongside cancer treatment, never instead of it."

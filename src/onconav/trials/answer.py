@@ -1,8 +1,8 @@
 """Recruiting trials as ``clinical_trial`` options in the engine's answer, where the guidelines
 would consider a trial (``onconav.trials.gate``, ``knowledge/policy/trials``).
 
-The trials are placed right after the active options (before conditional, later and supportive
-ones) in group ``reasonable``; ranks after them move down and ``tie_with`` follows. Each trial
+The trials are placed right after the options for now, conditional ones included (before later
+and supportive ones) in their own group ``trial``; ranks after them move down and ``tie_with`` follows. Each trial
 option says why a trial is considered, that it is investigational, and how many criteria are
 met or still to be confirmed. Nothing here changes the engine's own options.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from onconav.engine.answer import China, Option, RankReason, TrialInfo
-from onconav.engine.messages import t
 from onconav.trials.gate import trial_gate
 from onconav.trials.options import investigational_label, trial_options_for
 
@@ -22,7 +21,8 @@ if TYPE_CHECKING:
     from onconav.kbdata.policy import TrialGateRule
 
 MAX_TRIAL_OPTIONS = 3
-BEFORE = frozenset({"preferred", "reasonable"})
+# trials come after the options for now, conditional ones included (standard care first)
+BEFORE = frozenset({"preferred", "reasonable", "conditional"})
 
 _TEXT = {
     "title": {"en": "Clinical trial {nct}", "zh-hans": "临床试验 {nct}"},
@@ -38,6 +38,7 @@ _TEXT = {
         "en": "Demo record: not a real trial.",
         "zh-hans": "演示记录：并非真实的临床试验。",
     },
+    "group": {"en": "Clinical trials to discuss", "zh-hans": "可讨论的临床试验"},
     "step": {
         "en": "After the active options: the guidelines consider a trial at this point",
         "zh-hans": "排在当前可选治疗之后：指南建议此时考虑临床试验",
@@ -79,7 +80,7 @@ def _option(trial: dict[str, Any], rule: TrialGateRule, lang: str) -> Option:
         trace=[f"trials.gate.{rule.id}", "trials.match.no_not_met"],
         badge="clinical_trial_only",
         summary=why,
-        group="reasonable",
+        group="trial",
         rank_reasons=[RankReason(step=f"trials.gate.{rule.id}", text=_tx("step", lang))],
         trial=TrialInfo.model_validate(trial["trial"]),
     )
@@ -105,11 +106,9 @@ def _insert(answer: Answer, extra: list[Option]) -> Answer:
                     }
                 )
             )
-    groups = list(answer.groups)
-    if "reasonable" not in {g.get("id") for g in groups}:
-        label = t("grp_reasonable", answer.language)
-        pos = 1 if groups and groups[0].get("id") == "preferred" else 0
-        groups.insert(pos, {"id": "reasonable", "label": label})
+    groups = [g for g in answer.groups if g.get("id") != "trial"]
+    pos = max((i + 1 for i, g in enumerate(groups) if g.get("id") in BEFORE), default=0)
+    groups.insert(pos, {"id": "trial", "label": _tx("group", answer.language)})
     return answer.model_copy(update={"options": out, "groups": groups})
 
 

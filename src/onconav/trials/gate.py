@@ -18,12 +18,14 @@ if TYPE_CHECKING:
     from onconav.kbdata.policy import TrialGateRule
 
 STANDARD_LEVELS = frozenset({"1", "1A", "1B", "2", "2A", "2B"})
-ACTIVE_GROUPS = frozenset({"preferred", "reasonable"})
+# conditional options count: standard care that waits on a test result is still standard care
+ACTIVE_GROUPS = frozenset({"preferred", "reasonable", "conditional"})
 NOT_STANDARD_MODALITIES = frozenset({"supportive_care", "palliative_care", "clinical_trial"})
 
 
 def has_standard_option(answer: Answer) -> bool:
-    """An active (not conditional, not for later) disease-directed option with level 1-2 evidence."""
+    """A disease-directed option for now (active or conditional on a test, not for later) with
+    level 1-2 evidence."""
     return any(
         o.group in ACTIVE_GROUPS
         and o.modality not in NOT_STANDARD_MODALITIES
