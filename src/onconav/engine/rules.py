@@ -98,7 +98,7 @@ RULES: dict[str, str] = {
     "failure.same_class": "a drug of a class that fails together already failed: shown lower",
     "failure.not_reoffered": "a failed drug of a class that is not re-offered (a CAR-T product, a second CD19 CAR-T): excluded",
     "failure.intolerance": "previous intolerance to a drug of the option",
-    "failure.late_relapse": "a drug given with curative intent (adjuvant, definitive, chemoradiation) with relapse >= 6 months after its end: not counted as failed for re-use (cautioned)",
+    "failure.late_relapse": "a chemotherapy drug given with curative intent (adjuvant, definitive, chemoradiation) with relapse >= 6 months after its end: not counted as failed for re-use (cautioned)",
     "fitness.ecog": "ECOG above the item's limit excludes it",
     "fitness.ps_targeted_kept": "targeted therapy for a driver is kept in poor performance status",
     "fitness.ps_supportive_first": "ECOG 3-4: supportive and palliative care first",

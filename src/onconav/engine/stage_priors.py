@@ -94,11 +94,16 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
         if p.outcome in FAILED_OUTCOMES:
             case.failed.update(inns)
             case.failed_tags.update(tags)
-            if _late_relapse(profile, order):
+            # chemotherapy only: endocrine and targeted drugs keep their own resistance windows
+            late = {i for i in inns if "chemotherapy" in vocab.drug_tags.get(i, ())}
+            if late and _late_relapse(profile, order):
                 case.rules.append("failure.late_relapse")
             else:
-                case.failed_reuse.update(inns)
-                case.failed_reuse_tags.update(tags)
+                late = set()
+            kept = [i for i in inns if i not in late]
+            case.failed_reuse.update(kept)
+            for i in kept:
+                case.failed_reuse_tags.update(vocab.drug_tags.get(i, frozenset()))
         elif p.outcome == Outcome.INTOLERANCE:
             case.intolerant.update(inns)
         if not inns:
@@ -126,7 +131,7 @@ LATE_RELAPSE_MONTHS = 6  # platinum-refractory / -resistant: progression within 
 
 def _late_relapse(profile: Profile, i: int) -> bool:
     """A curative-intent treatment (adjuvant, definitive, chemoradiation ...) after which the
-    cancer came back >= 6 months after its end: its drugs may be used again (NCCN Head and Neck:
+    cancer came back >= 6 months after its end: its chemotherapy drugs may be used again (NCCN Head and Neck:
     platinum re-used when recurrence is > 6 months after it), so they are not "failed" for the
     failure step. The relapse date is ``progression_date``, else the next treatment's start."""
     from onconav.engine.facts import months  # local: facts imports normalize
