@@ -72,6 +72,12 @@ def profile_for(pair: dict[str, Any]) -> dict[str, Any]:
             for i, p in enumerate(pair["prior"])
         ],
     }
+    if "germline" in pair.get("fda", {}).get("text", "").lower():
+        # the label's population carries the mutation in the germline (gBRCAm): say so, or the
+        # germline-only items wait on a germline test (docs/engine.md, biomarker.origin_unknown)
+        for b in prof["biomarkers"]:
+            if b.get("gene", "").upper() in {"BRCA1", "BRCA2"}:
+                b["origin"] = "germline"
     if pair["code"] == "SOLID":
         prof["cancer"]["oncotree_code"] = "PAAD"  # a solid tumour with no biomarker-directed standard
         prof["cancer"]["stage"] = "IV"

@@ -64,3 +64,62 @@ def test_an_unmethylated_mgmt_promoter_is_understood(engine):
     unused = " ".join(f"{u.field} {u.value} {u.reason}" for u in answer.unused_inputs)
     text = (" ".join(answer.warnings) + " " + unused).lower()
     assert "mgmt" not in text, (answer.warnings, answer.unused_inputs)
+
+
+@pytest.mark.parametrize(
+    "biomarker",
+    [
+        {"gene": "MGMT", "alteration": "promoter unmethylated"},
+        {"gene": "MGMT", "alteration": "MGMT promoter unmethylated"},
+        {"name": "MGMT", "value": "promoter unmethylated"},
+    ],
+)
+def test_a_negation_at_the_end_is_a_negative_result(engine, biomarker):
+    # given an elderly glioblastoma whose report says the MGMT promoter is unmethylated
+    answer = engine.recommend(
+        {
+            "age": 76,
+            "ecog": 2,
+            "cancer": {"oncotree_code": "GB", "stage": "newly diagnosed", "resectable": False},
+            "biomarkers": [biomarker],
+        }
+    )
+    # then the result is read (not unrecognised) and temozolomide alone, which is for methylated
+    # tumours (NCCN CNS), is neither active nor waiting on an MGMT test that was already done
+    assert not answer.unused_inputs, answer.unused_inputs
+    assert "temozolomide" not in {o.regimen for o in answer.options}
+    assert not any("MGMT" in t.test for t in answer.tests_recommended)
+
+
+def test_not_amplified_after_the_gene_is_a_negative_result(engine):
+    # given a gastric cancer whose report says "HER2 not amplified"
+    answer = engine.recommend(
+        {
+            "age": 60,
+            "ecog": 1,
+            "cancer": {"oncotree_code": "STAD", "stage": "IV"},
+            "biomarkers": [{"gene": "HER2", "alteration": "HER2 not amplified"}],
+        }
+    )
+    # then it is read, and no trastuzumab option is offered
+    assert not answer.unused_inputs, answer.unused_inputs
+    assert not any("trastuzumab" in o.drugs for o in answer.options)
+
+
+@pytest.mark.parametrize("alteration", ["unmutated", "IGHV unmutated"])
+def test_unmutated_ighv_is_a_biomarker_not_a_negative_result(engine, alteration):
+    # given a CLL report "IGHV unmutated" (a prognostic biomarker named by its own alias)
+    from onconav.engine.normalize import normalize
+    from onconav.engine.profile import parse_profile
+
+    prof = parse_profile(
+        {
+            "age": 70,
+            "ecog": 1,
+            "cancer": {"oncotree_code": "CLLSLL", "stage": "Rai III"},
+            "biomarkers": [{"gene": "IGHV", "alteration": alteration}],
+        }
+    )
+    case = normalize(engine.vocab, engine.kb, prof, "en")
+    # then it is read as unmutated IGHV present, not as "IGHV mutation negative"
+    assert case.state("IGHV:unmutated") is True

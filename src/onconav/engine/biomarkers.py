@@ -12,13 +12,12 @@ from onconav.engine.vocabulary import (
     IHC_RE,
     INF,
     NAME_FALLBACKS,
-    NEG_PREFIX_RE,
-    NEG_SUFFIX_RE,
     NEGATIVE_WORDS,
     POSITIVE_WORDS,
     Vocabulary,
     canon_gene,
     gene_key,
+    negated_stems,
     norm_alt,
     parse_range,
 )
@@ -106,16 +105,32 @@ def _lookup_alteration(vocab: Vocabulary, gene_raw: str, gene: str, alt: str) ->
     return None
 
 
+def _named_unaltered(vocab: Vocabulary, gene_raw: str, gene: str, alt: str) -> bool:
+    """ "IGHV unmutated" is a biomarker of its own (an alias), not a negative result."""
+    a = alt.strip().lower()
+    if not re.search(r"\bun(?:mutated|methylated|amplified)\b", a):
+        return False
+    for key in (a, f"{gene_raw.strip().lower()} {a}", f"{gene.lower()} {a}"):
+        bid = vocab.alias.get(key)
+        if bid and vocab.gene_of.get(bid) == gene:
+            return True
+    return False
+
+
 def _read_negated(
     vocab: Vocabulary, gene_raw: str, gene: str, alt: str, label: str, facts: _Facts, case: Case
 ) -> bool:
     """Read "RET fusion not detected", "fusion negative", "no EGFR mutation", "unmethylated" as a
     negative result (rule ``normalize.negated``). True when read."""
-    m = NEG_SUFFIX_RE.match(alt) or NEG_PREFIX_RE.match(alt.strip())
-    if not m:
+    stems = negated_stems(alt)
+    if not stems or _named_unaltered(vocab, gene_raw, gene, alt):
         return False
-    stem = m.group("alt").strip()
-    bid = _lookup_alteration(vocab, gene_raw, gene, stem)
+    stem, bid = stems[0], None
+    for cand in stems:
+        bid = _lookup_alteration(vocab, gene_raw, gene, cand)
+        if bid is not None:
+            stem = cand
+            break
     if bid is None and canon_gene(stem.split()[0]) == gene and len(stem.split()) > 1:
         bid = _lookup_alteration(vocab, gene_raw, gene, stem.split(None, 1)[1])
     if bid is not None:
@@ -284,9 +299,8 @@ def _read_categorical(
                 facts.pos(cand, label)
                 return
     low = sval.lower()
-    neg = NEG_PREFIX_RE.match(low)
-    if neg:
-        cand = vocab.alias.get(f"{name} {neg.group('alt')}".lower())
+    for stem in negated_stems(low):
+        cand = vocab.alias.get(f"{name} {stem}".lower())
         if cand and vocab.biomarker[cand].value_type != "numeric":
             facts.neg(cand, label)
             case.rules.append("normalize.negated")

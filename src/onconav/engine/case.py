@@ -30,6 +30,11 @@ class Case:
     received_tags: set[str] = field(default_factory=set)
     failed: set[str] = field(default_factory=set)
     failed_tags: set[str] = field(default_factory=set)
+    # failures that count against re-use (failure step): not those of a curative-intent treatment
+    # (adjuvant, definitive, chemoradiation ...) after which relapse came >= 6 months after its end
+    failed_reuse: set[str] = field(default_factory=set)
+    failed_reuse_tags: set[str] = field(default_factory=set)
+    late_relapse: set[str] = field(default_factory=set)  # failed, but only by such a late relapse
     intolerant: set[str] = field(default_factory=set)
     had_radiotherapy: bool = False
     ecog: int | None = None

@@ -84,6 +84,7 @@ class Engine:
         # the pipeline
         generate.generate(run, items, self.regimens)
         resistance.resistance(run, r_items, self.vocab)
+        failure.not_reoffered(run, self.vocab)
         failure.failure(run, self.vocab)
         failure.poor_ps(run)
         sequencing.apply(run, self.kb.policy.sequencing)

@@ -240,6 +240,15 @@ class FactBook:
             value = False
         return FactValue(value, bool(fact.explicit))
 
+    def origin_facts(self, biomarker: str, origin: str) -> list[str]:
+        """The facts that test ``biomarker`` with ``origin`` ("the BRCA mutation is germline"):
+        an item written for that origin waits on them while the origin is not given."""
+        return [
+            f.id
+            for f in self.policy.facts
+            if any(c.biomarker == biomarker and c.origin == origin for c in (*f.all, *f.any))
+        ]
+
     def check(self, requires: list[str], requires_not: list[str]) -> tuple[bool, list[str]]:
         """(no fact contradicts, fact ids still unknown) for an evidence item."""
         unknown: list[str] = []

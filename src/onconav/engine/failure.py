@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from onconav.engine.model import FAIL_TOGETHER, SUPPORTIVE_MODALITIES, Run
+from onconav.engine.model import FAIL_TOGETHER, SUPPORTIVE_MODALITIES, Candidate, Run
 from onconav.engine.msg import Join, Msg, Txt, kb_text, msg
 from onconav.engine.normalize import Vocabulary
 
@@ -13,7 +13,7 @@ def failed_class_tags(run: Run) -> dict[str, str]:
     tags whose class fails together (knowledge/policy/classes), and the tags they fail with."""
     classes = run.classes
     out: dict[str, str] = {}
-    for tag in sorted(run.case.failed_tags):
+    for tag in sorted(run.case.failed_reuse_tags):
         cls = classes.get(tag)
         if cls is None:
             if not classes and tag in FAIL_TOGETHER:  # no policy loaded (fixture KBs)
@@ -31,12 +31,19 @@ def failure(run: Run, vocab: Vocabulary) -> None:
     if not (case.failed or case.intolerant):
         return
     failed_tags = failed_class_tags(run)
+    failed = case.failed_reuse  # a late relapse after curative-intent treatment does not count
     for c in run.candidates:
         drugs = set(c.reg.regimen.drugs)
         exempt = set(c.ev.after_failure_of)
         for tok in c.ev.after_failure_of:  # a drug named in after_failure_of exempts its classes
             exempt |= vocab.drug_tags.get(tok, frozenset())
-        same = sorted(d for d in drugs & case.failed if d not in exempt)
+        # ... and a failed drug is exempt when the item names it or one of its classes
+        # (tucatinib + trastuzumab + capecitabine "after anti-HER2 antibody", HER2CLIMB)
+        same = sorted(
+            d
+            for d in drugs & failed
+            if d not in exempt and not (vocab.drug_tags.get(d, frozenset()) & set(c.ev.after_failure_of))
+        )
         if same:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in same))
             c.demote(2, msg("c_failed_drug", drugs=names), "failure.same_drug")
@@ -51,13 +58,64 @@ def failure(run: Run, vocab: Vocabulary) -> None:
         if bad:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in bad))
             c.demote(1, msg("c_intolerance", drugs=names), "failure.intolerance")
+        late = sorted(drugs & case.late_relapse)
+        if late:
+            names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in late))
+            c.caution(msg("c_late_relapse_reuse", drugs=names, months=6))
+            c.trace.append("failure.late_relapse")
+
+
+def not_reoffered(run: Run, vocab: Vocabulary) -> None:
+    """A failed drug of a ``not_reoffered`` class (knowledge/policy/classes) is not offered again,
+    nor, when the class fails together, any other member (a second CD19 CAR-T): the option moves to
+    ``answer.excluded`` (rule ``failure.not_reoffered``)."""
+    case = run.case
+    stop: dict[str, list[str]] = {}  # class tag -> the failed drugs that carry it
+    for d in sorted(case.failed):
+        for tag in sorted(vocab.drug_tags.get(d, frozenset())):
+            cls = run.classes.get(tag)
+            if cls is not None and cls.not_reoffered:
+                stop.setdefault(tag, []).append(d)
+    if not stop:
+        return
+    keep = []
+    for c in run.candidates:
+        hit = _reoffer_hit(run, vocab, c, stop)
+        if hit is None:
+            keep.append(c)
+            continue
+        tag, drugs = hit
+        cls = run.classes[tag]
+        names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in drugs))
+        why = kb_text(cls.why, f"class.{cls.tag}") if cls.why else Txt.of(cls.label)
+        c.exclude(
+            msg("x_not_reoffered", drugs=names, cls=Txt.of(cls.label), why=why), "failure.not_reoffered"
+        )
+        run.excluded.append(c)
+    run.candidates = keep
+
+
+def _reoffer_hit(
+    run: Run, vocab: Vocabulary, c: Candidate, stop: dict[str, list[str]]
+) -> tuple[str, list[str]] | None:
+    exempt = set(c.ev.after_failure_of)
+    drugs = set(c.reg.regimen.drugs)
+    for tag, failed in stop.items():
+        if tag in exempt:
+            continue
+        if run.classes[tag].fails_together:
+            if tag in c.reg.tags:
+                return tag, failed
+        elif drugs & (set(failed) - exempt):
+            return tag, sorted(drugs & set(failed))
+    return None
 
 
 def _class_message(run: Run, vocab: Vocabulary, tag: str, source: str) -> Msg:
     cls = run.classes.get(tag) or run.classes.get(source)
     if cls is None:
         return msg("c_failed_class", cls=tag.replace("_", " "))
-    drugs = sorted(d for d in run.case.failed if source in vocab.drug_tags.get(d, frozenset()))
+    drugs = sorted(d for d in run.case.failed_reuse if source in vocab.drug_tags.get(d, frozenset()))
     label = Txt.of(cls.label)
     names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in drugs)) if drugs else label
     why = kb_text(cls.why, f"class.{cls.tag}") if cls.why else msg("c_failed_class", cls=label)

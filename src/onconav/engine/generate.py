@@ -158,6 +158,12 @@ def _v2_filters(ev: Evidence, case: Case, run: Run) -> tuple[bool, list[str], li
             got = case.origins.get(bid)
             if got is not None and got != ev.biomarker_origin:
                 return False, [], trace
+            if got is None and case.state(bid) is True and run.facts is not None:
+                # origin not given: the item waits on the origin fact and its test (decision 0001)
+                waits = run.facts.origin_facts(bid, ev.biomarker_origin)
+                unknown += [f for f in waits if f not in unknown]
+                if waits:
+                    trace.append("biomarker.origin_unknown")
         trace.append("biomarker.origin")
     return True, unknown, trace
 

@@ -94,6 +94,16 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
         if p.outcome in FAILED_OUTCOMES:
             case.failed.update(inns)
             case.failed_tags.update(tags)
+            # chemotherapy only: endocrine and targeted drugs keep their own resistance windows
+            late = {i for i in inns if "chemotherapy" in vocab.drug_tags.get(i, ())}
+            if late and _late_relapse(profile, order):
+                case.rules.append("failure.late_relapse")
+            else:
+                late = set()
+            kept = [i for i in inns if i not in late]
+            case.failed_reuse.update(kept)
+            for i in kept:
+                case.failed_reuse_tags.update(vocab.drug_tags.get(i, frozenset()))
         elif p.outcome == Outcome.INTOLERANCE:
             case.intolerant.update(inns)
         if not inns:
@@ -109,7 +119,27 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
             lines.add(p.line)
         else:
             unnumbered += 1
+    case.late_relapse = case.failed - case.failed_reuse
     case.advanced_lines = max(len(lines) + unnumbered, max(lines, default=0))
     case.line = case.advanced_lines + 1
     case.responding = last is not None and last[2] in (Outcome.RESPONSE, Outcome.NO_PROGRESSION)
     case.maintenance_line = case.advanced_lines if case.responding and case.advanced_lines else case.line
+
+
+LATE_RELAPSE_MONTHS = 6  # platinum-refractory / -resistant: progression within 6 months
+
+
+def _late_relapse(profile: Profile, i: int) -> bool:
+    """A curative-intent treatment (adjuvant, definitive, chemoradiation ...) after which the
+    cancer came back >= 6 months after its end: its chemotherapy drugs may be used again (NCCN Head and Neck:
+    platinum re-used when recurrence is > 6 months after it), so they are not "failed" for the
+    failure step. The relapse date is ``progression_date``, else the next treatment's start."""
+    from onconav.engine.facts import months  # local: facts imports normalize
+
+    priors = profile.prior_therapies
+    p = priors[i]
+    if p.setting not in NON_ADVANCED_SETTINGS:
+        return False
+    back = p.progression_date or (priors[i + 1].start if i + 1 < len(priors) else None)
+    end, rel = months(p.end), months(back)
+    return end is not None and rel is not None and rel - end >= LATE_RELAPSE_MONTHS

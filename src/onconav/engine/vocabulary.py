@@ -122,6 +122,35 @@ NEG_PREFIX_RE = re.compile(
     r"^(?:(?:no|not|non|negative for|without|absence of)[\s-]+|un(?=methylated|mutated|amplified))(?P<alt>.+)$",
     re.I,
 )
+# the negation at the END: "promoter unmethylated", "ERBB2 not amplified", "KRAS not mutated";
+# ``pos`` is the positive word ("methylated", "amplified", "mutated") the stem is looked up with
+NEG_TRAIL_RE = re.compile(
+    r"^(?P<pre>.*?)[\s:,]*\b(?:un|not[\s-]+|non[\s-]?)(?P<pos>methylated|mutated|amplified)$",
+    re.I,
+)
+# positive word -> the noun forms a vocabulary alias may use
+NEG_TRAIL_NOUNS = {
+    "methylated": ("methylated", "methylation", "promoter methylated", "promoter methylation"),
+    "mutated": ("mutated", "mutation"),
+    "amplified": ("amplified", "amplification"),
+}
+
+
+def negated_stems(text: str) -> list[str]:
+    """The alteration a negative result is about, most specific first: "fusion negative" ->
+    ["fusion"]; "promoter unmethylated" -> ["promoter methylated", "methylated", ...]; [] when the
+    text is not a negative result."""
+    m = NEG_SUFFIX_RE.match(text) or NEG_PREFIX_RE.match(text.strip())
+    if m:
+        return [m.group("alt").strip()]
+    t = NEG_TRAIL_RE.match(text.strip())
+    if not t:
+        return []
+    pre, pos = t.group("pre").strip(), t.group("pos").lower()
+    nouns = NEG_TRAIL_NOUNS[pos]
+    return [f"{pre} {n}".strip() for n in nouns if pre] + list(nouns)
+
+
 # words that stand for "the gene's alteration" in a negative result ("ROS1 rearrangement negative")
 GENERIC_ALTERATIONS = frozenset(
     {

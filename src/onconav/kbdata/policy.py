@@ -191,6 +191,9 @@ class DrugClass(Strict):
     label: Text
     fails_together: bool = False
     fails_with: list[Tag] = []
+    # after failure of a member, that member (and, when ``fails_together``, every member) is not
+    # offered again at all: moved to answer.excluded (a failed CAR-T product; a second CD19 CAR-T)
+    not_reoffered: bool = False
     why: Text | None = None  # shown when the rule demotes an option
     sources: list[Reference] = []
     reviewed: dt.date | None = None

@@ -218,6 +218,8 @@ def _check_rule_sets(kb: KnowledgeBase, tokens_ok: set[str], problems: list[str]
         for t in c.fails_with:
             if t not in pol.class_by_tag:
                 problems.append(f"policy class {c.tag}: fails_with unknown class {t}")
+        if c.not_reoffered and (c.why is None or not c.sources):
+            problems.append(f"policy class {c.tag}: not_reoffered needs a why and sources")
     for r in pol.tests:
         where = f"policy test rule {r.id}"
         if r.cancer not in kb.cancer_by_code:
