@@ -18,7 +18,7 @@ from pathlib import Path
 from locust import HttpUser, between, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from prodshape.client import PDF, STEPS  # noqa: E402
+from prodshape.client import PDF, STEPS, IntakeError, signup_link  # noqa: E402
 from prodshape.users import COORDINATORS, PASSWORD, coordinator_email, totp_now  # noqa: E402
 
 PROFILES = [
@@ -111,9 +111,14 @@ class Patient(Visitor):
         self.post(
             "/start/records/", files={"file": ("r.pdf", body, "application/pdf")}, data={"kind": "pathology"}
         )
-        self.post(
-            "/start/account/", data={"email": f"lt-{uuid.uuid4().hex[:12]}@example.org", "password": PASSWORD}
-        )
+        email = f"lt-{uuid.uuid4().hex[:12]}@example.org"
+        self.post("/start/account/", data={"email": email, "password": PASSWORD})
+        try:  # the account is made when the mailed link is confirmed (docs/security.md)
+            link = signup_link(email, wait=10)
+        except IntakeError:
+            return
+        self.get(link, name="/start/account/confirm/…")
+        self.post(link, name="POST /start/account/confirm/…")
         page = self.get("/start/send/").text
         m = re.search(r'name="idempotency_key"[^>]*value="([0-9a-f-]{36})"', page)
         if m:

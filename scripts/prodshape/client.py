@@ -3,9 +3,13 @@ ends at the load balancer that the client pretends to be), CSRF header, the whol
 
 from __future__ import annotations
 
+import email as email_lib
+import os
 import random
 import re
+import time
 import uuid
+from pathlib import Path
 
 import requests
 
@@ -94,6 +98,7 @@ def intake_until_send(
     r = post(s, f"{base}/start/account/", data={"email": email, "password": "a-long-passphrase-42"})
     if r.status_code != 302:
         raise IntakeError(f"account: HTTP {r.status_code}")
+    confirm_signup(s, base, email)
     page = s.get(f"{base}/start/send/", timeout=30).text
     m = re.search(r'name="idempotency_key"[^>]*value="([0-9a-f-]{36})"', page) or re.search(
         r'value="([0-9a-f-]{36})"[^>]*name="idempotency_key"', page
@@ -115,3 +120,37 @@ def submit(s: requests.Session, base: str, draft_id: str, timeout: float = 30) -
     if r.status_code != 302 or not m:
         raise IntakeError(f"submit: HTTP {r.status_code}")
     return m.group(1)
+
+
+_CONFIRM = re.compile(r"(/start/account/confirm/[^/\s]+/)")
+
+
+def signup_link(email: str, *, wait: float = 30.0) -> str:
+    """The sign-up link mailed to ``email`` (the stack's file-based mail, one file per message
+    batch; messages parsed so that encoded bodies are read right)."""
+    folder = Path(os.environ.get("ONCONAV_PRODSHAPE_MAIL_DIR", ""))
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        for path in sorted(folder.glob("*.log")) if folder.is_dir() else []:
+            for raw in path.read_text(errors="replace").split("-" * 79):
+                if email not in raw:
+                    continue
+                msg = email_lib.message_from_string(raw.strip())
+                parts = msg.walk() if msg.is_multipart() else [msg]
+                for part in parts:
+                    body = part.get_payload(decode=True)
+                    m = _CONFIRM.search(body.decode(errors="replace") if body else "")
+                    if m:
+                        return m.group(1)
+        time.sleep(0.2)
+    raise IntakeError(f"no sign-up email for {email} in {folder}")
+
+
+def confirm_signup(s: requests.Session, base: str, email: str) -> None:
+    """Open the mailed link in the same browser and press the confirm button (the account is made
+    then, with the password chosen at sign-up)."""
+    path = signup_link(email)
+    _ok(s.get(f"{base}{path}", timeout=30), "sign-up link")
+    r = post(s, f"{base}{path}")
+    if r.status_code != 302:
+        raise IntakeError(f"confirm sign-up: HTTP {r.status_code}")

@@ -118,7 +118,9 @@ class Stack:
             # hashed names as in production, without the slow compression pass (the image has it)
             "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
             "PRIVATE_STORAGE_ROOT": str(self.tmp / "private"),
-            "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+            # mail lands in files the scripted visitor reads (the sign-up link, docs/security.md)
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(self.tmp / "mail"),
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "WEB_CONCURRENCY": str(self.web_workers),
             "GUNICORN_LOGLEVEL": "warning",
@@ -138,6 +140,7 @@ class Stack:
                 }
             )
         self.env.update(self.extra_env)
+        os.environ["ONCONAV_PRODSHAPE_MAIL_DIR"] = self.env["EMAIL_FILE_PATH"]  # for the client
 
     # --- lifecycle ---------------------------------------------------------------------------
     def log(self, name: str) -> Path:
