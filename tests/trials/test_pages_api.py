@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 
 from onconav.accounts.models import Role
@@ -25,11 +24,6 @@ MYELOMA = {
     ],
     "preferences": {"cities": ["Hangzhou"]},
 }
-
-
-@pytest.fixture
-def demo_trials():
-    call_command("trials_load_demo", verbosity=0)
 
 
 def test_search_page_filters_by_kind_and_labels_every_trial(client, demo_trials):

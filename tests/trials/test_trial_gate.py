@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.core.management import call_command
 
 from onconav.options.services import engine_get, options_for_profile, trial_options
 from onconav.trials.gate import trial_gate
@@ -28,11 +27,6 @@ MYELOMA_RR = {
 }
 # Newly diagnosed, fit myeloma: standard induction, no trial in the answer itself.
 MYELOMA_NEW = {"age": 60, "sex": "male", "ecog": 1, "cancer": {"oncotree_code": "PCM"}}
-
-
-@pytest.fixture
-def demo_trials():
-    call_command("trials_load_demo", verbosity=0)
 
 
 def test_relapsed_myeloma_gets_trial_options_after_the_active_ones(demo_trials):
@@ -74,7 +68,7 @@ def test_trial_options_are_wholly_chinese_in_chinese(demo_trials):
 
 def test_no_trial_in_the_answer_where_standard_first_line_fits(demo_trials):
     answer = options_for_profile(profile=MYELOMA_NEW, lang="en")
-    assert trial_gate(answer, MYELOMA_NEW, engine_get().kb) is None
+    assert trial_gate(answer, MYELOMA_NEW, engine_get()) is None
     assert not [o for o in answer.options if o.trial is not None]
 
 
@@ -97,12 +91,12 @@ def test_solid_tumour_rule_needs_two_advanced_lines(demo_trials):
             {"drugs": ["carboplatin", "pemetrexed", "pembrolizumab"], "line": 1, "outcome": "progression"},
         ],
     }
-    kb = engine_get().kb
+    engine = engine_get()
     one_line = options_for_profile(profile=luad, lang="en")
-    assert trial_gate(one_line, luad, kb) is None
+    assert trial_gate(one_line, luad, engine) is None
     two = json.loads(json.dumps(luad))
     two["prior_therapies"].append({"drugs": ["docetaxel"], "line": 2, "outcome": "progression"})
-    rule = trial_gate(options_for_profile(profile=two, lang="en"), two, kb)
+    rule = trial_gate(options_for_profile(profile=two, lang="en"), two, engine)
     assert rule is not None and rule.id == "solid-after-two-lines"
 
 
@@ -163,5 +157,5 @@ def test_standard_care_waiting_on_a_test_is_not_replaced_by_trials(demo_trials):
     }
     answer = options_for_profile(profile=kras, lang="en")
     assert answer.options[0].trial is None and answer.options[0].modality != "clinical_trial"
-    assert trial_gate(answer, kras, engine_get().kb) is None
+    assert trial_gate(answer, kras, engine_get()) is None
     assert not [o for o in answer.options if o.trial is not None]

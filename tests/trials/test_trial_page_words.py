@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 from django.template import Context, Template
 from django.utils import translation
 
@@ -18,11 +17,6 @@ pytestmark = pytest.mark.django_db
 RAW_REGISTRY_CODE = re.compile(
     r">[^<]*\b(?:EARLY_PHASE1|PHASE[1-4]|RECRUITING|NOT_YET_RECRUITING|ACTIVE_NOT_RECRUITING)\b"
 )
-
-
-@pytest.fixture
-def demo_trials():
-    call_command("trials_load_demo", verbosity=0)
 
 
 def zh(client, url: str, **params) -> str:  # type: ignore[no-untyped-def]

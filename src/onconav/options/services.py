@@ -37,7 +37,7 @@ def options_for_profile(*, profile: dict[str, Any], lang: str = "en") -> Answer:
 
     engine = engine_get()
     answer = engine.recommend(profile, lang="zh-hans" if lang.lower().startswith("zh") else "en")
-    return with_trials(answer, profile, engine.kb)
+    return with_trials(answer, profile, engine)
 
 
 __all__ = [

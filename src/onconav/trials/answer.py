@@ -16,8 +16,8 @@ from onconav.trials.gate import trial_gate
 from onconav.trials.options import investigational_label, trial_options_for
 
 if TYPE_CHECKING:
+    from onconav.engine import Engine
     from onconav.engine.answer import Answer
-    from onconav.kbdata.loader import KnowledgeBase
     from onconav.kbdata.policy import TrialGateRule
 
 MAX_TRIAL_OPTIONS = 3
@@ -112,10 +112,10 @@ def _insert(answer: Answer, extra: list[Option]) -> Answer:
     return answer.model_copy(update={"options": out, "groups": groups})
 
 
-def with_trials(answer: Answer, profile: dict[str, Any], kb: KnowledgeBase) -> Answer:
+def with_trials(answer: Answer, profile: dict[str, Any], engine: Engine) -> Answer:
     """The answer with recruiting trials that may fit as ``clinical_trial`` options when a trial
     rule holds (else the answer unchanged)."""
-    rule = trial_gate(answer, profile, kb)
+    rule = trial_gate(answer, profile, engine)
     if rule is None:
         return answer
     # only trials with a site recruiting now (not "not yet recruiting")

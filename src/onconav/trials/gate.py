@@ -1,6 +1,6 @@
 """Where the guidelines would consider a clinical trial (``knowledge/policy/trials``).
 
-``trial_gate(answer, profile, kb)`` returns the first policy rule that holds for the patient, or
+``trial_gate(answer, profile, engine)`` returns the first policy rule that holds for the patient, or
 None. When one holds, recruiting trials that may fit join the answer as ``clinical_trial``
 options (``onconav.trials.answer``); otherwise they are only listed below it. Pure Python.
 """
@@ -13,8 +13,10 @@ from onconav.engine.profile import ProfileError, parse_profile
 from onconav.trials.matching import PatientFacts
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from onconav.engine import Engine
     from onconav.engine.answer import Answer
-    from onconav.kbdata.loader import KnowledgeBase
     from onconav.kbdata.policy import TrialGateRule
 
 STANDARD_LEVELS = frozenset({"1", "1A", "1B", "2", "2A", "2B"})
@@ -34,23 +36,21 @@ def has_standard_option(answer: Answer) -> bool:
     )
 
 
-def received_tags(profile: dict[str, Any], kb: KnowledgeBase) -> set[str]:
-    """Class tags of every drug the patient received (INNs, brands and aliases through the KB),
-    plus the classes the trial matcher recognises in free text (``car_t``, ``bcma``...)."""
-    names: dict[str, tuple[str, ...]] = {}
-    for d in kb.drugs:
-        for n in (d.inn, d.name_zh, *d.brands, *d.aliases):
-            names[n.strip().lower()] = tuple(d.class_tags)
+def received_tags(profile: dict[str, Any], engine: Engine) -> set[str]:
+    """Class tags of every drug the patient received (INNs, brands and aliases through the
+    engine's compiled vocabulary)."""
+    vocab = engine.vocab
     tags: set[str] = set()
     for t in profile.get("prior_therapies") or []:
         if not isinstance(t, dict):
             continue
         for drug in t.get("drugs") or []:
-            tags.update(names.get(str(drug).strip().lower(), ()))
+            inn = vocab.drug_alias.get(str(drug).strip().lower())
+            tags.update(vocab.drug_tags.get(inn, ()) if inn else ())
     return tags
 
 
-def _holds(rule: TrialGateRule, facts: PatientFacts, tags: set[str], answer: Answer) -> bool:
+def _holds(rule: TrialGateRule, facts: PatientFacts, tags: Callable[[], set[str]], answer: Answer) -> bool:
     if not set(rule.cancers) & set(facts.lineage):
         return False
     if facts.ecog is not None and facts.ecog > rule.max_ecog:
@@ -61,22 +61,29 @@ def _holds(rule: TrialGateRule, facts: PatientFacts, tags: set[str], answer: Ans
         last = facts.history[-1]["outcome"] if facts.history else ""
         if last not in rule.after_outcomes:
             return False
-    if rule.after_class_tags and not set(rule.after_class_tags) & tags:
+    if rule.after_class_tags and not set(rule.after_class_tags) & tags():
         return False
     return not (rule.no_standard_option and has_standard_option(answer))
 
 
-def trial_gate(answer: Answer, profile: dict[str, Any], kb: KnowledgeBase) -> TrialGateRule | None:
-    """The first rule of ``kb.policy.trial_gates`` that holds, or None (also for a profile the
-    trial matcher cannot read)."""
-    if not kb.policy.trial_gates:
+def trial_gate(answer: Answer, profile: dict[str, Any], engine: Engine) -> TrialGateRule | None:
+    """The first rule of the knowledge base's ``policy.trial_gates`` that holds, or None (also
+    for a profile the trial matcher cannot read)."""
+    gates = engine.kb.policy.trial_gates
+    if not gates:
         return None
     try:
         facts = PatientFacts.from_profile(parse_profile(profile))
     except ProfileError:
         return None
-    tags = received_tags(profile, kb)
-    for rule in kb.policy.trial_gates:
+    received: list[set[str]] = []  # computed once, only if a rule asks
+
+    def tags() -> set[str]:
+        if not received:
+            received.append(received_tags(profile, engine))
+        return received[0]
+
+    for rule in gates:
         if _holds(rule, facts, tags, answer):
             return rule
     return None
