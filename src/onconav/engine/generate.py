@@ -42,7 +42,7 @@ def _biomarkers(ev: Evidence, case: Case) -> tuple[bool, dict[str, str], list[st
                 return False, {}, trace
             for b, s in zip(ev.biomarkers_any, states, strict=True):
                 if s is None:
-                    unknown.setdefault(b, "present")
+                    unknown.setdefault(b, "any")  # any one of them present would do
         trace.append("biomarker.any")
     for bid in ev.biomarkers_absent:
         s = case.state(bid)
@@ -178,14 +178,39 @@ def _conditional_allowed(ev: Evidence, unknown: dict[str, str], named: frozenset
     if ev.cancer in ("SOLID", "HEME"):
         return False  # tumour-agnostic items (basket trials) do not stand in for a cancer's own care
     lvl = LEVEL_RANK.get(ev.level.value, 9)
-    present = [b for b, role in unknown.items() if role == "present"]
+    present = [b for b, role in unknown.items() if role in ("present", "any")]
     if present and not all(b in named for b in present):
         return False
     return lvl <= LEVEL_RANK["2"]
 
 
+def _active(c: Candidate) -> bool:
+    """An anti-cancer option (not supportive care, not a trial referral)."""
+    modality = c.reg.regimen.modality.value
+    return (
+        modality not in SUPPORTIVE_MODALITIES
+        and modality != "clinical_trial"
+        and c.ev.setting != "supportive"
+    )
+
+
+def _release_held(run: Run, held: list[Candidate]) -> None:
+    """Standard care is never hidden behind a missing test: when nothing active is left for a
+    patient fit for treatment (ECOG 0-2 or not given), the level-1 items that wait on an
+    untested marker no named test decides are shown as conditional options too (rule
+    ``condition.no_active_option``); their tests are already among the recommended ones."""
+    ecog = run.case.ecog
+    if not held or (ecog is not None and ecog > 2) or any(_active(c) for c in run.candidates):
+        return
+    for cand in held:
+        cand.trace.append("condition.no_active_option")
+        _place(cand, run.case)
+        run.candidates.append(cand)
+
+
 def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) -> None:
     case = run.case
+    held: list[Candidate] = []
     for ev in items:
         reg = regimens.get(ev.regimen)
         if reg is None:
@@ -210,16 +235,20 @@ def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) 
                 continue
             if unknown:
                 run.pending.append(Pending(ev=ev, reg=reg, unknown=tuple(sorted(unknown)), roles=unknown))
-            if not _conditional_allowed(ev, unknown, run.named_markers):
-                continue
+            allowed = _conditional_allowed(ev, unknown, run.named_markers)
             cand.cond_markers = dict(unknown)
             cand.cond_facts = list(fact_unknown)
             cand.trace.append("condition.unknown")
+            if not allowed:
+                if ev.level.value == "1" and _conditional_allowed(ev, unknown, frozenset(unknown)):
+                    held.append(cand)  # standard care (level 1) waiting on an unnamed test
+                continue
         if cand.exclusions:
             run.excluded.append(cand)
             continue
         _place(cand, case)
         run.candidates.append(cand)
+    _release_held(run, held)
 
 
 def _place(cand: Candidate, case: Case) -> None:
