@@ -119,3 +119,17 @@ def test_state_named_biomarkers_have_a_condition_name() -> None:
         and b.condition_name is None
     ]
     assert missing == []
+
+
+def test_child_pugh_given_under_organ_function_is_used(engine: Engine) -> None:
+    profile = {
+        "age": 60,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "HCC", "stage": "BCLC C"},
+        "organ_function": {"child_pugh": "C"},
+    }
+    answer = engine.recommend(profile)
+    assert not any("child_pugh" in w for w in answer.warnings), answer.warnings
+    assert "Child-Pugh C" in answer.profile_summary
+    top = dict(profile, child_pugh="C", organ_function={})
+    assert [o.regimen for o in answer.options] == [o.regimen for o in engine.recommend(top).options]
