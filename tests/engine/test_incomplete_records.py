@@ -133,3 +133,117 @@ def test_child_pugh_given_under_organ_function_is_used(engine: Engine) -> None:
     assert "Child-Pugh C" in answer.profile_summary
     top = dict(profile, child_pugh="C", organ_function={})
     assert [o.regimen for o in answer.options] == [o.regimen for o in engine.recommend(top).options]
+
+
+# --- how a line ended, read from the record (rules relapse.maintenance_progression / next_line) --
+
+
+def test_progression_on_maintenance_soon_after_platinum_is_progression_after_platinum(engine: Engine) -> None:
+    # NCCN SCLC v.2026 (subsequent therapy): relapse <= 6 months after platinum-etoposide +
+    # durvalumab, progressing on durvalumab maintenance: lurbinectedin, topotecan, tarlatamab
+    # (DeLLphi-304); not best supportive care first.
+    profile = {
+        "age": 59,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "SCLC", "stage": "extensive"},
+        "prior_therapies": [
+            {
+                "drugs": ["carboplatin", "etoposide", "durvalumab"],
+                "line": 1,
+                "start": "2026-03",
+                "end": "2026-07",
+                "outcome": "response",
+            },
+            {
+                "drugs": ["durvalumab"],
+                "line": 1,
+                "setting": "maintenance",
+                "start": "2026-07",
+                "end": "2026-09",
+                "outcome": "progression",
+            },
+        ],
+    }
+    answer = engine.recommend(profile)
+    top3 = [o.regimen for o in answer.options[:3]]
+    assert {"topotecan", "lurbinectedin", "tarlatamab"} & set(top3), top3
+    assert answer.options[0].group != "supportive"
+    assert any("followed by another line" in w for w in answer.warnings)
+
+
+def test_a_later_line_means_the_earlier_one_ended(engine: Engine) -> None:
+    # NCCN B-cell lymphomas v.2026 (DLBCL, third line and beyond, after CAR-T): glofitamab,
+    # epcoritamab, loncastuximab tesirine, polatuzumab-BR are options. R-CHOP recorded as
+    # "response" was followed by CAR-T, so it ended in relapse.
+    profile = {
+        "age": 67,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "DLBCLNOS", "stage": "relapsed"},
+        "prior_therapies": [
+            {
+                "drugs": ["rituximab", "cyclophosphamide", "doxorubicin", "vincristine", "prednisone"],
+                "line": 1,
+                "start": "2024-01",
+                "end": "2024-06",
+                "outcome": "response",
+            },
+            {
+                "drugs": ["axicabtagene ciloleucel"],
+                "line": 2,
+                "start": "2025-02",
+                "end": "2025-02",
+                "outcome": "relapse",
+            },
+        ],
+    }
+    answer = engine.recommend(profile)
+    regs = [o.regimen for o in answer.options]
+    assert answer.options[0].group != "supportive"
+    assert {"glofitamab", "epcoritamab", "loncastuximab-tesirine"} & set(regs[:3]), regs
+
+
+def test_late_progression_on_maintenance_blames_only_the_maintenance(engine: Engine) -> None:
+    from onconav.engine.profile import parse_profile
+    from onconav.engine.relapse import infer_sequence
+
+    prof = parse_profile(
+        {
+            "cancer": {"oncotree_code": "PCM", "stage": "relapsed"},
+            "prior_therapies": [
+                {
+                    "drugs": ["daratumumab", "bortezomib", "lenalidomide", "dexamethasone"],
+                    "line": 1,
+                    "start": "2022-03",
+                    "end": "2022-09",
+                    "outcome": "response",
+                },
+                {
+                    "drugs": ["lenalidomide"],
+                    "line": 1,
+                    "setting": "maintenance",
+                    "start": "2023-01",
+                    "end": "2026-10",
+                    "outcome": "progression",
+                },
+            ],
+        }
+    )
+    out, inferred = infer_sequence(prof)
+    assert not inferred and out.prior_therapies[0].outcome.value == "response"
+
+
+def test_intolerance_is_not_read_as_relapse() -> None:
+    from onconav.engine.profile import parse_profile
+    from onconav.engine.relapse import infer_sequence
+
+    prof = parse_profile(
+        {
+            "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+            "prior_therapies": [
+                {"drugs": ["osimertinib"], "line": 1, "outcome": "intolerance"},
+                {"drugs": ["gefitinib"], "line": 2, "outcome": "response"},
+            ],
+        }
+    )
+    out, inferred = infer_sequence(prof)
+    assert not inferred and out.prior_therapies[0].outcome.value == "intolerance"
