@@ -247,3 +247,42 @@ def test_intolerance_is_not_read_as_relapse() -> None:
     )
     out, inferred = infer_sequence(prof)
     assert not inferred and out.prior_therapies[0].outcome.value == "intolerance"
+
+
+# --- recurrence after curative-intent treatment (rule setting.line_after_curative_failure) ----
+
+
+def _recurrent_gbm(**prior: Any) -> dict[str, Any]:
+    # NCCN CNS Cancers v.2025 (recurrent glioblastoma): lomustine, bevacizumab, regorafenib,
+    # temozolomide rechallenge, re-resection / re-irradiation; not best supportive care first.
+    therapy = {
+        "drugs": ["temozolomide"],
+        "line": 1,
+        "setting": "adjuvant",
+        "with_radiotherapy": True,
+        "start": "2025-09",
+        "end": "2026-05",
+        "outcome": "progression",
+        **prior,
+    }
+    return {
+        "age": 45,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "GB", "stage": "recurrent"},
+        "biomarkers": [
+            {"name": "MGMT promoter", "value": "unmethylated"},
+            {"gene": "IDH1", "alteration": "wild-type"},
+        ],
+        "prior_therapies": [therapy],
+    }
+
+
+@pytest.mark.parametrize("prior", [{}, {"progression_date": "2028-06"}])
+def test_recurrent_glioblastoma_after_chemoradiation_gets_recurrence_options(
+    engine: Engine, prior: dict[str, str]
+) -> None:
+    answer = engine.recommend(_recurrent_gbm(**prior))
+    top3 = [o.regimen for o in answer.options[:3]]
+    assert {"lomustine", "bevacizumab", "regorafenib"} & set(top3), top3
+    assert answer.options[0].group != "supportive"
+    assert any("setting.line_after_curative_failure" in o.trace for o in answer.options)

@@ -93,9 +93,12 @@ def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
             lo = max(lo, 2)
         # maintenance continues the line that just responded (line 1 maintenance after first-line chemo)
         line = case.maintenance_line if s == "maintenance" else case.line
-        if not lo <= line <= hi:
+        if lo <= line <= hi:
+            trace.append("setting.line")
+        elif _curative_failure_is_a_line(ev, case, line, lo, hi):
+            trace.append("setting.line_after_curative_failure")
+        else:
             return False, trace
-        trace.append("setting.line")
     if ev.after_failure_of:
         if not _matches_prior(ev.after_failure_of, case.failed, case.failed_tags):
             return False, trace
@@ -109,6 +112,20 @@ def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
     elif ev.requires_inoperable is False and case.operable is False:
         return False, trace
     return True, trace
+
+
+def _curative_failure_is_a_line(ev: Evidence, case: Case, line: int, lo: float, hi: float) -> bool:
+    """A later-line item one line short counts the early failure of a curative-intent course as
+    that line, when the course's drugs are what the item is written after (its
+    ``after_failure_of`` or ``after_exposure_to``): lomustine for glioblastoma recurring after radiotherapy + temozolomide."""
+    after = [*ev.after_failure_of, *ev.after_exposure_to]
+    return (
+        ev.setting == "later_line"
+        and bool(after)
+        and line + 1 == lo
+        and lo <= hi
+        and _matches_prior(after, case.curative_failed, case.curative_failed_tags)
+    )
 
 
 def _fit(ev: Evidence, case: Case, reg: RegimenInfo) -> int:
@@ -208,9 +225,26 @@ def _release_held(run: Run, held: list[Candidate]) -> None:
         run.candidates.append(cand)
 
 
+def _late_curative_failures_count(case: Case, items: list[Evidence]) -> None:
+    """Where the knowledge base has no first-line treatment of advanced disease for the cancer
+    that this patient can still have (glioblastoma after radiotherapy + temozolomide: what
+    follows treats a recurrence; tumour-agnostic items aside), a late
+    relapse after curative-intent treatment counts as its failure too."""
+    first_line = any(
+        ev.setting == "first_line"
+        and ev.cancer not in ("SOLID", "HEME")
+        and not _matches_prior(ev.not_after, case.received, case.received_tags)
+        for ev in items
+    )
+    if case.curative_failed_late and not first_line:
+        case.curative_failed |= case.curative_failed_late
+        case.curative_failed_tags |= case.curative_failed_late_tags
+
+
 def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) -> None:
     case = run.case
     held: list[Candidate] = []
+    _late_curative_failures_count(case, items)
     for ev in items:
         reg = regimens.get(ev.regimen)
         if reg is None:
