@@ -286,3 +286,13 @@ def test_recurrent_glioblastoma_after_chemoradiation_gets_recurrence_options(
     assert {"lomustine", "bevacizumab", "regorafenib"} & set(top3), top3
     assert answer.options[0].group != "supportive"
     assert any("setting.line_after_curative_failure" in o.trace for o in answer.options)
+
+
+def test_chinese_summary_names_read_results_and_stage_words_in_chinese(engine: Engine) -> None:
+    answer = engine.recommend(_breast_after_ai_cdk("positive (90%)"), lang="zh-hans")
+    assert "雌激素受体（ER）阳性" in answer.profile_summary
+    assert "positive" not in answer.profile_summary
+    gbm = engine.recommend(_recurrent_gbm(), lang="zh-hans")
+    assert "复发（晚期）" in gbm.profile_summary and "recurrent" not in gbm.profile_summary
+    assert "IDH1突变阴性" in gbm.profile_summary
+    assert engine.recommend(_recurrent_gbm()).profile_summary.count("recurrent (advanced disease)") == 1
