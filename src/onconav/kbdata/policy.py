@@ -362,3 +362,12 @@ class TrialGateRule(Strict):
         ):
             raise ValueError("a trial rule needs at least one criterion")
         return self
+
+
+class RegimenName(Strict):
+    """A regimen written by its usual abbreviation in a treatment history ("FOLFOX", "R-CHOP",
+    "VRd"): the drugs it stands for, so the engine reads them as received (and failed) drugs."""
+
+    names: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(min_length=1)
+    drugs: list[str] = Field(min_length=1)  # INNs as in knowledge/drugs
+    sources: list[Reference] = Field(min_length=1)
