@@ -86,6 +86,8 @@ def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
         if resected is True:
             return False, trace
         trace.append("setting.local_needs_unresected")
+    if _resected_not_advanced(ev, case):
+        return False, [*trace, "setting.resected_not_advanced"]
     if s in LINE_SETTINGS:
         lo = ev.line_min
         hi = ev.line_max if ev.line_max is not None else (1 if s == "first_line" else math.inf)
@@ -125,6 +127,19 @@ def _curative_failure_is_a_line(ev: Evidence, case: Case, line: int, lo: float, 
         and line + 1 == lo
         and lo <= hi
         and _matches_prior(after, case.curative_failed, case.curative_failed_tags)
+    )
+
+
+def _resected_not_advanced(ev: Evidence, case: Case) -> bool:
+    """A solid cancer resected without advanced disease (adjuvant question: resected, stage not
+    advanced, no relapse recorded) is not offered first-line treatment for unresectable or
+    metastatic disease (chemo-immunotherapy after an oesophagectomy, CheckMate 577 territory)."""
+    return (
+        ev.setting == "first_line"
+        and ev.requires_resected is None
+        and case.resected is True
+        and case.category != "heme"
+        and "advanced" not in case.stage_groups
     )
 
 

@@ -194,6 +194,10 @@ class DrugClass(Strict):
     # after failure of a member, that member (and, when ``fails_together``, every member) is not
     # offered again at all: moved to answer.excluded (a failed CAR-T product; a second CD19 CAR-T)
     not_reoffered: bool = False
+    # a backbone or supportive class (corticosteroids, leucovorin): progression on a line that
+    # contained a member says nothing about the member, so a drug whose every tag is
+    # failure-neutral is not counted as failed by the failure step (it stays "received")
+    failure_neutral: bool = False
     why: Text | None = None  # shown when the rule demotes an option
     sources: list[Reference] = []
     reviewed: dt.date | None = None

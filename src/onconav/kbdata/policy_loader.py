@@ -241,6 +241,8 @@ def _check_rule_sets(kb: KnowledgeBase, tokens_ok: set[str], problems: list[str]
                 problems.append(f"policy class {c.tag}: fails_with unknown class {t}")
         if c.not_reoffered and (c.why is None or not c.sources):
             problems.append(f"policy class {c.tag}: not_reoffered needs a why and sources")
+        if c.failure_neutral and (c.fails_together or c.fails_with or c.not_reoffered or not c.sources):
+            problems.append(f"policy class {c.tag}: failure_neutral needs sources and cannot fail together")
     for r in pol.tests:
         where = f"policy test rule {r.id}"
         if r.cancer not in kb.cancer_by_code:
