@@ -168,7 +168,7 @@ def _fit(ev: Evidence, case: Case, reg: RegimenInfo) -> int:
 
 
 def _v2_filters(ev: Evidence, case: Case, run: Run) -> tuple[bool, list[str], list[str]]:
-    """Evidence v2 predicates: facts (requires / requires_not), age_min, after_exposure_to,
+    """Evidence v2 predicates: facts (requires / requires_not), age_min, age_max, after_exposure_to,
     biomarker_origin. (holds, unknown fact ids, trace)."""
     trace: list[str] = []
     unknown: list[str] = []
@@ -181,6 +181,10 @@ def _v2_filters(ev: Evidence, case: Case, run: Run) -> tuple[bool, list[str], li
         if case.age < ev.age_min:
             return False, [], trace
         trace.append("patient.age_min")
+    if ev.age_max is not None and case.age is not None:
+        if case.age > ev.age_max:
+            return False, [], trace
+        trace.append("patient.age_max")
     if ev.after_exposure_to:
         if not all(tok in case.received or tok in case.received_tags for tok in ev.after_exposure_to):
             return False, [], trace
