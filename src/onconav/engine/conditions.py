@@ -68,7 +68,11 @@ def likelihood(run: Run, kb: KnowledgeBase, vocab: Vocabulary) -> None:
             for s in sets:
                 markers = frozenset(s.markers)
                 mine = _member(vocab, bid, markers)
-                if role == "present" and mine and {m for m in markers if case.state(m) is True} - mine:
+                if (
+                    role in ("present", "any")
+                    and mine
+                    and {m for m in markers if case.state(m) is True} - mine
+                ):
                     noted.add(s.id)
     if noted:
         for s in sets:
@@ -95,10 +99,41 @@ def fact_test(kb: KnowledgeBase, fid: str) -> Msg:
     return kb_text(fact.test or fact.question, f"fact.{fid}")
 
 
-def _marker_phrase(vocab: Vocabulary, bid: str, role: str) -> Msg:
+_OPS = {">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<"}
+
+
+def _marker_name(vocab: Vocabulary, bid: str) -> Txt | str:
     b = vocab.biomarker.get(bid)
-    name = Txt.of(b.name) if b is not None else bid
-    return msg(f"cond_{role}", marker=name)
+    if b is None:
+        return bid
+    return Txt.of(b.condition_name or b.name)
+
+
+def _threshold_phrase(c: Candidate, vocab: Vocabulary, bid: str) -> Msg:
+    """ "PD-L1 tumour proportion score (TPS) is ≥ 50%" from the item's thresholds."""
+    b = vocab.biomarker.get(bid)
+    unit = (b.unit or "") if b is not None else ""
+    unit = "" if unit == "score" else (unit if unit == "%" else f" {unit}")
+    bounds = [f"{_OPS[th.op]} {th.value:g}{unit}" for th in c.ev.thresholds if th.marker == bid]
+    if not bounds:
+        return msg("cond_threshold", marker=_marker_name(vocab, bid))
+    return msg("cond_range", marker=_marker_name(vocab, bid), range=Join(tuple(bounds), "cond_and"))
+
+
+def _marker_parts(c: Candidate, vocab: Vocabulary) -> list[Msg]:
+    """One phrase per required marker; the markers of an any-of set in one phrase."""
+    parts: list[Msg] = []
+    any_of = [b for b, r in sorted(c.cond_markers.items()) if r == "any"]
+    for bid, role in sorted(c.cond_markers.items()):
+        if role == "threshold":
+            parts.append(_threshold_phrase(c, vocab, bid))
+        elif role != "any":
+            parts.append(msg(f"cond_{role}", marker=_marker_name(vocab, bid)))
+    if len(any_of) == 1:
+        parts.append(msg("cond_present", marker=_marker_name(vocab, any_of[0])))
+    elif any_of:
+        parts.append(msg("cond_any", markers=Join(tuple(_marker_name(vocab, b) for b in any_of))))
+    return parts
 
 
 def condition_of(c: Candidate, kb: KnowledgeBase, vocab: Vocabulary, lang: str) -> OptionCondition | None:
@@ -106,7 +141,7 @@ def condition_of(c: Candidate, kb: KnowledgeBase, vocab: Vocabulary, lang: str) 
     message codes (``text_code``, ``test_codes``, ``note_codes``)."""
     if not c.conditional:
         return None
-    parts = [_marker_phrase(vocab, b, r) for b, r in sorted(c.cond_markers.items())]
+    parts = _marker_parts(c, vocab)
     for fid in c.cond_facts:
         fact = kb.policy.fact_by_id.get(fid)
         label = Txt.of(fact.label) if fact is not None else fid

@@ -13,6 +13,7 @@ from onconav.engine import (
     failure,
     generate,
     grouping,
+    prior_names,
     ranking,
     recommended_tests,
     relapse,
@@ -50,6 +51,7 @@ class Engine:
                 "the knowledge base has no built-in fitness policy (knowledge/policy/fitness-builtin.yaml)"
             )
         self._builtin = Builtin.compile(kb.policy.fitness_builtin)
+        self.regimen_names = prior_names.regimen_index(kb.policy.regimen_names)
         self._comorbidity_words = unused.words_pattern(unused.comorbidity_words(kb.policy))
         self.regimens: dict[str, RegimenInfo] = {
             r.id: compile_regimen(kb, self.vocab, r) for r in kb.regimens
@@ -74,12 +76,16 @@ class Engine:
         """The ranked options for ``profile``. Raises ProfileError for an invalid profile."""
         lang = normalize_lang(lang)
         prof = parse_profile(profile)
+        prof, named = prior_names.expand(prof, self.vocab, self.regimen_names)
         prof, relapsed = relapse.infer(prof, self.vocab)
+        prof, sequence_inferred = relapse.infer_sequence(prof)
         case = normalize(self.vocab, self.kb, prof, lang)
         unknown = unknown_fields(prof)
         extra_warnings = [msg("w_unknown_field", field=f) for f in unknown]
         if relapsed:
             extra_warnings.append(msg("w_relapse_inferred"))
+        if sequence_inferred:
+            extra_warnings.append(msg("w_line_relapse_inferred"))
         items, r_items = self._items_cache.get(case.code, ([], []))
         run = Run(case=case)
         run.facts = FactBook(self.kb.policy, facts.view(self.vocab, prof, case), case, case.origins)

@@ -22,6 +22,7 @@ from onconav.kbdata.policy import (
     Labels,
     PanelRule,
     RankingPolicy,
+    RegimenName,
     SequencingRule,
     TestRule,
     TrialGateRule,
@@ -43,6 +44,7 @@ LIST_SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "exclusive": ("co-occurrence", ExclusiveSet),
     "sequencing": ("sequencing", SequencingRule),
     "trial_gates": ("trials", TrialGateRule),
+    "regimen_names": ("regimen-names", RegimenName),
 }
 SINGLE_SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "ranking": ("ranking.yaml", RankingPolicy),
@@ -64,6 +66,7 @@ class Policy:
     exclusive: tuple[ExclusiveSet, ...] = ()
     sequencing: tuple[SequencingRule, ...] = ()
     trial_gates: tuple[TrialGateRule, ...] = ()
+    regimen_names: tuple[RegimenName, ...] = ()
     ranking: RankingPolicy | None = None
     labels: Labels | None = None
     her2: Her2Scoring | None = None
@@ -186,9 +189,27 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
     _fact_cycles(kb, problems)
     _check_fitness_and_gates(kb, tags, problems)
     check_builtin(kb, tags, problems)
+    _check_regimen_names(kb, problems)
     _check_rule_sets(kb, tokens_ok, problems)
     _check_evidence_v2(kb, tokens_ok, problems)
     _check_costs_and_codes(kb, problems)
+
+
+def _check_regimen_names(kb: KnowledgeBase, problems: list[str]) -> None:
+    """Regimen abbreviations: known drugs, each name once, never a drug's own name."""
+    seen: set[str] = set()
+    drug_names = {k.strip().lower() for d in kb.drugs for k in (d.inn, d.name_zh, *d.brands, *d.aliases)}
+    for r in kb.policy.regimen_names:
+        for inn in r.drugs:
+            if inn not in kb.drug_by_inn:
+                problems.append(f"policy regimen name {r.names[0]}: unknown drug {inn}")
+        for n in r.names:
+            key = n.lower()
+            if key in seen:
+                problems.append(f"policy regimen name {n}: listed twice")
+            if key in drug_names:
+                problems.append(f"policy regimen name {n}: is a drug's name or alias")
+            seen.add(key)
 
 
 def _check_fitness_and_gates(kb: KnowledgeBase, tags: set[str], problems: list[str]) -> None:
@@ -228,6 +249,8 @@ def _check_rule_sets(kb: KnowledgeBase, tokens_ok: set[str], problems: list[str]
                 problems.append(f"policy class {c.tag}: fails_with unknown class {t}")
         if c.not_reoffered and (c.why is None or not c.sources):
             problems.append(f"policy class {c.tag}: not_reoffered needs a why and sources")
+        if c.failure_neutral and (c.fails_together or c.fails_with or c.not_reoffered or not c.sources):
+            problems.append(f"policy class {c.tag}: failure_neutral needs sources and cannot fail together")
     for r in pol.tests:
         where = f"policy test rule {r.id}"
         if r.cancer not in kb.cancer_by_code:

@@ -154,6 +154,12 @@ class Biomarker(Cited):
     test: Text | None = None
     # In-frame variants recognised by codon range (EGFR exon 19 deletions: 729-761, kind del).
     codon_ranges: list[CodonRange] = []
+    # The name a condition uses ("If HER2 is negative"), where ``name`` already states the
+    # positive result ("HER2-positive"); default: the name.
+    condition_name: Text | None = None
+    # Percentage of stained tumour cells at or above which a result counts as positive (ER/PR:
+    # 1%, ASCO/CAP 2020), so that "ER 90%" is read; cited in the record's sources.
+    positive_cutoff_percent: float | None = Field(default=None, ge=0, le=100)
 
 
 # --- drugs ------------------------------------------------------------------------------
@@ -304,11 +310,13 @@ class Preference(Strict):
     """Guideline preference of an evidence item, as the guideline states it for this setting.
 
     nccn: preferred | other_recommended | certain_circumstances ("useful in certain
-    circumstances") | not_listed; csco: I | II | III (CSCO level of recommendation) | not_listed.
+    circumstances") | not_listed; csco: I | II | III (CSCO level of recommendation) | not_listed |
+    unknown (the CSCO tier for this setting could not be confirmed: say what was searched in the
+    item's notes; ranking then reads the NCCN tier alone).
     """
 
     nccn: Literal["preferred", "other_recommended", "certain_circumstances", "not_listed"]
-    csco: Literal["I", "II", "III", "not_listed"]
+    csco: Literal["I", "II", "III", "not_listed", "unknown"]
     esmo: str | None = None  # ESMO-MCBS / level as printed ("I, A"), optional
     sources: list[Reference] = []
 
