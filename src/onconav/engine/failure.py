@@ -127,7 +127,8 @@ def _class_message(run: Run, vocab: Vocabulary, tag: str, source: str) -> Msg:
 
 def poor_ps(run: Run) -> None:
     case = run.case
-    if case.ecog is None or case.ecog < 3:
+    poor = run.builtin.policy.performance.poor_ecog if run.builtin is not None else None
+    if case.ecog is None or poor is None or case.ecog < poor:
         return
     for c in run.candidates:
         if c.fit == 2 and (

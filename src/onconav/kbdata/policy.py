@@ -9,6 +9,7 @@ Directories hold lists of records of one kind (one file per area: ``thoracic.yam
 
     policy/facts/         Fact            patient facts derived from the profile (three-valued)
     policy/fitness/       FitnessRule     organ function, age, fitness, comorbidity rules
+    policy/fitness-builtin.yaml BuiltinFitness (policy_builtin.py) built-in fitness thresholds
     policy/classes/       DrugClass       class tags: labels, which fail together
     policy/tests/         TestRule        decisive tests named for a situation
     policy/panels/        PanelRule       when several unknown markers become one panel

@@ -27,6 +27,7 @@ from onconav.kbdata.policy import (
     TestRule,
     TrialGateRule,
 )
+from onconav.kbdata.policy_builtin import BuiltinFitness, check_builtin
 
 if TYPE_CHECKING:
     from onconav.kbdata.loader import KnowledgeBase
@@ -49,7 +50,10 @@ SINGLE_SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "ranking": ("ranking.yaml", RankingPolicy),
     "labels": ("labels.yaml", Labels),
     "her2": ("her2.yaml", Her2Scoring),
+    "fitness_builtin": ("fitness-builtin.yaml", BuiltinFitness),
 }
+# Single files a knowledge base with a policy directory must have.
+REQUIRED_SINGLE = ("fitness_builtin",)
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Policy:
     ranking: RankingPolicy | None = None
     labels: Labels | None = None
     her2: Her2Scoring | None = None
+    fitness_builtin: BuiltinFitness | None = None  # thresholds of the built-in fitness checks
     fact_by_id: dict[str, Fact] = field(default_factory=dict, compare=False)
     class_by_tag: dict[str, DrugClass] = field(default_factory=dict, compare=False)
 
@@ -93,7 +98,7 @@ def _validate(model: type[BaseModel], item: Any, where: str, problems: list[str]
         ident = item.get("id") or item.get("tag") if isinstance(item, dict) else None
         for err in exc.errors():
             loc = ".".join(str(x) for x in err["loc"])
-            problems.append(f"{where}: {ident or '?'}: {loc}: {err['msg']}")
+            problems.append(f"{where}: {ident + ': ' if ident else ''}{loc}: {err['msg']}")
     return None
 
 
@@ -119,6 +124,8 @@ def parse_policy(root: Path, problems: list[str], read: Reader) -> Policy:
     for key, (rel, model) in SINGLE_SECTIONS.items():
         path = base / rel
         if not path.exists():
+            if key in REQUIRED_SINGLE:
+                problems.append(f"policy/{rel}: missing (the engine reads {key} from it)")
             continue
         try:
             raw = read(path)
@@ -181,6 +188,7 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
             _check_condition(c, f"policy fact {f.id}", kb, problems)
     _fact_cycles(kb, problems)
     _check_fitness_and_gates(kb, tags, problems)
+    check_builtin(kb, tags, problems)
     _check_regimen_names(kb, problems)
     _check_rule_sets(kb, tokens_ok, problems)
     _check_evidence_v2(kb, tokens_ok, problems)
@@ -376,7 +384,10 @@ KB_SECTIONS = (
     "modalities", "cancers", "biomarkers", "drugs", "regimens", "evidence", "trials",
     "hospitals", "costs", "exchange_rates", "faq", "regimen_costs",
 )  # fmt: skip
-POLICY_SECTIONS = ("facts", "fitness", "classes", "tests", "panels", "exclusive", "ranking", "labels", "her2")
+POLICY_SECTIONS = (
+    "facts", "fitness", "classes", "tests", "panels", "exclusive", "ranking", "labels", "her2",
+    "fitness_builtin",
+)  # fmt: skip
 
 
 def _collect_refs(value: Any, out: set[str]) -> None:
