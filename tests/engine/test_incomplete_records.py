@@ -324,3 +324,25 @@ def test_a_progression_date_ends_a_responding_line(engine: Engine) -> None:
         o.regimen for o in answer.options[:4]
     ]
     assert not any(o.group == "conditional" and o.regimen == "niraparib" for o in answer.options[:3])
+
+
+def test_last_line_with_an_end_date_and_no_outcome_ended_by_progression(engine: Engine) -> None:
+    # NCCN Pancreatic Adenocarcinoma v.2026 (second line after gemcitabine-based therapy, good
+    # performance status): fluorouracil + leucovorin + liposomal irinotecan (NAPOLI-1) or
+    # FOLFOX-type regimens; not best supportive care first at ECOG 1.
+    profile = {
+        "age": 72,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "PAAD", "stage": "metastatic"},
+        "prior_therapies": [
+            {"drugs": ["gemcitabine", "nab-paclitaxel"], "line": 1, "start": "2025-09", "end": "2026-08"}
+        ],
+    }
+    answer = engine.recommend(profile)
+    assert answer.options[0].group != "supportive", [o.regimen for o in answer.options[:3]]
+    assert any("end date with no outcome" in w for w in answer.warnings)
+    # still running (no end date): nothing is inferred
+    running = dict(
+        profile, prior_therapies=[{"drugs": ["gemcitabine", "nab-paclitaxel"], "line": 1, "start": "2025-09"}]
+    )
+    assert not any("end date with no outcome" in w for w in engine.recommend(running).warnings)

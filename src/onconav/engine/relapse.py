@@ -81,6 +81,7 @@ def infer_sequence(prof: Profile) -> tuple[Profile, bool]:
       progression on maintenance (lenalidomide maintenance years after induction) blames only
       the maintenance drugs.
     * A line recorded as responding but with a ``progression_date`` relapsed at that date.
+    * The last line for advanced disease with an end date and no outcome ended by progression.
     * A later line for advanced disease means the one before it ended: a line recorded as
       responding (or with no outcome) that is followed by a higher-numbered line is read as
       relapsed, no later than the next line's start (rule ``relapse.next_line``). Intolerance
@@ -111,6 +112,25 @@ def infer_sequence(prof: Profile) -> tuple[Profile, bool]:
             update={"outcome": Outcome.RELAPSE, "progression_date": p.progression_date or when}
         )
         changed = True
+    last = _ended_without_outcome(priors)
+    if last is not None:
+        priors[last] = priors[last].model_copy(update={"outcome": Outcome.PROGRESSION})
+        changed = True
     if not changed:
         return prof, False
     return prof.model_copy(update={"prior_therapies": priors}), True
+
+
+def _ended_without_outcome(priors: list[PriorTherapy]) -> int | None:
+    """The last line for advanced disease, when it has an end date and no outcome and nothing
+    followed it: the patient is asking what comes next, so it is read as ended by progression
+    (the warning says so; a treatment stopped for side effects should be recorded as
+    intolerance). Without this, every option written for after that treatment stayed hidden and
+    best supportive care came first (pancreatic cancer after gemcitabine + nab-paclitaxel)."""
+    if not priors:
+        return None
+    i = len(priors) - 1
+    p = priors[i]
+    if not _advanced(p) or p.outcome is not None or not p.end or p.line is None:
+        return None
+    return i
