@@ -71,7 +71,7 @@ def test_every_option_says_which_steps_placed_it_and_groups_are_listed(real_engi
     assert all(o.rank_reasons and o.rank_reasons[0].step == "setting_fit" for o in answer.options)
     assert [g["id"] for g in answer.groups] == sorted(
         {o.group for o in answer.options},
-        key=["preferred", "reasonable", "conditional", "later", "supportive"].index,
+        key=["preferred", "reasonable", "conditional", "failed_before", "later", "supportive"].index,
     )
 
 
