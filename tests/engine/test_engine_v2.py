@@ -116,3 +116,24 @@ def test_a_chinese_condition_and_ranking_reason_have_no_english_words(real_engin
     for tx in texts:
         words = set(re.findall(r"[A-Za-z]{3,}", tx)) - allowed
         assert not words, (tx, words)
+
+
+def test_drug_beaten_head_to_head_ranks_after_unbeaten_options(real_engine):
+    # given RET-mutant medullary thyroid cancer, untreated (LIBRETTO-531: selpercatinib beat
+    # cabozantinib or vandetanib, recorded as Evidence.superseded_by on their items)
+    profile = {
+        "age": 38,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "THME", "stage": "IVC"},
+        "biomarkers": [{"gene": "RET", "alteration": "M918T", "origin": "germline"}],
+    }
+    opts = real_engine.recommend(profile).options
+    rank = {o.regimen: o.rank for o in opts}
+    # then the beaten level-1 drugs come after the unbeaten level-2 anlotinib, with the reason
+    assert rank["selpercatinib"] == 1
+    assert rank["anlotinib"] < rank["vandetanib"] and rank["anlotinib"] < rank["cabozantinib"]
+    vandetanib = next(o for o in opts if o.regimen == "vandetanib")
+    assert "rank.beaten" in vandetanib.trace and any("LIBRETTO-531" in r for r in vandetanib.rationale)
+    # and without a known RET mutation (selpercatinib not on offer now) nothing is beaten
+    unknown = real_engine.recommend({**profile, "biomarkers": []}).options
+    assert not any("rank.beaten" in o.trace for o in unknown)

@@ -120,6 +120,7 @@ def evidence_key(c: Candidate) -> tuple:  # type: ignore[type-arg]
         failed_before(c),
         c.cond_rank(),
         c.tier,
+        c.beaten,
         matched_standard(c.ev),
         LEVEL_RANK.get(c.ev.level.value, 9),
         -match_specificity(c.ev, c.cond_markers.keys()),
@@ -213,7 +214,36 @@ def rank_key(c: Candidate, budget: float | None, route: str | None = None) -> tu
     return (*evidence_key(c), arank, nrank, route_rank(c, route), cost_rank(c, budget), c.reg.regimen.id)
 
 
+def beaten(run: Run) -> None:
+    """Head-to-head results recorded as data (``Evidence.superseded_by``): an option whose item
+    lost a randomised trial to a regimen that is on offer for now (same setting fit, not
+    conditional, not a repeat of a failed treatment, not demoted further) ranks after every
+    option not beaten so, whatever its evidence level (LIBRETTO-531: selpercatinib before
+    cabozantinib and vandetanib in RET-mutant medullary thyroid cancer). Rule ``rank.beaten``."""
+    by_reg = {c.reg.regimen.id: c for c in run.candidates}
+    for c in run.candidates:
+        for item in c.merged or [c.ev]:
+            for s in item.superseded_by:
+                a = by_reg.get(s.regimen)
+                if a is None or a is c or a.fit != c.fit or a.conditional or a.repeats_failure:
+                    continue
+                if a.tier > c.tier:
+                    continue
+                c.beaten = 1
+                c.notes.append(
+                    msg(
+                        "r_superseded",
+                        other=Txt.of(a.reg.regimen.name),
+                        trial=s.trial,
+                        hr=f"{s.hazard_ratio:g}",
+                    )
+                )
+                if "rank.beaten" not in c.trace:
+                    c.trace.append("rank.beaten")
+
+
 def rank(run: Run) -> None:
+    beaten(run)
     supersede(run)
     budget = run.case.budget_usd
     keys = {id(c): rank_key(c, budget, run.case.route) for c in run.candidates}
