@@ -69,13 +69,16 @@ def _gene(biomarker_id: str) -> str:
 def match_specificity(ev: Evidence, pending: Collection[str] = ()) -> int:
     """How specific the item's biomarker match is: the number of distinct genes among the
     biomarkers it requires that the patient is known to have (``biomarkers``, plus one for a
-    ``biomarkers_any`` set of other genes; ``pending``, the ids still waiting on a test, do not
-    count); 0 unmatched. More genes is a narrower match: at the same level, savolitinib +
-    osimertinib (EGFR sensitising and MET amplification, SACHI) comes before options written for
-    any EGFR-mutant cancer after osimertinib."""
+    ``biomarkers_any`` set of other genes), and at least 1 for any biomarker-matched item; 0
+    unmatched. Markers still waiting on a test (``pending``) never add to the count, so an option
+    conditional on a second alteration does not pass one that is not. More genes is a narrower
+    match: at the same level, savolitinib + osimertinib (EGFR sensitising and MET amplification,
+    SACHI) comes before options written for any EGFR-mutant cancer after osimertinib."""
+    if not (ev.biomarkers or ev.biomarkers_any):
+        return 0
     genes = {_gene(b) for b in ev.biomarkers if b not in pending}
     any_genes = {_gene(b) for b in ev.biomarkers_any if b not in pending} - genes
-    return len(genes) + (1 if any_genes else 0)
+    return max(1, len(genes) + (1 if any_genes else 0))
 
 
 def matched_standard(ev: Evidence) -> int:
