@@ -305,6 +305,9 @@ def _read_categorical(
             facts.neg(cand, label)
             case.rules.append("normalize.negated")
             return
+    if bid is None:
+        # "ER: 90%", "ER: weakly positive": the name's own positive marker ("ER positive")
+        bid = _positive_id(vocab, name)
     if bid is not None:
         if low in NEGATIVE_WORDS or low == "0":
             facts.neg(bid, label)
@@ -312,12 +315,57 @@ def _read_categorical(
         if low in POSITIVE_WORDS or re.fullmatch(r"[123]\+", low):
             facts.pos(bid, label)
             return
+        state = _qualified_state(vocab, bid, low)
+        if state is not None:
+            (facts.pos if state else facts.neg)(bid, label)
+            case.rules.append("normalize.qualified_result")
+            return
     # a gene written as a name: {name: KRAS, value: G12C}
     g = canon_gene(name)
     if g in vocab.gene_ids and sval:
         _read_entry(vocab, BiomarkerEntry(gene=name, alteration=sval), facts, case)
         return
     case.warn("w_biomarker_value" if bid else "w_biomarker_unrecognised", label=label)
+
+
+_QUALIFIERS = re.compile(
+    r"^(?:weakly|weak|strongly|strong|focally|focal|moderately|diffusely|low|high)[\s-]+"
+)
+_PERCENT = re.compile(r"(<|≤|<=|>|≥|>=)?\s*(\d+(?:\.\d+)?)\s*%")
+
+
+def _positive_id(vocab: Vocabulary, name: str) -> str | None:
+    """The presence marker a bare name stands for ("ER" -> "ER positive"), if the KB has one."""
+    cand = vocab.alias.get(f"{name.strip().lower()} positive")
+    if cand is None or vocab.biomarker[cand].value_type == "numeric":
+        return None
+    return cand
+
+
+def _qualified_state(vocab: Vocabulary, bid: str, low: str) -> bool | None:
+    """A result written with qualifiers: "positive (90%)", "weakly positive", "ER+ 80%",
+    "negative (<1%)", or a percentage of stained cells read against the marker's
+    ``positive_cutoff_percent`` (rule ``normalize.qualified_result``). None when unreadable."""
+    core = re.sub(r"\(.*?\)", " ", low)
+    core = re.split(r"[,;/]", core)[0].strip()
+    first = core.split()[0] if core.split() else ""
+    alias = vocab.alias.get(first)
+    if alias is not None and (alias == bid or bid in vocab.closure.get(alias, frozenset())):
+        core = core[len(first) :].strip() or "positive"  # "ER+ 80%": the alias says it
+    core = _QUALIFIERS.sub("", core)
+    head = core.split()[0] if core.split() else ""
+    if head in ("positive", "pos", "+"):
+        return True
+    if head in ("negative", "neg", "-"):
+        return False
+    cutoff = vocab.biomarker[bid].positive_cutoff_percent
+    m = _PERCENT.fullmatch(core) or _PERCENT.search(low)
+    if m is None or cutoff is None:
+        return None
+    op, value = m.group(1) or "", float(m.group(2))
+    if op in ("<", "≤", "<="):
+        return False if value <= cutoff else None
+    return value >= cutoff
 
 
 HER2_IHC_IN_TEXT = re.compile(r"(?:ihc\s*[:=]?\s*([0-3])\b\s*\+?)|(?:\b([0-3])\s*\+)", re.I)

@@ -35,6 +35,12 @@ class Case:
     failed_reuse: set[str] = field(default_factory=set)
     failed_reuse_tags: set[str] = field(default_factory=set)
     late_relapse: set[str] = field(default_factory=set)  # failed, but only by such a late relapse
+    # drugs of curative-intent treatment (adjuvant, chemoradiation...) the cancer came back on or
+    # soon after (not a late relapse): that failure counts as a line for later-line items
+    curative_failed: set[str] = field(default_factory=set)
+    curative_failed_tags: set[str] = field(default_factory=set)
+    curative_failed_late: set[str] = field(default_factory=set)  # ... that came back later
+    curative_failed_late_tags: set[str] = field(default_factory=set)
     intolerant: set[str] = field(default_factory=set)
     had_radiotherapy: bool = False
     ecog: int | None = None

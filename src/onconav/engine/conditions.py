@@ -69,7 +69,11 @@ def likelihood(run: Run, kb: KnowledgeBase, vocab: Vocabulary) -> None:
             for s in sets:
                 markers = frozenset(s.markers)
                 mine = _member(vocab, bid, markers)
-                if role == "present" and mine and {m for m in markers if case.state(m) is True} - mine:
+                if (
+                    role in ("present", "any")
+                    and mine
+                    and {m for m in markers if case.state(m) is True} - mine
+                ):
                     noted.add(s.id)
     if noted:
         for s in sets:
@@ -96,17 +100,51 @@ def fact_test(kb: KnowledgeBase, fid: str, lang: str) -> str:
     return text(fact.test or fact.question, lang)
 
 
-def _marker_phrase(vocab: Vocabulary, bid: str, role: str, lang: str) -> str:
+_OPS = {">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<"}
+
+
+def _marker_name(vocab: Vocabulary, bid: str, lang: str) -> str:
     b = vocab.biomarker.get(bid)
-    name = text(b.name, lang) if b is not None else bid
-    return t(f"cond_{role}", lang, marker=name)
+    if b is None:
+        return bid
+    return text(b.condition_name or b.name, lang)
+
+
+def _threshold_phrase(c: Candidate, vocab: Vocabulary, bid: str, lang: str) -> str:
+    """ "PD-L1 tumour proportion score (TPS) is ≥ 50%" from the item's thresholds."""
+    b = vocab.biomarker.get(bid)
+    unit = (b.unit or "") if b is not None else ""
+    unit = "" if unit == "score" else (unit if unit == "%" else f" {unit}")
+    bounds = [f"{_OPS[th.op]} {th.value:g}{unit}" for th in c.ev.thresholds if th.marker == bid]
+    if not bounds:
+        return t("cond_threshold", lang, marker=_marker_name(vocab, bid, lang))
+    return t(
+        "cond_range", lang, marker=_marker_name(vocab, bid, lang), range=t("cond_and", lang).join(bounds)
+    )
+
+
+def _marker_parts(c: Candidate, vocab: Vocabulary, lang: str) -> list[str]:
+    """One phrase per required marker; the markers of an any-of set in one phrase."""
+    parts: list[str] = []
+    any_of = [b for b, r in sorted(c.cond_markers.items()) if r == "any"]
+    for bid, role in sorted(c.cond_markers.items()):
+        if role == "threshold":
+            parts.append(_threshold_phrase(c, vocab, bid, lang))
+        elif role != "any":
+            parts.append(t(f"cond_{role}", lang, marker=_marker_name(vocab, bid, lang)))
+    if len(any_of) == 1:
+        parts.append(t("cond_present", lang, marker=_marker_name(vocab, any_of[0], lang)))
+    elif any_of:
+        names = t("list_sep", lang).join(_marker_name(vocab, b, lang) for b in any_of)
+        parts.append(t("cond_any", lang, markers=names))
+    return parts
 
 
 def condition_of(c: Candidate, kb: KnowledgeBase, vocab: Vocabulary, lang: str) -> OptionCondition | None:
     """The answer's ``option.condition`` for a conditional candidate, in ``lang``."""
     if not c.conditional:
         return None
-    parts = [_marker_phrase(vocab, b, r, lang) for b, r in sorted(c.cond_markers.items())]
+    parts = _marker_parts(c, vocab, lang)
     for fid in c.cond_facts:
         fact = kb.policy.fact_by_id.get(fid)
         label = text(fact.label, lang) if fact is not None else fid

@@ -69,11 +69,14 @@ class Engine:
         lang = normalize_lang(lang)
         prof = parse_profile(profile)
         prof, relapsed = relapse.infer(prof, self.vocab)
+        prof, sequence_inferred = relapse.infer_sequence(prof)
         case = normalize(self.vocab, self.kb, prof, lang)
         unknown = unknown_fields(prof)
         extra_warnings = [msg("w_unknown_field", field=f) for f in unknown]
         if relapsed:
             extra_warnings.append(msg("w_relapse_inferred"))
+        if sequence_inferred:
+            extra_warnings.append(msg("w_line_relapse_inferred"))
         items, r_items = self._items_cache.get(case.code, ([], []))
         run = Run(case=case)
         run.facts = FactBook(self.kb.policy, facts.view(self.vocab, prof, case), case, case.origins)

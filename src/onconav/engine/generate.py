@@ -42,7 +42,7 @@ def _biomarkers(ev: Evidence, case: Case) -> tuple[bool, dict[str, str], list[st
                 return False, {}, trace
             for b, s in zip(ev.biomarkers_any, states, strict=True):
                 if s is None:
-                    unknown.setdefault(b, "present")
+                    unknown.setdefault(b, "any")  # any one of them present would do
         trace.append("biomarker.any")
     for bid in ev.biomarkers_absent:
         s = case.state(bid)
@@ -93,9 +93,12 @@ def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
             lo = max(lo, 2)
         # maintenance continues the line that just responded (line 1 maintenance after first-line chemo)
         line = case.maintenance_line if s == "maintenance" else case.line
-        if not lo <= line <= hi:
+        if lo <= line <= hi:
+            trace.append("setting.line")
+        elif _curative_failure_is_a_line(ev, case, line, lo, hi):
+            trace.append("setting.line_after_curative_failure")
+        else:
             return False, trace
-        trace.append("setting.line")
     if ev.after_failure_of:
         if not _matches_prior(ev.after_failure_of, case.failed, case.failed_tags):
             return False, trace
@@ -109,6 +112,20 @@ def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
     elif ev.requires_inoperable is False and case.operable is False:
         return False, trace
     return True, trace
+
+
+def _curative_failure_is_a_line(ev: Evidence, case: Case, line: int, lo: float, hi: float) -> bool:
+    """A later-line item one line short counts the early failure of a curative-intent course as
+    that line, when the course's drugs are what the item is written after (its
+    ``after_failure_of`` or ``after_exposure_to``): lomustine for glioblastoma recurring after radiotherapy + temozolomide."""
+    after = [*ev.after_failure_of, *ev.after_exposure_to]
+    return (
+        ev.setting == "later_line"
+        and bool(after)
+        and line + 1 == lo
+        and lo <= hi
+        and _matches_prior(after, case.curative_failed, case.curative_failed_tags)
+    )
 
 
 def _fit(ev: Evidence, case: Case, reg: RegimenInfo) -> int:
@@ -178,14 +195,56 @@ def _conditional_allowed(ev: Evidence, unknown: dict[str, str], named: frozenset
     if ev.cancer in ("SOLID", "HEME"):
         return False  # tumour-agnostic items (basket trials) do not stand in for a cancer's own care
     lvl = LEVEL_RANK.get(ev.level.value, 9)
-    present = [b for b, role in unknown.items() if role == "present"]
+    present = [b for b, role in unknown.items() if role in ("present", "any")]
     if present and not all(b in named for b in present):
         return False
     return lvl <= LEVEL_RANK["2"]
 
 
+def _active(c: Candidate) -> bool:
+    """An anti-cancer option (not supportive care, not a trial referral)."""
+    modality = c.reg.regimen.modality.value
+    return (
+        modality not in SUPPORTIVE_MODALITIES
+        and modality != "clinical_trial"
+        and c.ev.setting != "supportive"
+    )
+
+
+def _release_held(run: Run, held: list[Candidate]) -> None:
+    """Standard care is never hidden behind a missing test: when nothing active is left for a
+    patient fit for treatment (ECOG 0-2 or not given), the level-1 items that wait on an
+    untested marker no named test decides are shown as conditional options too (rule
+    ``condition.no_active_option``); their tests are already among the recommended ones."""
+    ecog = run.case.ecog
+    if not held or (ecog is not None and ecog > 2) or any(_active(c) for c in run.candidates):
+        return
+    for cand in held:
+        cand.trace.append("condition.no_active_option")
+        _place(cand, run.case)
+        run.candidates.append(cand)
+
+
+def _late_curative_failures_count(case: Case, items: list[Evidence]) -> None:
+    """Where the knowledge base has no first-line treatment of advanced disease for the cancer
+    that this patient can still have (glioblastoma after radiotherapy + temozolomide: what
+    follows treats a recurrence; tumour-agnostic items aside), a late
+    relapse after curative-intent treatment counts as its failure too."""
+    first_line = any(
+        ev.setting == "first_line"
+        and ev.cancer not in ("SOLID", "HEME")
+        and not _matches_prior(ev.not_after, case.received, case.received_tags)
+        for ev in items
+    )
+    if case.curative_failed_late and not first_line:
+        case.curative_failed |= case.curative_failed_late
+        case.curative_failed_tags |= case.curative_failed_late_tags
+
+
 def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) -> None:
     case = run.case
+    held: list[Candidate] = []
+    _late_curative_failures_count(case, items)
     for ev in items:
         reg = regimens.get(ev.regimen)
         if reg is None:
@@ -210,16 +269,20 @@ def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) 
                 continue
             if unknown:
                 run.pending.append(Pending(ev=ev, reg=reg, unknown=tuple(sorted(unknown)), roles=unknown))
-            if not _conditional_allowed(ev, unknown, run.named_markers):
-                continue
+            allowed = _conditional_allowed(ev, unknown, run.named_markers)
             cand.cond_markers = dict(unknown)
             cand.cond_facts = list(fact_unknown)
             cand.trace.append("condition.unknown")
+            if not allowed:
+                if ev.level.value == "1" and _conditional_allowed(ev, unknown, frozenset(unknown)):
+                    held.append(cand)  # standard care (level 1) waiting on an unnamed test
+                continue
         if cand.exclusions:
             run.excluded.append(cand)
             continue
         _place(cand, case)
         run.candidates.append(cand)
+    _release_held(run, held)
 
 
 def _place(cand: Candidate, case: Case) -> None:

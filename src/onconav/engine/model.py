@@ -110,7 +110,7 @@ class Pending:
     ev: Evidence
     reg: RegimenInfo
     unknown: tuple[str, ...]  # biomarker ids whose result would decide the item
-    roles: dict[str, str]  # id -> "present" | "absent" | "threshold"
+    roles: dict[str, str]  # id -> "present" | "any" (one of a set) | "absent" | "threshold"
 
 
 @dataclass

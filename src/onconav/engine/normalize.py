@@ -12,7 +12,7 @@ from __future__ import annotations
 from onconav.engine.biomarkers import _Facts, _her2, _read_entry
 from onconav.engine.case import UNUSED_WARNINGS, Case  # noqa: F401  (re-exported)
 from onconav.engine.profile import Profile, ProfileError
-from onconav.engine.stage_priors import NON_ADVANCED_SETTINGS, _priors, _stage  # noqa: F401
+from onconav.engine.stage_priors import NON_ADVANCED_SETTINGS, _priors, _stage, curative_failures  # noqa: F401
 from onconav.engine.vocabulary import (  # noqa: F401  (re-exported: historical home)
     GENE_SYNONYMS,
     GENERIC_ALTERATIONS,
@@ -108,6 +108,7 @@ def normalize(vocab: Vocabulary, kb: KnowledgeBase, profile: Profile, lang: str)
     _stage(vocab, case.lineage, profile, case)
     _biomarker_facts(vocab, profile, case)
     _priors(vocab, profile, case)
+    curative_failures(vocab, profile, case)
     if profile.ecog is None:
         case.warn("w_ecog_unknown")
     return case

@@ -306,6 +306,21 @@ class Profile(_Open):
     prior_therapies: list[PriorTherapy] = []
     preferences: Preferences = Preferences()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _child_pugh_in_organ_function(cls, data: Any) -> Any:
+        """Child-Pugh is liver function: accept it under ``organ_function`` too (where people
+        put it) unless it is also given at the top level, where the contract has it."""
+        if isinstance(data, dict):
+            organ = data.get("organ_function")
+            if isinstance(organ, dict) and "child_pugh" in organ:
+                organ = dict(organ)
+                cp = organ.pop("child_pugh")
+                data = {**data, "organ_function": organ}
+                if data.get("child_pugh") is None:
+                    data["child_pugh"] = cp
+        return data
+
     @field_validator("age", "ecog", mode="before")
     @classmethod
     def _num(cls, v: Any) -> Any:

@@ -78,7 +78,11 @@ def _collect(run: Run, kb: KnowledgeBase, vocab: Vocabulary) -> tuple[_Groups, s
         for bid in p.unknown:
             b = vocab.biomarker.get(bid)
             gene = vocab.gene_of.get(bid, bid.split(":", 1)[0])
-            if p.roles.get(bid) == "present" and not post_failure and (b is None or not b.resistance):
+            if (
+                p.roles.get(bid) in ("present", "any")
+                and not post_failure
+                and (b is None or not b.resistance)
+            ):
                 if gene in present_driver_genes:
                     continue
                 if gene in DRIVER_GENES and present_driver_genes & DRIVER_GENES:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from onconav.engine.facts import PLATINUM
 from onconav.engine.normalize import Vocabulary
-from onconav.engine.profile import Outcome, Profile
+from onconav.engine.profile import Outcome, PriorTherapy, Profile
+from onconav.engine.profile_types import FAILED_OUTCOMES
 
 WORKING = (None, Outcome.RESPONSE, Outcome.NO_PROGRESSION)
 
@@ -42,4 +43,68 @@ def infer(prof: Profile, vocab: Vocabulary) -> tuple[Profile, bool]:
     if _has_platinum(last.drugs, vocab) and any(_has_platinum(p.drugs, vocab) for p in priors[:-1]):
         return prof, False
     priors[-1] = last.model_copy(update={"outcome": Outcome.RELAPSE})
+    return prof.model_copy(update={"prior_therapies": priors}), True
+
+
+# Settings of curative-intent treatment (stage_priors.NON_ADVANCED_SETTINGS) and maintenance.
+_CURATIVE = frozenset(
+    {"adjuvant", "neoadjuvant", "perioperative", "definitive", "consolidation", "chemoradiation", "curative"}
+)
+
+
+def _advanced(p: PriorTherapy) -> bool:
+    return bool(p.drugs) and (p.setting or "").lower() not in _CURATIVE
+
+
+def _maintenance(p: PriorTherapy) -> bool:
+    return (p.setting or "").lower() == "maintenance"
+
+
+EARLY_MONTHS = 6  # as stage_priors.LATE_RELAPSE_MONTHS: platinum-resistant / -refractory window
+
+
+def _early(end: str | None, progressed: str | None) -> bool:
+    """Progression within 6 months of the end of a treatment (both dates known)."""
+    from onconav.engine.facts import months
+
+    e, p = months(end), months(progressed)
+    return e is not None and p is not None and p - e < EARLY_MONTHS
+
+
+def infer_sequence(prof: Profile) -> tuple[Profile, bool]:
+    """(profile, inferred): lines recorded as still working that a record shows have ended.
+
+    * Early progression on maintenance (within 6 months of the end of the induction) ends the
+      whole line: the induction of the same line recorded as responding is read as relapsed on or
+      after it, at the maintenance's progression date: "progression on or after platinum" for the
+      small cell lung cancer progressing on durvalumab two months after platinum-etoposide. Later
+      progression on maintenance (lenalidomide maintenance years after induction) blames only
+      the maintenance drugs.
+    * A later line for advanced disease means the one before it ended: a line recorded as
+      responding (or with no outcome) that is followed by a higher-numbered line is read as
+      relapsed, no later than the next line's start (rule ``relapse.next_line``). Intolerance
+      stays intolerance.
+    """
+    priors = list(prof.prior_therapies)
+    changed = False
+    for i, p in enumerate(priors):
+        if not _advanced(p) or _maintenance(p) or p.outcome not in WORKING or p.line is None:
+            continue
+        later = [q for q in priors[i + 1 :] if _advanced(q) and q.line is not None]
+        failed_maint = next(
+            (q for q in later if q.line == p.line and _maintenance(q) and q.outcome in FAILED_OUTCOMES), None
+        )
+        nxt = next((q for q in later if q.line > p.line), None)
+        if failed_maint is not None and _early(p.end, failed_maint.progression_date or failed_maint.end):
+            when = failed_maint.progression_date or failed_maint.end
+        elif nxt is not None:
+            when = p.progression_date or nxt.start
+        else:
+            continue
+        priors[i] = p.model_copy(
+            update={"outcome": Outcome.RELAPSE, "progression_date": p.progression_date or when}
+        )
+        changed = True
+    if not changed:
+        return prof, False
     return prof.model_copy(update={"prior_therapies": priors}), True

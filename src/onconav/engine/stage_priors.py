@@ -143,3 +143,24 @@ def _late_relapse(profile: Profile, i: int) -> bool:
     back = p.progression_date or (priors[i + 1].start if i + 1 < len(priors) else None)
     end, rel = months(p.end), months(back)
     return end is not None and rel is not None and rel - end >= LATE_RELAPSE_MONTHS
+
+
+def curative_failures(vocab: Vocabulary, profile: Profile, case: Case) -> None:
+    """Drugs of curative-intent courses that failed early (relapse on them or within 6 months of
+    their end, or with no date to say otherwise): ``case.curative_failed`` (later relapses:
+    ``case.curative_failed_late``). NCCN reads such a
+    relapse as failure of that treatment, so the next treatment is a later line (recurrent
+    glioblastoma after radiotherapy + temozolomide; relapse within months of adjuvant chemotherapy)."""
+    for i, p in enumerate(profile.prior_therapies):
+        if p.setting not in NON_ADVANCED_SETTINGS or p.outcome not in FAILED_OUTCOMES:
+            continue
+        late = _late_relapse(profile, i)
+        for raw in p.drugs:
+            inn = vocab.drug_alias.get(raw.strip().lower(), raw.strip().lower())
+            tags = vocab.drug_tags.get(inn, frozenset())
+            if late:
+                case.curative_failed_late.add(inn)
+                case.curative_failed_late_tags.update(tags)
+            else:
+                case.curative_failed.add(inn)
+                case.curative_failed_tags.update(tags)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from onconav.engine.answer import FactOut
-from onconav.engine.messages import t
+from onconav.engine.messages import MESSAGES, t
 from onconav.engine.model import Run, text
 from onconav.engine.normalize import Case, Vocabulary, drug_label
 from onconav.engine.profile import Profile
@@ -30,6 +30,9 @@ def _stage_part(case: Case) -> str:
         t(f"g_{g}", lang) for g in ("early", "locally_advanced", "advanced") if g in case.stage_groups
     )
     if case.stage and case.stage_known:
+        word = "sw_" + case.stage.strip().lower().replace(" ", "_").replace("-", "_")
+        if word in MESSAGES:  # "recurrent", "extensive", "newly diagnosed": a word, not a stage number
+            return t("ps_stage_word", lang, stage=t(word, lang), group=groups)
         return t("ps_stage", lang, stage=case.stage, group=groups)
     if case.stage_known:
         return t("ps_stage_groups", lang, groups=groups)
@@ -46,7 +49,8 @@ def _treatment_parts(prof: Profile, case: Case, vocab: Vocabulary) -> list[str]:
     if prof.child_pugh is not None:
         parts.append(t("ps_child_pugh", lang, cp=prof.child_pugh.value))
     if prof.biomarkers:
-        parts.append(t("ps_biomarkers", lang, items=sep.join(e.label() for e in prof.biomarkers)))
+        items = [_biomarker_label(e.label(), case, vocab) for e in prof.biomarkers]
+        parts.append(t("ps_biomarkers", lang, items=sep.join(dict.fromkeys(items))))
     if case.advanced_lines:
         drugs = sep.join(drug_label(vocab, d, lang) for d in sorted(case.received))
         parts.append(t("ps_prior", lang, lines=case.advanced_lines, drugs=drugs, next=case.line))
@@ -56,6 +60,26 @@ def _treatment_parts(prof: Profile, case: Case, vocab: Vocabulary) -> list[str]:
         drugs = sep.join(drug_label(vocab, d, lang) for d in sorted(case.failed))
         parts.append(t("ps_failed", lang, drugs=drugs))
     return parts
+
+
+def _biomarker_label(label: str, case: Case, vocab: Vocabulary) -> str:
+    """A result as the profile stated it, or in Chinese answers the KB's Chinese name of what
+    was read from it ("ER positive" -> "雌激素受体（ER）阳性"; a negative -> "HER2阴性")."""
+    if case.lang == "en":
+        return label
+    read = [bid for bid, lab in case.labels.items() if lab == label and bid in vocab.biomarker]
+    names = []
+    for bid in sorted(read):
+        b = vocab.biomarker[bid]
+        if b.value_type == "numeric":
+            return label  # a measured value reads the same in both languages
+        if bid in case.present:
+            names.append(text(b.name, case.lang))
+        elif bid in case.absent:
+            names.append(
+                t("ps_marker_negative", case.lang, marker=text(b.condition_name or b.name, case.lang))
+            )
+    return t("list_sep", case.lang).join(dict.fromkeys(names)) if names else label
 
 
 def profile_summary(prof: Profile, case: Case, kb: KnowledgeBase, vocab: Vocabulary) -> str:

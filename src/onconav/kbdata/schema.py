@@ -154,6 +154,12 @@ class Biomarker(Cited):
     test: Text | None = None
     # In-frame variants recognised by codon range (EGFR exon 19 deletions: 729-761, kind del).
     codon_ranges: list[CodonRange] = []
+    # The name a condition uses ("If HER2 is negative"), where ``name`` already states the
+    # positive result ("HER2-positive"); default: the name.
+    condition_name: Text | None = None
+    # Percentage of stained tumour cells at or above which a result counts as positive (ER/PR:
+    # 1%, ASCO/CAP 2020), so that "ER 90%" is read; cited in the record's sources.
+    positive_cutoff_percent: float | None = Field(default=None, ge=0, le=100)
 
 
 # --- drugs ------------------------------------------------------------------------------

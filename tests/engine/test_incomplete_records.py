@@ -1,0 +1,298 @@
+"""Incomplete and loosely written records (issue 9: missing data never hides standard care).
+
+Found by hand on realistic records on 2026-12-07: a receptor result written "90%" or "positive
+(90%)" was not read, and with it unread every hormone-receptor option waited on a test no rule
+named, so best supportive care came first for an ECOG 1 patient; any-of markers (capivasertib:
+PIK3CA, AKT1 or PTEN) read as if all three were needed; a PD-L1 condition said "in range".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from onconav.engine import Engine
+from onconav.kbdata.loader import load_knowledge_base
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_knowledge_base())
+
+
+def _breast_after_ai_cdk(er_value: str, ecog: int = 1) -> dict[str, Any]:
+    # NCCN Breast Cancer v6.2026 (BINV-P): HR-positive, HER2-negative MBC after an aromatase
+    # inhibitor + CDK4/6 inhibitor: fulvestrant-based or biomarker-directed endocrine therapy.
+    return {
+        "age": 58,
+        "sex": "female",
+        "ecog": ecog,
+        "cancer": {"oncotree_code": "BRCA", "stage": "IV", "metastatic_sites": ["bone", "liver"]},
+        "biomarkers": [{"name": "ER", "value": er_value}],
+        "prior_therapies": [
+            {
+                "drugs": ["letrozole", "palbociclib"],
+                "line": 1,
+                "start": "2024-01",
+                "end": "2026-09",
+                "outcome": "progression",
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    "value", ["90%", "positive (90%)", "weakly positive", "ER+ 80%", "strongly positive, Allred 8"]
+)
+def test_receptor_results_written_with_qualifiers_are_read(engine: Engine, value: str) -> None:
+    answer = engine.recommend(_breast_after_ai_cdk(value))
+    assert not any("not recognised" in w or "could not be read" in w for w in answer.warnings), (
+        answer.warnings
+    )
+    assert "ER positive" not in answer.profile_summary or value in answer.profile_summary
+    assert answer.options[0].group != "supportive"
+    assert "capivasertib+fulvestrant" in [o.regimen for o in answer.options]
+
+
+def test_percent_below_the_cutoff_is_negative(engine: Engine) -> None:
+    # ASCO/CAP 2020: ER is positive from 1% of stained cells; "<1%" is ER-negative.
+    answer = engine.recommend(_breast_after_ai_cdk("<1%"))
+    assert not any("not recognised" in w for w in answer.warnings)
+    # ER-negative: the ER-driven items now depend on PR (HR) and are conditional, not certain
+    for o in answer.options:
+        if o.regimen == "capivasertib+fulvestrant":
+            assert o.condition is not None
+
+
+def test_unreadable_value_never_leaves_supportive_care_first(engine: Engine) -> None:
+    """ER given with a value nobody can read: HR is unknown, and no named test decides it after a
+    CDK4/6 inhibitor. Standard care still shows, conditional, ahead of supportive care."""
+    answer = engine.recommend(_breast_after_ai_cdk("<1%"))
+    first = answer.options[0]
+    assert first.group == "conditional" and first.modality not in ("supportive_care", "palliative_care")
+    assert any("condition.no_active_option" in o.trace for o in answer.options)
+
+
+def test_held_options_stay_hidden_for_ecog_3(engine: Engine) -> None:
+    answer = engine.recommend(_breast_after_ai_cdk("<1%", ecog=3))
+    assert not any("condition.no_active_option" in o.trace for o in answer.options)
+
+
+def test_any_of_markers_read_as_any_of(engine: Engine) -> None:
+    answer = engine.recommend(_breast_after_ai_cdk("positive"))
+    capi = next(o for o in answer.options if o.regimen == "capivasertib+fulvestrant")
+    assert capi.condition is not None
+    text = capi.condition.text
+    assert "at least one of" in text
+    assert "PIK3CA mutation is positive" not in text  # not three separate requirements
+    assert "HER2 is negative" in text and "HER2-positive is negative" not in text
+
+
+def test_any_of_markers_in_chinese(engine: Engine) -> None:
+    answer = engine.recommend(_breast_after_ai_cdk("positive"), lang="zh-hans")
+    capi = next(o for o in answer.options if o.regimen == "capivasertib+fulvestrant")
+    assert capi.condition is not None
+    assert "中至少一项为阳性" in capi.condition.text
+    assert "HER2为阴性" in capi.condition.text
+
+
+def test_threshold_condition_states_the_threshold(engine: Engine) -> None:
+    # NCCN NSCLC v.2026: atezolizumab alone for PD-L1 TPS >= 50% without EGFR/ALK alterations.
+    profile = {"age": 71, "sex": "female", "ecog": 1, "cancer": {"oncotree_code": "LUAD", "stage": "IV"}}
+    answer = engine.recommend(profile)
+    atezo = next(o for o in answer.options if o.regimen == "atezolizumab")
+    assert atezo.condition is not None
+    assert "≥ 50%" in atezo.condition.text
+    assert "in range" not in atezo.condition.text
+
+
+def test_state_named_biomarkers_have_a_condition_name() -> None:
+    """A biomarker whose name states its positive result ("HER2-positive") needs the name a
+    condition uses ("If HER2 is negative"), in both languages."""
+    kb = load_knowledge_base()
+    missing = [
+        b.id
+        for b in kb.biomarkers
+        if b.value_type != "numeric"
+        and b.name.en.rstrip(")").lower().endswith("positive")
+        and b.condition_name is None
+    ]
+    assert missing == []
+
+
+def test_child_pugh_given_under_organ_function_is_used(engine: Engine) -> None:
+    profile = {
+        "age": 60,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "HCC", "stage": "BCLC C"},
+        "organ_function": {"child_pugh": "C"},
+    }
+    answer = engine.recommend(profile)
+    assert not any("child_pugh" in w for w in answer.warnings), answer.warnings
+    assert "Child-Pugh C" in answer.profile_summary
+    top = dict(profile, child_pugh="C", organ_function={})
+    assert [o.regimen for o in answer.options] == [o.regimen for o in engine.recommend(top).options]
+
+
+# --- how a line ended, read from the record (rules relapse.maintenance_progression / next_line) --
+
+
+def test_progression_on_maintenance_soon_after_platinum_is_progression_after_platinum(engine: Engine) -> None:
+    # NCCN SCLC v.2026 (subsequent therapy): relapse <= 6 months after platinum-etoposide +
+    # durvalumab, progressing on durvalumab maintenance: lurbinectedin, topotecan, tarlatamab
+    # (DeLLphi-304); not best supportive care first.
+    profile = {
+        "age": 59,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "SCLC", "stage": "extensive"},
+        "prior_therapies": [
+            {
+                "drugs": ["carboplatin", "etoposide", "durvalumab"],
+                "line": 1,
+                "start": "2026-03",
+                "end": "2026-07",
+                "outcome": "response",
+            },
+            {
+                "drugs": ["durvalumab"],
+                "line": 1,
+                "setting": "maintenance",
+                "start": "2026-07",
+                "end": "2026-09",
+                "outcome": "progression",
+            },
+        ],
+    }
+    answer = engine.recommend(profile)
+    top3 = [o.regimen for o in answer.options[:3]]
+    assert {"topotecan", "lurbinectedin", "tarlatamab"} & set(top3), top3
+    assert answer.options[0].group != "supportive"
+    assert any("followed by another line" in w for w in answer.warnings)
+
+
+def test_a_later_line_means_the_earlier_one_ended(engine: Engine) -> None:
+    # NCCN B-cell lymphomas v.2026 (DLBCL, third line and beyond, after CAR-T): glofitamab,
+    # epcoritamab, loncastuximab tesirine, polatuzumab-BR are options. R-CHOP recorded as
+    # "response" was followed by CAR-T, so it ended in relapse.
+    profile = {
+        "age": 67,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "DLBCLNOS", "stage": "relapsed"},
+        "prior_therapies": [
+            {
+                "drugs": ["rituximab", "cyclophosphamide", "doxorubicin", "vincristine", "prednisone"],
+                "line": 1,
+                "start": "2024-01",
+                "end": "2024-06",
+                "outcome": "response",
+            },
+            {
+                "drugs": ["axicabtagene ciloleucel"],
+                "line": 2,
+                "start": "2025-02",
+                "end": "2025-02",
+                "outcome": "relapse",
+            },
+        ],
+    }
+    answer = engine.recommend(profile)
+    regs = [o.regimen for o in answer.options]
+    assert answer.options[0].group != "supportive"
+    assert {"glofitamab", "epcoritamab", "loncastuximab-tesirine"} & set(regs[:3]), regs
+
+
+def test_late_progression_on_maintenance_blames_only_the_maintenance(engine: Engine) -> None:
+    from onconav.engine.profile import parse_profile
+    from onconav.engine.relapse import infer_sequence
+
+    prof = parse_profile(
+        {
+            "cancer": {"oncotree_code": "PCM", "stage": "relapsed"},
+            "prior_therapies": [
+                {
+                    "drugs": ["daratumumab", "bortezomib", "lenalidomide", "dexamethasone"],
+                    "line": 1,
+                    "start": "2022-03",
+                    "end": "2022-09",
+                    "outcome": "response",
+                },
+                {
+                    "drugs": ["lenalidomide"],
+                    "line": 1,
+                    "setting": "maintenance",
+                    "start": "2023-01",
+                    "end": "2026-10",
+                    "outcome": "progression",
+                },
+            ],
+        }
+    )
+    out, inferred = infer_sequence(prof)
+    assert not inferred and out.prior_therapies[0].outcome.value == "response"
+
+
+def test_intolerance_is_not_read_as_relapse() -> None:
+    from onconav.engine.profile import parse_profile
+    from onconav.engine.relapse import infer_sequence
+
+    prof = parse_profile(
+        {
+            "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+            "prior_therapies": [
+                {"drugs": ["osimertinib"], "line": 1, "outcome": "intolerance"},
+                {"drugs": ["gefitinib"], "line": 2, "outcome": "response"},
+            ],
+        }
+    )
+    out, inferred = infer_sequence(prof)
+    assert not inferred and out.prior_therapies[0].outcome.value == "intolerance"
+
+
+# --- recurrence after curative-intent treatment (rule setting.line_after_curative_failure) ----
+
+
+def _recurrent_gbm(**prior: Any) -> dict[str, Any]:
+    # NCCN CNS Cancers v.2025 (recurrent glioblastoma): lomustine, bevacizumab, regorafenib,
+    # temozolomide rechallenge, re-resection / re-irradiation; not best supportive care first.
+    therapy = {
+        "drugs": ["temozolomide"],
+        "line": 1,
+        "setting": "adjuvant",
+        "with_radiotherapy": True,
+        "start": "2025-09",
+        "end": "2026-05",
+        "outcome": "progression",
+        **prior,
+    }
+    return {
+        "age": 45,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "GB", "stage": "recurrent"},
+        "biomarkers": [
+            {"name": "MGMT promoter", "value": "unmethylated"},
+            {"gene": "IDH1", "alteration": "wild-type"},
+        ],
+        "prior_therapies": [therapy],
+    }
+
+
+@pytest.mark.parametrize("prior", [{}, {"progression_date": "2028-06"}])
+def test_recurrent_glioblastoma_after_chemoradiation_gets_recurrence_options(
+    engine: Engine, prior: dict[str, str]
+) -> None:
+    answer = engine.recommend(_recurrent_gbm(**prior))
+    top3 = [o.regimen for o in answer.options[:3]]
+    assert {"lomustine", "bevacizumab", "regorafenib"} & set(top3), top3
+    assert answer.options[0].group != "supportive"
+    assert any("setting.line_after_curative_failure" in o.trace for o in answer.options)
+
+
+def test_chinese_summary_names_read_results_and_stage_words_in_chinese(engine: Engine) -> None:
+    answer = engine.recommend(_breast_after_ai_cdk("positive (90%)"), lang="zh-hans")
+    assert "雌激素受体（ER）阳性" in answer.profile_summary
+    assert "positive" not in answer.profile_summary
+    gbm = engine.recommend(_recurrent_gbm(), lang="zh-hans")
+    assert "复发（晚期）" in gbm.profile_summary and "recurrent" not in gbm.profile_summary
+    assert "IDH1突变阴性" in gbm.profile_summary
+    assert engine.recommend(_recurrent_gbm()).profile_summary.count("recurrent (advanced disease)") == 1
