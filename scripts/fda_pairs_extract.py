@@ -370,6 +370,17 @@ def excluded(r: dict) -> str | None:
     return None
 
 
+# Labels for children (and young adults) only, whose profile is a child (10) or an adolescent (15)
+# rather than the default adult of 60; restricted to the cancers added in knowledge base v3.
+PAEDIATRIC_AGE = {
+    ("LGGNOS", "ind:fda.mekinist:6"): 10,
+    ("LGGNOS", "ind:fda.tafinlar:6"): 10,
+    ("LGGNOS", "ind:fda.ojemda:0"): 10,
+    ("ALCL", "ind:fda.xalkori:1"): 15,
+    ("BL", "ind:fda.rituxan:4"): 10,
+}
+
+
 def context(r: dict) -> dict:
     """Stage and earlier treatment for a realistic profile of the label's population."""
     out = _context(r)
@@ -406,6 +417,8 @@ def context(r: dict) -> dict:
         out["stage"] = "IV"
     if re.search(r"75 years|comorbidities that preclude", r["text"]):
         out["age"] = 76  # the unfit population (age >= 75 or comorbidities precluding intensive induction)
+    if (r["code"], iid) in PAEDIATRIC_AGE:
+        out["age"] = PAEDIATRIC_AGE[(r["code"], iid)]  # a label for children (and young adults) only
     if iid in ("ind:fda.iclusig:2", "ind:fda.scemblix:1") and "BCR-ABL1" not in str(r["biomarkers"]):
         r["biomarkers"] = [{"gene": "BCR-ABL1", "alteration": "fusion"}, *r["biomarkers"]]
     if iid == "ind:fda.voranigo:0":

@@ -168,7 +168,7 @@ def test_progression_on_maintenance_soon_after_platinum_is_progression_after_pla
     top3 = [o.regimen for o in answer.options[:3]]
     assert {"topotecan", "lurbinectedin", "tarlatamab"} & set(top3), top3
     assert answer.options[0].group != "supportive"
-    assert any("followed by another line" in w for w in answer.warnings)
+    assert any("read as having ended in relapse" in w for w in answer.warnings)
 
 
 def test_a_later_line_means_the_earlier_one_ended(engine: Engine) -> None:
@@ -296,3 +296,31 @@ def test_chinese_summary_names_read_results_and_stage_words_in_chinese(engine: E
     assert "复发（晚期）" in gbm.profile_summary and "recurrent" not in gbm.profile_summary
     assert "IDH1突变阴性" in gbm.profile_summary
     assert engine.recommend(_recurrent_gbm()).profile_summary.count("recurrent (advanced disease)") == 1
+
+
+def test_a_progression_date_ends_a_responding_line(engine: Engine) -> None:
+    # NCCN Ovarian Cancer v.2026 (platinum-sensitive recurrence, platinum-free interval >= 6
+    # months): platinum-based combination (carboplatin-paclitaxel +/- bevacizumab, carboplatin-
+    # PLD, carboplatin-gemcitabine) or secondary cytoreduction; PARP maintenance only after
+    # response to that platinum.
+    profile = {
+        "age": 62,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "HGSOC", "stage": "recurrent"},
+        "prior_therapies": [
+            {
+                "drugs": ["carboplatin", "paclitaxel"],
+                "line": 1,
+                "start": "2023-01",
+                "end": "2023-06",
+                "outcome": "response",
+                "progression_date": "2025-03",
+            }
+        ],
+    }
+    answer = engine.recommend(profile)
+    first = answer.options[0]
+    assert first.group in ("preferred", "reasonable") and "carboplatin" in first.regimen, [
+        o.regimen for o in answer.options[:4]
+    ]
+    assert not any(o.group == "conditional" and o.regimen == "niraparib" for o in answer.options[:3])

@@ -37,6 +37,14 @@ def coded_pairs(answer: Any) -> list[tuple[str, list[str], list[Any]]]:
         )
     for x in answer.excluded:
         out.append((f"{x.regimen}.excluded", x.reasons, x.reason_codes))
+    for tr in answer.tests_recommended:
+        out.append((f"test {tr.test}", [tr.test, tr.reason], [tr.test_code, tr.reason_code]))
+    for o in answer.options:
+        if o.condition is not None:
+            cond = o.condition
+            out.append(
+                (f"{o.regimen}.condition", [cond.text, *cond.tests], [cond.text_code, *cond.test_codes])
+            )
     return out
 
 
@@ -47,6 +55,8 @@ def all_codes(answer: Any) -> list[dict[str, Any]]:
 def walk(c: dict[str, Any]):
     yield c
     for v in c["params"].values():
+        if isinstance(v, dict) and "join" in v:  # a list joined with another separator message
+            v = v["items"]
         for item in v if isinstance(v, list) else [v]:
             if isinstance(item, dict) and "code" in item:
                 yield from walk(item)
@@ -74,6 +84,11 @@ def test_both_languages_give_the_same_codes_and_the_codes_render_the_text(real_e
                 assert len(lines) == len(codes), where
                 for line, c in zip(lines, codes, strict=True):
                     assert render(from_code(c), lang) == line, where
+            for o in answer.options:
+                # the co-occurrence note of a condition is its note codes, joined with a space
+                if o.condition is not None and o.condition.note is not None:
+                    note = " ".join(render(from_code(c), lang) for c in o.condition.note_codes)
+                    assert note == o.condition.note, o.regimen
 
 
 def test_every_code_in_answers_is_a_message_with_its_placeholders_given(real_engine):
@@ -88,4 +103,36 @@ def test_every_code_in_answers_is_a_message_with_its_placeholders_given(real_eng
                 assert placeholders(entry["en"]) == placeholders(entry["zh-hans"])
                 assert placeholders(entry["en"]) <= set(m["params"]), m
                 seen.add(m["code"])
-    assert {"kb_text", "r_level", "rr_level"} <= seen
+    assert {
+        "kb_text",
+        "r_level",
+        "rr_level",
+        "t_biomarker",
+        "cond_if",
+        "cond_present",
+        "t_reason_unlocks",
+    } <= seen
+
+
+def test_tests_and_conditions_carry_their_codes(engine):
+    # given an advanced lung adenocarcinoma with no biomarker results and an unknown stage
+    answer = engine.recommend({"cancer": {"oncotree_code": "LUAD"}}, lang="zh-hans")
+    # then every test recommended has its name and reason as codes that render them in either language
+    assert answer.tests_recommended
+    for tr in answer.tests_recommended:
+        assert render(from_code(tr.test_code), "zh-hans") == tr.test
+        assert render(from_code(tr.reason_code), "en")  # the same code gives the English text
+    staging = next(tr for tr in answer.tests_recommended if tr.test_code["code"] == "t_staging")
+    assert staging.reason_code == {"code": "t_staging_reason", "params": {}}
+    # and a conditional option's condition is coded: "If <marker> is positive", the marker bilingual
+    conditional = [o for o in answer.options if o.condition is not None]
+    assert conditional
+    cond = conditional[0].condition
+    assert cond.text_code["code"] == "cond_if"
+    what = cond.text_code["params"]["what"]
+    # the parts are joined with the message cond_and (" and " / "且"), named in the code
+    assert what["join"] == "cond_and"
+    part = what["items"][0]
+    assert part["code"] in {"cond_present", "cond_absent", "cond_threshold", "cond_origin", "cond_fact"}
+    assert len(cond.test_codes) == len(cond.tests)
+    assert render(from_code(cond.text_code), "en").startswith("If ")

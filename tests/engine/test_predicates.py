@@ -231,3 +231,22 @@ def test_no_waiting_warning_when_no_test_is_recommended(engine):
     )
     assert not any("ALK:fusion" in t.biomarkers for t in answer.tests_recommended)
     assert not any("depend on test results" in w for w in answer.warnings)
+
+
+def test_age_max_excludes_an_item_above_the_age_limit(real_engine):
+    # given relapsed ALK-positive ALCL; the crizotinib item carries age_max 21 (label: children
+    # and young adults)
+    def alcl(age: int) -> dict:
+        return {
+            "age": age,
+            "ecog": 1,
+            "cancer": {"oncotree_code": "ALCL", "stage": "relapsed"},
+            "biomarkers": [{"gene": "ALK", "alteration": "fusion"}, {"name": "CD30", "value": "positive"}],
+            "prior_therapies": [
+                {"drugs": ["cyclophosphamide", "doxorubicin", "prednisone"], "line": 1, "outcome": "relapse"}
+            ],
+        }
+
+    # when the patient is 21, then crizotinib is offered; at 22 it is not
+    assert "crizotinib" in regimens(real_engine.recommend(alcl(21)))
+    assert "crizotinib" not in regimens(real_engine.recommend(alcl(22)))

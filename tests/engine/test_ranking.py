@@ -117,6 +117,7 @@ def test_merged_option_keeps_every_reference(kb):
         evidence=(*kb.evidence, extra),
         trials=kb.trials,
         hospitals=kb.hospitals,
+        policy=kb.policy,
     )
     answer = Engine(kb2).recommend(PROFILES[0])
     osi = next(o for o in answer.options if o.regimen == "osimertinib")

@@ -298,6 +298,30 @@ UNPRICED: dict[str, tuple[str, ...]] = {
         "drug:leucovorin",
         "drug:capecitabine",
     ),
+    # Knowledge base v3 (branch kbnew, 2026-12-07): first-line level-1 regimens of the new cancers
+    # and of cobimetinib. No China price was searched for these components in that change (the
+    # drugs have no cost item); the cost-model owners are to search and model them.
+    "atezolizumab+cobimetinib+vemurafenib": ("drug:cobimetinib",),
+    "azacitidine": ("drug:azacitidine",),
+    "brentuximab-vedotin+chp": (
+        "drug:brentuximab vedotin",
+        "drug:cyclophosphamide",
+        "drug:doxorubicin",
+        "drug:prednisone",
+    ),
+    "cobimetinib+vemurafenib": ("drug:cobimetinib",),
+    "lenalidomide-mds": ("drug:lenalidomide",),
+    "luspatercept": ("drug:luspatercept",),
+    "rituximab+lmb-chemotherapy": (
+        "drug:rituximab",
+        "drug:prednisone",
+        "drug:vincristine",
+        "drug:cyclophosphamide",
+        "drug:methotrexate",
+        "drug:cytarabine",
+        "drug:doxorubicin",
+        "drug:etoposide",
+    ),
 }
 
 

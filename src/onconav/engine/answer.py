@@ -78,6 +78,11 @@ class OptionCondition(_Model):
     facts: list[str] = []  # fact ids (knowledge/policy/facts)
     likely: bool | None = None
     note: str | None = None  # "KRAS G12C makes an EGFR or ALK alteration very unlikely"
+    # message codes (docs/engine.md "Message codes"): ``text`` as a code, ``tests`` as codes
+    # (parallel lists), ``note`` as one code per co-occurrence note (joined with a space)
+    text_code: MessageCode | None = None
+    test_codes: list[MessageCode] = []
+    note_codes: list[MessageCode] = []
 
 
 class RankReason(_Model):
@@ -146,6 +151,8 @@ class TestRecommended(_Model):
     kind: str = "biomarker"  # biomarker | panel | situational | rebiopsy | fact | staging
     decides: list[str] = []  # regimen ids whose place the result decides
     facts: list[str] = []  # fact ids it decides
+    test_code: MessageCode | None = None  # ``test`` as a message code
+    reason_code: MessageCode | None = None  # ``reason`` as a message code
 
 
 class UnusedInput(_Model):

@@ -10,9 +10,8 @@ set: not offered, and the answer's warnings give the co-occurrence note).
 from __future__ import annotations
 
 from onconav.engine.answer import OptionCondition
-from onconav.engine.messages import t
-from onconav.engine.model import Candidate, Run, text
-from onconav.engine.msg import kb_text
+from onconav.engine.model import Candidate, Run
+from onconav.engine.msg import Join, Msg, Txt, code, codes, kb_text, msg, render_cached, render_unique
 from onconav.engine.normalize import Case, Vocabulary
 from onconav.kbdata.loader import KnowledgeBase
 from onconav.kbdata.policy import ExclusiveSet
@@ -83,91 +82,84 @@ def likelihood(run: Run, kb: KnowledgeBase, vocab: Vocabulary) -> None:
                     case.warnings.append(note)
 
 
-def marker_test(kb: KnowledgeBase, vocab: Vocabulary, bid: str, lang: str) -> str:
+def marker_test(kb: KnowledgeBase, vocab: Vocabulary, bid: str) -> Msg:
     """The decisive test for a biomarker by name (Biomarker.test), else the biomarker's name."""
     b = vocab.biomarker.get(bid)
     if b is None:
-        return bid
+        return kb_text(Txt(bid, bid), f"biomarker.{bid}")
     if b.test is not None:
-        return text(b.test, lang)
-    return t("t_biomarker", lang, marker=text(b.name, lang))
+        return kb_text(b.test, f"biomarker.{bid}")
+    return msg("t_biomarker", marker=Txt.of(b.name))
 
 
-def fact_test(kb: KnowledgeBase, fid: str, lang: str) -> str:
+def fact_test(kb: KnowledgeBase, fid: str) -> Msg:
     fact = kb.policy.fact_by_id.get(fid)
     if fact is None:
-        return fid
-    return text(fact.test or fact.question, lang)
+        return kb_text(Txt(fid, fid), f"fact.{fid}")
+    return kb_text(fact.test or fact.question, f"fact.{fid}")
 
 
 _OPS = {">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<"}
 
 
-def _marker_name(vocab: Vocabulary, bid: str, lang: str) -> str:
+def _marker_name(vocab: Vocabulary, bid: str) -> Txt | str:
     b = vocab.biomarker.get(bid)
     if b is None:
         return bid
-    return text(b.condition_name or b.name, lang)
+    return Txt.of(b.condition_name or b.name)
 
 
-def _threshold_phrase(c: Candidate, vocab: Vocabulary, bid: str, lang: str) -> str:
+def _threshold_phrase(c: Candidate, vocab: Vocabulary, bid: str) -> Msg:
     """ "PD-L1 tumour proportion score (TPS) is ≥ 50%" from the item's thresholds."""
     b = vocab.biomarker.get(bid)
     unit = (b.unit or "") if b is not None else ""
     unit = "" if unit == "score" else (unit if unit == "%" else f" {unit}")
     bounds = [f"{_OPS[th.op]} {th.value:g}{unit}" for th in c.ev.thresholds if th.marker == bid]
     if not bounds:
-        return t("cond_threshold", lang, marker=_marker_name(vocab, bid, lang))
-    return t(
-        "cond_range", lang, marker=_marker_name(vocab, bid, lang), range=t("cond_and", lang).join(bounds)
-    )
+        return msg("cond_threshold", marker=_marker_name(vocab, bid))
+    return msg("cond_range", marker=_marker_name(vocab, bid), range=Join(tuple(bounds), "cond_and"))
 
 
-def _marker_parts(c: Candidate, vocab: Vocabulary, lang: str) -> list[str]:
+def _marker_parts(c: Candidate, vocab: Vocabulary) -> list[Msg]:
     """One phrase per required marker; the markers of an any-of set in one phrase."""
-    parts: list[str] = []
+    parts: list[Msg] = []
     any_of = [b for b, r in sorted(c.cond_markers.items()) if r == "any"]
     for bid, role in sorted(c.cond_markers.items()):
         if role == "threshold":
-            parts.append(_threshold_phrase(c, vocab, bid, lang))
+            parts.append(_threshold_phrase(c, vocab, bid))
         elif role != "any":
-            parts.append(t(f"cond_{role}", lang, marker=_marker_name(vocab, bid, lang)))
+            parts.append(msg(f"cond_{role}", marker=_marker_name(vocab, bid)))
     if len(any_of) == 1:
-        parts.append(t("cond_present", lang, marker=_marker_name(vocab, any_of[0], lang)))
+        parts.append(msg("cond_present", marker=_marker_name(vocab, any_of[0])))
     elif any_of:
-        names = t("list_sep", lang).join(_marker_name(vocab, b, lang) for b in any_of)
-        parts.append(t("cond_any", lang, markers=names))
+        parts.append(msg("cond_any", markers=Join(tuple(_marker_name(vocab, b) for b in any_of))))
     return parts
 
 
 def condition_of(c: Candidate, kb: KnowledgeBase, vocab: Vocabulary, lang: str) -> OptionCondition | None:
-    """The answer's ``option.condition`` for a conditional candidate, in ``lang``."""
+    """The answer's ``option.condition`` for a conditional candidate, in ``lang``, with its
+    message codes (``text_code``, ``test_codes``, ``note_codes``)."""
     if not c.conditional:
         return None
-    parts = _marker_parts(c, vocab, lang)
+    parts = _marker_parts(c, vocab)
     for fid in c.cond_facts:
         fact = kb.policy.fact_by_id.get(fid)
-        label = text(fact.label, lang) if fact is not None else fid
+        label = Txt.of(fact.label) if fact is not None else fid
         negated = fid in c.ev.requires_not
-        parts.append(t("cond_fact_not" if negated else "cond_fact", lang, fact=label))
-    tests: list[str] = []
-    for bid in sorted(c.cond_markers):
-        name = marker_test(kb, vocab, bid, lang)
-        if name not in tests:
-            tests.append(name)
-    for fid in c.cond_facts:
-        name = fact_test(kb, fid, lang)
-        if name not in tests:
-            tests.append(name)
-    note = None
-    notes = [s for s in kb.policy.exclusive if s.id in c.cond_notes]
-    if notes:
-        note = " ".join(text(s.note, lang) for s in notes)
+        parts.append(msg("cond_fact_not" if negated else "cond_fact", fact=label))
+    test_msgs = [marker_test(kb, vocab, bid) for bid in sorted(c.cond_markers)]
+    test_msgs += [fact_test(kb, fid) for fid in c.cond_facts]
+    tests, test_msgs = render_unique(test_msgs, lang)
+    notes = [kb_text(s.note, f"exclusive.{s.id}") for s in kb.policy.exclusive if s.id in c.cond_notes]
+    condition = msg("cond_if", what=Join(tuple(parts), "cond_and"))
     return OptionCondition(
-        text=t("cond_if", lang, what=t("cond_and", lang).join(parts)),
+        text=render_cached(condition, lang),
         tests=tests,
         biomarkers=sorted(c.cond_markers),
         facts=list(c.cond_facts),
         likely=c.likely,
-        note=note,
+        note=" ".join(render_cached(n, lang) for n in notes) if notes else None,
+        text_code=code(condition),
+        test_codes=codes(test_msgs),
+        note_codes=codes(notes),
     )

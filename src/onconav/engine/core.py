@@ -13,6 +13,7 @@ from onconav.engine import (
     failure,
     generate,
     grouping,
+    prior_names,
     ranking,
     recommended_tests,
     relapse,
@@ -25,6 +26,7 @@ from onconav.engine import (
 )
 from onconav.engine.answer import Answer, Excluded, Option
 from onconav.engine.facts import FactBook
+from onconav.engine.fitness import Builtin
 from onconav.engine.messages import normalize_lang, t
 from onconav.engine.model import Candidate, RegimenInfo, Run, compile_regimen, text
 from onconav.engine.msg import Msg, Txt, codes, msg, render_unique
@@ -44,6 +46,12 @@ class Engine:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         self.vocab = Vocabulary.compile(kb)
+        if kb.policy.fitness_builtin is None:
+            raise ValueError(
+                "the knowledge base has no built-in fitness policy (knowledge/policy/fitness-builtin.yaml)"
+            )
+        self._builtin = Builtin.compile(kb.policy.fitness_builtin)
+        self.regimen_names = prior_names.regimen_index(kb.policy.regimen_names)
         self._comorbidity_words = unused.words_pattern(unused.comorbidity_words(kb.policy))
         self.regimens: dict[str, RegimenInfo] = {
             r.id: compile_regimen(kb, self.vocab, r) for r in kb.regimens
@@ -68,6 +76,7 @@ class Engine:
         """The ranked options for ``profile``. Raises ProfileError for an invalid profile."""
         lang = normalize_lang(lang)
         prof = parse_profile(profile)
+        prof, named = prior_names.expand(prof, self.vocab, self.regimen_names)
         prof, relapsed = relapse.infer(prof, self.vocab)
         prof, sequence_inferred = relapse.infer_sequence(prof)
         case = normalize(self.vocab, self.kb, prof, lang)
@@ -81,6 +90,7 @@ class Engine:
         run = Run(case=case)
         run.facts = FactBook(self.kb.policy, facts.view(self.vocab, prof, case), case, case.origins)
         run.fitness_rules = self.kb.policy.fitness
+        run.builtin = self._builtin
         run.classes = self.kb.policy.class_by_tag
         named = situational.applicable(run, self.kb)
         run.named_markers = situational.decided_markers(named, self.vocab)

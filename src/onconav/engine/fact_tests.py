@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from onconav.engine.answer import TestRecommended
 from onconav.engine.model import Run, text
+from onconav.engine.msg import kb_text
+from onconav.engine.recommended_tests import coded
 from onconav.kbdata.loader import KnowledgeBase
 
 
@@ -25,7 +27,8 @@ def recommended(run: Run, kb: KnowledgeBase) -> list[TestRecommended]:
             name = text(fact.test, lang)
             tr = by_name.get(name)
             if tr is None:
-                tr = TestRecommended(test=name, reason=text(fact.question, lang), kind="fact")
+                src = f"fact.{fid}"
+                tr = coded(kb_text(fact.test, src), kb_text(fact.question, src), lang, kind="fact")
                 by_name[name] = tr
             if fid not in tr.facts:
                 tr.facts.append(fid)

@@ -79,7 +79,8 @@ def _repeats(
     drugs already failed or carries the tag of a class that fails together with a failed drug, and
     at least one carries such a tag (teclistamab, or elranatamab, after teclistamab;
     daratumumab-bortezomib-dexamethasone after daratumumab and bortezomib failed). Policy is the
-    class's ``fails_together`` / ``fails_with`` (knowledge/policy/classes). A new drug added to a
+    class's ``fails_together`` / ``fails_with`` (knowledge/policy/classes); failure-neutral drugs
+    (dexamethasone, leucovorin) are left out of the count. A new drug added to a
     failed backbone (cabazitaxel + prednisone after docetaxel + prednisone) and re-use of drugs
     whose class does not fail together (platinum re-challenge in platinum-sensitive ovarian
     cancer) are not repeats. A drug or class the item names in ``after_failure_of`` counts as new."""
@@ -87,6 +88,8 @@ def _repeats(
         return False
     hit = False
     for d in drugs:
+        if d in vocab.failure_neutral:  # a backbone (dexamethasone) is neither new nor failed
+            continue
         tags = vocab.drug_tags.get(d, frozenset())
         if d in exempt or tags & exempt:
             return False
@@ -159,7 +162,8 @@ def _class_message(run: Run, vocab: Vocabulary, tag: str, source: str) -> Msg:
 
 def poor_ps(run: Run) -> None:
     case = run.case
-    if case.ecog is None or case.ecog < 3:
+    poor = run.builtin.policy.performance.poor_ecog if run.builtin is not None else None
+    if case.ecog is None or poor is None or case.ecog < poor:
         return
     for c in run.candidates:
         if c.fit == 2 and (

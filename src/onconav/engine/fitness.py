@@ -1,66 +1,44 @@
 """Pipeline step: built-in fitness checks, per item (called from ``generate``): ECOG, intensity,
-age, organ function, Child-Pugh, tumour size, comorbidities."""
+age, organ function, Child-Pugh, tumour size, comorbidities.
+
+The thresholds, drug lists, class tags and keywords are clinical policy, read from
+``knowledge/policy/fitness-builtin.yaml`` (``BuiltinFitness``) and compiled once per engine
+(:class:`Builtin`); this module keeps only the mechanics (which check runs in which order, which
+message and trace id each outcome gives)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from onconav.engine.model import SUPPORTIVE_MODALITIES, Candidate, RegimenInfo, Run
 from onconav.engine.msg import Join, kb_text, msg
 from onconav.engine.normalize import Case
+from onconav.kbdata.policy_builtin import BuiltinFitness
 from onconav.kbdata.schema import Evidence
 
-CARDIOTOXIC_TAGS = frozenset({"anti_her2_antibody", "anthracycline"})
-# Comorbidity fitness rules (cautions only): (words in the comorbidity text, applies to
-# intensities or class tags, message key). Kept small and generic on purpose.
-COMORBIDITY_RULES: tuple[tuple[tuple[str, ...], frozenset[str], str], ...] = (
-    (
-        (
-            "heart failure",
-            "copd",
-            "dialysis",
-            "kidney failure",
-            "renal failure",
-            "cirrhosis",
-            "stroke",
-            "myocardial infarction",
-            "frail",
-            "dementia",
-            "心衰",
-            "慢阻肺",
-            "透析",
-            "肝硬化",
-        ),
-        frozenset({"intensity:high", "intensity:very_high"}),
-        "c_comorbidity_intensive",
-    ),
-    (
-        (
-            "autoimmune",
-            "lupus",
-            "rheumatoid",
-            "crohn",
-            "ulcerative colitis",
-            "interstitial lung",
-            "ild",
-            "pneumonitis",
-            "organ transplant",
-            "自身免疫",
-            "间质性肺",
-        ),
-        frozenset({"checkpoint_inhibitor"}),
-        "c_comorbidity_io",
-    ),
-    (
-        ("hepatitis b", "hbv", "乙肝", "乙型肝炎"),
-        frozenset({"checkpoint_inhibitor", "anti_cd20", "chemotherapy", "car_t"}),
-        "c_comorbidity_hbv",
-    ),
-)
-_COMORBIDITY_PATTERNS = tuple(
-    (re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words)), applies, key)
-    for words, applies, key in COMORBIDITY_RULES
-)
+
+@dataclass(frozen=True)
+class Builtin:
+    """The built-in fitness policy, compiled: the data model plus the lookup sets and the
+    comorbidity patterns (whole words, English or Chinese)."""
+
+    policy: BuiltinFitness
+    kidney_drugs: frozenset[str]
+    heart_tags: frozenset[str]
+    comorbidity: tuple[tuple[re.Pattern[str], frozenset[str], str], ...]
+
+    @classmethod
+    def compile(cls, policy: BuiltinFitness) -> Builtin:
+        patterns = tuple(
+            (
+                re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in r.keywords)),
+                frozenset({*r.class_tags, *(f"intensity:{i}" for i in r.intensity)}),
+                r.message,
+            )
+            for r in policy.comorbidity
+        )
+        return cls(policy, frozenset(policy.kidney.drugs), frozenset(policy.heart.class_tags), patterns)
 
 
 def is_driver_targeted(ev: Evidence, reg: RegimenInfo) -> bool:
@@ -69,66 +47,77 @@ def is_driver_targeted(ev: Evidence, reg: RegimenInfo) -> bool:
 
 def _fitness(c: Candidate, case: Case, run: Run) -> None:
     """The built-in fitness checks, in order (the order of the cautions they add)."""
-    _performance(c, case)
-    _intensity(c, case)
-    _organs(c, case)
+    b = run.builtin
+    if b is None:
+        raise ValueError("no built-in fitness policy (knowledge/policy/fitness-builtin.yaml)")
+    _performance(c, case, b)
+    _intensity(c, case, b)
+    _organs(c, case, b)
     _liver_and_tumour(c, case, run)
-    _comorbidity(c, case)
+    _comorbidity(c, case, b)
     for tx in c.ev.cautions:
         c.caution(kb_text(tx, f"evidence.{c.ev.id}"))
 
 
-def _performance(c: Candidate, case: Case) -> None:
-    """Operability for surgery, ECOG above the item's limit, ECOG 3-4."""
+def _performance(c: Candidate, case: Case, b: Builtin) -> None:
+    """Operability for surgery, ECOG above the item's limit, poor performance status."""
     ev, reg = c.ev, c.reg
+    poor = b.policy.performance.poor_ecog
     modality = reg.regimen.modality.value
     ecog = case.ecog
     supportive = modality in SUPPORTIVE_MODALITIES or ev.setting == "supportive"
     if modality == "surgery" and (case.operable is False or case.resectable is False):
         c.exclude(msg("x_inoperable"), "operability.surgery")
     if ecog is not None and ecog > ev.ecog_max:
-        if ecog >= 3 and is_driver_targeted(ev, reg):
+        if ecog >= poor and is_driver_targeted(ev, reg):
             c.demote(1, msg("c_ps_targeted", ecog=ecog), "fitness.ps_targeted_kept")
         else:
             c.exclude(msg("x_ecog", ecog=ecog, max=ev.ecog_max), "fitness.ecog")
-    if ecog is not None and ecog >= 3 and not supportive and not c.exclusions:
+    if ecog is not None and ecog >= poor and not supportive and not c.exclusions:
         if is_driver_targeted(ev, reg):
             c.demote(1, msg("c_ps_targeted", ecog=ecog), "fitness.ps_targeted_kept")
         else:
             c.demote(1, msg("c_ecog_intensive", ecog=ecog), "fitness.ps_supportive_first")
 
 
-def _intensity(c: Candidate, case: Case) -> None:
+def _intensity(c: Candidate, case: Case, b: Builtin) -> None:
     """Very-high intensity (CAR-T, transplant) and high intensity against ECOG and age."""
     intensity = c.reg.regimen.intensity
-    ecog = case.ecog
+    ecog, age = case.ecog, case.age
     if intensity == "very_high":
-        if ecog is not None and ecog >= 3:
+        vh = b.policy.very_high
+        if ecog is not None and ecog >= vh.exclude_ecog:
             c.exclude(msg("x_very_high_ps"), "fitness.very_high")
-        elif ecog == 2 and case.age is not None and case.age >= 75:
+        elif ecog in vh.demote_ecog and age is not None and age >= vh.frail_age:
             # two risk factors together: limited performance status and advanced age
-            c.exclude(msg("x_very_high_frail", ecog=ecog, age=_num(case.age)), "fitness.very_high")
-        elif ecog == 2:
+            c.exclude(msg("x_very_high_frail", ecog=ecog, age=_num(age)), "fitness.very_high")
+        elif ecog in vh.demote_ecog:
             c.demote(1, msg("c_very_high_ecog", ecog=ecog), "fitness.very_high")
         if ecog is None:
             c.caution(msg("c_very_high_ecog_unknown"))
-        if case.age is not None and case.age >= 70:
-            c.caution(msg("c_very_high_age", age=_num(case.age)))
+        if age is not None and age >= vh.caution_age:
+            c.caution(msg("c_very_high_age", age=_num(age)))
         c.caution(msg("c_very_high_organ"))
     elif intensity == "high":
-        if ecog == 2:
+        hi = b.policy.high
+        if ecog in hi.demote_ecog:
             c.demote(1, msg("c_ecog_intensive", ecog=ecog), "fitness.high_ecog2")
-        if case.age is not None and case.age >= 75:
-            c.demote(1, msg("c_age_intensive", age=_num(case.age)), "fitness.high_age75")
+        if age is not None and age >= hi.demote_age:
+            c.demote(1, msg("c_age_intensive", age=_num(age)), "fitness.high_age75")
 
 
-def _organs(c: Candidate, case: Case) -> None:
+def _organs(c: Candidate, case: Case, b: Builtin) -> None:
     """Kidney function with cisplatin, heart function with cardiotoxic classes."""
     reg = c.reg
-    if case.crcl is not None and case.crcl < 45 and "cisplatin" in reg.regimen.drugs:
+    pol = b.policy
+    if (
+        case.crcl is not None
+        and case.crcl < pol.kidney.below
+        and not b.kidney_drugs.isdisjoint(reg.regimen.drugs)
+    ):
         c.caution(msg("c_crcl_cisplatin", crcl=_num(case.crcl)))
         c.trace.append("fitness.crcl_cisplatin")
-    if case.lvef is not None and case.lvef < 50 and reg.tags & CARDIOTOXIC_TAGS:
+    if case.lvef is not None and case.lvef < pol.heart.below and reg.tags & b.heart_tags:
         c.caution(msg("c_lvef", lvef=_num(case.lvef)))
         c.trace.append("fitness.lvef")
 
@@ -157,12 +146,12 @@ def _liver_and_tumour(c: Candidate, case: Case, run: Run) -> None:
             c.exclude(msg("x_count", count=ev.max_tumor_count), "fitness.tumor_size")
 
 
-def _comorbidity(c: Candidate, case: Case) -> None:
-    """Comorbidity keywords (English or Chinese) add cautions only (COMORBIDITY_RULES)."""
+def _comorbidity(c: Candidate, case: Case, b: Builtin) -> None:
+    """Comorbidity keywords (English or Chinese) add cautions only (``comorbidity`` rules)."""
     if not case.comorbidities:
         return
     keys = set(c.reg.tags) | {f"intensity:{c.reg.regimen.intensity}"}
-    for pattern, applies, key in _COMORBIDITY_PATTERNS:
+    for pattern, applies, key in b.comorbidity:
         if not applies & keys:
             continue
         hits = [cm for cm in case.comorbidities if pattern.search(cm.lower())]

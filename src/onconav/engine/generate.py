@@ -86,6 +86,8 @@ def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
         if resected is True:
             return False, trace
         trace.append("setting.local_needs_unresected")
+    if _resected_not_advanced(ev, case):
+        return False, [*trace, "setting.resected_not_advanced"]
     if s in LINE_SETTINGS:
         lo = ev.line_min
         hi = ev.line_max if ev.line_max is not None else (1 if s == "first_line" else math.inf)
@@ -128,6 +130,19 @@ def _curative_failure_is_a_line(ev: Evidence, case: Case, line: int, lo: float, 
     )
 
 
+def _resected_not_advanced(ev: Evidence, case: Case) -> bool:
+    """A solid cancer resected without advanced disease (adjuvant question: resected, stage not
+    advanced, no relapse recorded) is not offered first-line treatment for unresectable or
+    metastatic disease (chemo-immunotherapy after an oesophagectomy, CheckMate 577 territory)."""
+    return (
+        ev.setting == "first_line"
+        and ev.requires_resected is None
+        and case.resected is True
+        and case.category != "heme"
+        and "advanced" not in case.stage_groups
+    )
+
+
 def _fit(ev: Evidence, case: Case, reg: RegimenInfo) -> int:
     if ev.setting == "supportive" or reg.regimen.modality.value in SUPPORTIVE_MODALITIES:
         return 2
@@ -153,7 +168,7 @@ def _fit(ev: Evidence, case: Case, reg: RegimenInfo) -> int:
 
 
 def _v2_filters(ev: Evidence, case: Case, run: Run) -> tuple[bool, list[str], list[str]]:
-    """Evidence v2 predicates: facts (requires / requires_not), age_min, after_exposure_to,
+    """Evidence v2 predicates: facts (requires / requires_not), age_min, age_max, after_exposure_to,
     biomarker_origin. (holds, unknown fact ids, trace)."""
     trace: list[str] = []
     unknown: list[str] = []
@@ -166,6 +181,10 @@ def _v2_filters(ev: Evidence, case: Case, run: Run) -> tuple[bool, list[str], li
         if case.age < ev.age_min:
             return False, [], trace
         trace.append("patient.age_min")
+    if ev.age_max is not None and case.age is not None:
+        if case.age > ev.age_max:
+            return False, [], trace
+        trace.append("patient.age_max")
     if ev.after_exposure_to:
         if not all(tok in case.received or tok in case.received_tags for tok in ev.after_exposure_to):
             return False, [], trace

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from onconav.engine.facts import FactBook
 from onconav.engine.msg import Msg
@@ -10,6 +11,9 @@ from onconav.engine.normalize import Case, Vocabulary
 from onconav.kbdata.loader import KnowledgeBase
 from onconav.kbdata.policy import DrugClass, FitnessRule
 from onconav.kbdata.schema import Evidence, Regimen, Text
+
+if TYPE_CHECKING:
+    from onconav.engine.fitness import Builtin
 
 PRIMARY_SETTINGS = {
     "early": frozenset({"definitive", "neoadjuvant", "perioperative", "adjuvant"}),
@@ -126,6 +130,7 @@ class Run:
     need_child_pugh: set[str] = field(default_factory=set)
     facts: FactBook | None = None
     fitness_rules: tuple[FitnessRule, ...] = ()  # knowledge/policy/fitness
+    builtin: Builtin | None = None  # knowledge/policy/fitness-builtin.yaml, compiled (engine/fitness.py)
     classes: dict[str, DrugClass] = field(default_factory=dict)  # knowledge/policy/classes
     named_markers: frozenset[str] = frozenset()  # biomarkers a named situational test decides
 

@@ -4,8 +4,8 @@ language (:func:`render`) and exposes the codes next to the text (:func:`code`).
 
 A parameter is a plain value (str, int, float), a nested :class:`Msg`, a :class:`Txt` (a text
 given in both languages: knowledge-base text, a drug's INN and Chinese name) or a :class:`Join`
-(values joined with the language's list separator). The same profile gives the same codes and
-parameters in every language.
+(values joined with the language's list separator, or with another separator message). The same
+profile gives the same codes and parameters in every language.
 """
 
 from __future__ import annotations
@@ -86,7 +86,9 @@ def _json(value: Any) -> Any:
     if tp is Txt:
         return {"en": value.en, "zh-hans": value.zh}
     if tp is Join:
-        return [_json(v) for v in value.items]
+        items = [_json(v) for v in value.items]
+        # a list joined with another separator message (" and ") names it
+        return items if value.sep == "list_sep" else {"join": value.sep, "items": items}
     return value
 
 
@@ -127,6 +129,8 @@ def _from_json(value: Any) -> Any:
         return from_code(value)
     if isinstance(value, dict) and set(value) == {"en", "zh-hans"}:
         return Txt(value["en"], value["zh-hans"])
+    if isinstance(value, dict) and set(value) == {"join", "items"}:
+        return Join(tuple(_from_json(v) for v in value["items"]), value["join"])
     if isinstance(value, list):
         return Join(tuple(_from_json(v) for v in value))
     return value

@@ -8,14 +8,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from onconav.engine.answer import TestRecommended
-from onconav.engine.messages import t
-from onconav.engine.model import DRIVER_GENES, LEVEL_RANK, RegimenInfo, Run, text
+from onconav.engine.model import DRIVER_GENES, LEVEL_RANK, RegimenInfo, Run
+from onconav.engine.msg import Msg, Txt, code, msg, render_cached
 from onconav.engine.normalize import Vocabulary
 from onconav.engine.resistance import _hits
 from onconav.kbdata.loader import KnowledgeBase
 
 GENE_DISPLAY = {"ERBB2": "HER2 (ERBB2)", "CD274": "PD-L1", "NTRK": "NTRK1/2/3", "BRCA": "BRCA1/2"}
 _LEVEL_OF_RANK = {v: k for k, v in LEVEL_RANK.items()}
+
+
+def coded(test: Msg, reason: Msg, lang: str, **fields: Any) -> TestRecommended:
+    """A test recommended: its name and reason rendered in ``lang``, with their message codes."""
+    return TestRecommended(
+        test=render_cached(test, lang),
+        reason=render_cached(reason, lang),
+        test_code=code(test),
+        reason_code=code(reason),
+        **fields,
+    )
 
 
 @dataclass
@@ -131,10 +142,8 @@ def _ngs(run: Run, groups: _Groups) -> tuple[tuple[Any, ...], TestRecommended] |
     markers = ", ".join(GENE_DISPLAY.get(k, k.split(":", 1)[0]) for k in panel_keys)
     return (
         (1, int(agn), rank, -len(regs), "ngs"),
-        TestRecommended(
-            test=t("t_ngs", lang),
-            reason=t("t_ngs_reason", lang, markers=markers, count=len(regs)),
-            biomarkers=sorted(ids),
+        coded(
+            msg("t_ngs"), msg("t_ngs_reason", markers=markers, count=len(regs)), lang, biomarkers=sorted(ids)
         ),
     )
 
@@ -143,17 +152,17 @@ def _marker_test(
     key: str, g: _Group, vocab: Vocabulary, regimens: dict[str, RegimenInfo], lang: str
 ) -> tuple[tuple[Any, ...], TestRecommended]:
     b = vocab.biomarker.get(key)
-    marker = text(b.name, lang) if b is not None else GENE_DISPLAY.get(key, key)
+    marker: Txt | str = Txt.of(b.name) if b is not None else GENE_DISPLAY.get(key, key)
     rid = min(g.regimens, key=lambda r: (g.regimens[r], r))
-    title = text(regimens[rid].regimen.name, lang)
+    title = Txt.of(regimens[rid].regimen.name)
     lvl = _LEVEL_OF_RANK.get(g.regimens[rid], "?")
     if g.kind == "unlock":
-        reason = t("t_reason_unlocks", lang, count=len(g.regimens), example=title, level=lvl)
+        reason = msg("t_reason_unlocks", count=len(g.regimens), example=title, level=lvl)
     else:
-        reason = t("t_reason_resistance", lang, example=title)
+        reason = msg("t_reason_resistance", example=title)
     return (
         (1, int(g.agnostic), g.rank, -len(g.regimens), key),
-        TestRecommended(test=t("t_biomarker", lang, marker=marker), reason=reason, biomarkers=sorted(g.ids)),
+        coded(msg("t_biomarker", marker=marker), reason, lang, biomarkers=sorted(g.ids)),
     )
 
 
@@ -170,12 +179,10 @@ def tests(
     for key in sorted(groups):
         out.append(_marker_test(key, groups[key], vocab, regimens, lang))
     if not case.stage_known:
-        staging = TestRecommended(test=t("t_staging", lang), reason=t("t_staging_reason", lang))
+        staging = coded(msg("t_staging"), msg("t_staging_reason"), lang)
         out.append(((0, 0, 0, 0, "staging"), staging))
     if run.need_child_pugh:
         classes = "/".join(sorted(run.need_child_pugh))
-        cp = TestRecommended(
-            test=t("t_child_pugh", lang), reason=t("t_child_pugh_reason", lang, classes=classes)
-        )
+        cp = coded(msg("t_child_pugh"), msg("t_child_pugh_reason", classes=classes), lang)
         out.append(((0, 0, 1, 0, "child_pugh"), cp))
     return [tr for _, tr in sorted(out, key=lambda x: x[0])], waiting

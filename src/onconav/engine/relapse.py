@@ -80,6 +80,7 @@ def infer_sequence(prof: Profile) -> tuple[Profile, bool]:
       small cell lung cancer progressing on durvalumab two months after platinum-etoposide. Later
       progression on maintenance (lenalidomide maintenance years after induction) blames only
       the maintenance drugs.
+    * A line recorded as responding but with a ``progression_date`` relapsed at that date.
     * A later line for advanced disease means the one before it ended: a line recorded as
       responding (or with no outcome) that is followed by a higher-numbered line is read as
       relapsed, no later than the next line's start (rule ``relapse.next_line``). Intolerance
@@ -88,6 +89,11 @@ def infer_sequence(prof: Profile) -> tuple[Profile, bool]:
     priors = list(prof.prior_therapies)
     changed = False
     for i, p in enumerate(priors):
+        if p.drugs and p.outcome in WORKING and p.progression_date:
+            # a progression date says the treatment's effect ended
+            priors[i] = p.model_copy(update={"outcome": Outcome.RELAPSE})
+            changed = True
+            continue
         if not _advanced(p) or _maintenance(p) or p.outcome not in WORKING or p.line is None:
             continue
         later = [q for q in priors[i + 1 :] if _advanced(q) and q.line is not None]

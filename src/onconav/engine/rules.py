@@ -15,14 +15,7 @@ each one.
 # The steps live in their own modules; this module keeps the rule ids and re-exports the steps
 # and their data under their historical names (``rules.generate``, ``rules.Candidate``...).
 from onconav.engine.failure import _class_message, failed_class_tags, failure, poor_ps  # noqa: F401
-from onconav.engine.fitness import (  # noqa: F401
-    _COMORBIDITY_PATTERNS,
-    CARDIOTOXIC_TAGS,
-    COMORBIDITY_RULES,
-    _fitness,
-    _num,
-    is_driver_targeted,
-)
+from onconav.engine.fitness import Builtin, _fitness, _num, is_driver_targeted  # noqa: F401
 from onconav.engine.generate import (  # noqa: F401
     _biomarkers,
     _conditional_allowed,

@@ -9,9 +9,10 @@ alteration one of them decides may be shown as a conditional option.
 from __future__ import annotations
 
 from onconav.engine.answer import TestRecommended
-from onconav.engine.messages import t
 from onconav.engine.model import Run, text
+from onconav.engine.msg import kb_text
 from onconav.engine.normalize import Vocabulary
+from onconav.engine.recommended_tests import coded
 from onconav.kbdata.loader import KnowledgeBase
 from onconav.kbdata.policy import NamedTest, TestRule
 
@@ -73,10 +74,12 @@ def recommended(
                 if set(c.cond_markers) & decided_markers([(rule, nt)], vocab)
             }
         )
+        src = f"test.{rule.id}"
         out.append(
-            TestRecommended(
-                test=name,
-                reason=text(nt.reason, lang) or t("t_staging_reason", lang),
+            coded(
+                kb_text(nt.name, src),
+                kb_text(nt.reason, src),
+                lang,
                 biomarkers=sorted(nt.biomarkers),
                 kind="situational" if nt.biomarkers else "rebiopsy",
                 decides=decides,

@@ -25,8 +25,12 @@ def _stage(kb_vocab: Vocabulary, lineage: tuple[str, ...], profile: Profile, cas
                     break
             if group:
                 break
+        tnm = _tnm_groups(re.sub(r"^STAGE\s*", "", key), c.metastatic_sites) if group is None else None
+        if tnm is not None:
+            _set_groups(case, tnm, c.recurrent_metastatic, "stage.tnm")
+            return
         if group is None:
-            k = re.sub(r"^STAGE\s*", "", key)
+            k = _strip_tnm(re.sub(r"^STAGE\s*", "", key))
             m = re.fullmatch(r"(0|IV|I{1,3}|[1-4])([A-D]\d?)?", k.replace(" ", ""))
             if m:
                 roman = {"1": "I", "2": "II", "3": "III", "4": "IV"}.get(m.group(1), m.group(1))
@@ -68,6 +72,39 @@ def _stage(kb_vocab: Vocabulary, lineage: tuple[str, ...], profile: Profile, cas
     case.stage_known = True
 
 
+# "ypT2N1", "pT3 N0 M0", "cT4aN2M1b": a TNM stage without its AJCC group
+_TNM = re.compile(
+    r"^[CPYRA]{0,3}T(?:IS|[0-4X])[A-D]?\d?\s*,?\s*[CPY]{0,2}N[0-3X][A-C]?\d?(?:\s*,?\s*[CP]?M([01X])[A-D]?\d?)?$"
+)
+# a TNM descriptor after an AJCC group ("IV M1C", "IIIB (T3N1M0)")
+_TRAILING_TNM = re.compile(r"[\s(,;]+\(?[CPYR]{0,3}[TNM](?:IS|[0-4X]).*$")
+
+
+def _strip_tnm(k: str) -> str:
+    return _TRAILING_TNM.sub("", k)
+
+
+def _tnm_groups(k: str, sites: list[str] | None) -> frozenset[str] | None:
+    """Stage groups of a bare TNM stage: M1 (or metastatic sites given) is advanced; otherwise the
+    tumour is not known to have spread, so early or locally advanced (which one needs the cancer's
+    AJCC table; the T and N categories alone do not say)."""
+    m = _TNM.fullmatch(k.replace(" ", ""))
+    if m is None:
+        return None
+    if m.group(1) == "1" or sites:
+        return frozenset({"advanced"})
+    return frozenset({"early", "locally_advanced"})
+
+
+def _set_groups(case: Case, groups: frozenset[str], recurrent_metastatic: bool | None, rule: str) -> None:
+    case.rules.append(rule)
+    if recurrent_metastatic:
+        groups = frozenset({"advanced"})
+        case.rules.append("stage.recurrent_metastatic")
+    case.stage_groups = groups
+    case.stage_known = True
+
+
 NON_ADVANCED_SETTINGS = frozenset(
     {"adjuvant", "neoadjuvant", "perioperative", "definitive", "consolidation", "chemoradiation", "curative"}
 )
@@ -100,7 +137,8 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
                 case.rules.append("failure.late_relapse")
             else:
                 late = set()
-            kept = [i for i in inns if i not in late]
+            # a backbone / supportive drug (failure_neutral class) does not fail with its line
+            kept = [i for i in inns if i not in late and i not in vocab.failure_neutral]
             case.failed_reuse.update(kept)
             for i in kept:
                 case.failed_reuse_tags.update(vocab.drug_tags.get(i, frozenset()))
@@ -119,7 +157,7 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
             lines.add(p.line)
         else:
             unnumbered += 1
-    case.late_relapse = case.failed - case.failed_reuse
+    case.late_relapse = case.failed - case.failed_reuse - vocab.failure_neutral
     case.advanced_lines = max(len(lines) + unnumbered, max(lines, default=0))
     case.line = case.advanced_lines + 1
     case.responding = last is not None and last[2] in (Outcome.RESPONSE, Outcome.NO_PROGRESSION)

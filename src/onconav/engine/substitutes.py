@@ -8,6 +8,12 @@ stands in for and why ("In place of gemcitabine + cisplatin: ..."; trace
 ``fitness.substitute``). A regimen the rule drops whose evidence item was filtered out before
 the rule could act (an item that ``requires_not`` the same fact) is listed in ``answer.excluded``
 with the rule's message, so the contraindicated option drops with the reason shown.
+
+A substitute is checked against the other holding ``exclude`` rules: a rule is about the drugs
+every regimen it drops shares and none of its own substitutes has (doxorubicin for R-CHOP and
+Pola-R-CHP replaced by R-GCVP / R-CEOP), and a substitute of another rule that carries one of them
+(R-mini-CHOP, the age-80 stand-in) is excluded with that rule's message (trace
+``fitness.substitute_conflict``).
 """
 
 from __future__ import annotations
@@ -46,10 +52,45 @@ def _dropped(
     return list(out.values())
 
 
+def _offending_drugs(rule: FitnessRule, regimens: dict[str, RegimenInfo]) -> frozenset[str]:
+    """What an exclude rule is about: the drugs every regimen it drops has and none of its
+    substitutes has (doxorubicin for R-CHOP / Pola-R-CHP -> R-GCVP / R-CEOP)."""
+    dropped = [set(regimens[r].regimen.drugs) for r in rule.applies.regimens if r in regimens]
+    if not dropped:
+        return frozenset()
+    common = set.intersection(*dropped)
+    for s in rule.substitutes:
+        if s in regimens:
+            common -= set(regimens[s].regimen.drugs)
+    return frozenset(common)
+
+
+def _conflicts(run: Run, holding: list[FitnessRule], regimens: dict[str, RegimenInfo]) -> None:
+    """Substitutes that carry what another holding exclude rule is about move to excluded."""
+    subs = {s for r in holding for s in r.substitutes}
+    against = [(r, _offending_drugs(r, regimens)) for r in holding if r.action == "exclude"]
+    keep = []
+    for c in run.candidates:
+        rid = c.reg.regimen.id
+        hit = None
+        if rid in subs:
+            drugs = set(c.reg.regimen.drugs)
+            hit = next((r for r, bad in against if rid not in r.substitutes and bad & drugs), None)
+        if hit is None:
+            keep.append(c)
+            continue
+        c.exclude(fitness_policy._message(hit, run), f"fitness.{hit.id}")
+        c.trace.append("fitness.substitute_conflict")
+        run.excluded.append(c)
+    run.candidates = keep
+
+
 def apply(
     run: Run, rules: tuple[FitnessRule, ...], items: list[Evidence], regimens: dict[str, RegimenInfo]
 ) -> None:
-    for rule in _holding(run, rules):
+    holding = _holding(run, rules)
+    _conflicts(run, holding, regimens)
+    for rule in holding:
         reason = fitness_policy._message(rule, run)
         rid = f"fitness.{rule.id}"
         for c in _dropped(rule, run, items, regimens):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from onconav.engine.answer import UnusedInput
-from onconav.engine.fitness import COMORBIDITY_RULES
 from onconav.engine.messages import t
 from onconav.engine.normalize import Case
 from onconav.engine.profile import Profile
@@ -14,8 +13,9 @@ from onconav.kbdata.policy_loader import Policy
 
 
 def comorbidity_words(policy: Policy) -> tuple[str, ...]:
-    """Every comorbidity keyword a rule reads (policy facts and fitness rules, engine cautions)."""
-    words: set[str] = {w for ws, _, _ in COMORBIDITY_RULES for w in ws}
+    """Every comorbidity keyword a rule reads (policy facts and fitness rules, built-in cautions)."""
+    builtin = policy.fitness_builtin
+    words: set[str] = {w for r in builtin.comorbidity for w in r.keywords} if builtin else set()
     conditions = [c for f in policy.facts for c in (*f.all, *f.any, *f.false_when)]
     conditions += [c for r in policy.fitness for c in r.when]
     for c in conditions:

@@ -287,6 +287,9 @@ class Vocabulary:
     drug_tags: dict[str, frozenset[str]]  # INN -> class tags
     drug_zh: dict[str, str]  # INN -> Chinese name
     stage_maps: dict[str, dict[str, str]]  # cancer code -> upper-case stage -> group
+    # INNs whose every class tag is ``failure_neutral`` (knowledge/policy/classes): a backbone or
+    # supportive drug (dexamethasone, leucovorin) whose failed line says nothing about it
+    failure_neutral: frozenset[str] = frozenset()
 
     @classmethod
     def compile(cls, kb: KnowledgeBase) -> Vocabulary:
@@ -325,7 +328,13 @@ class Vocabulary:
             drug_alias=drug_alias,
             drug_tags=drug_tags,
             stage_maps=stage_maps,
+            failure_neutral=_failure_neutral(kb),
         )
+
+
+def _failure_neutral(kb: KnowledgeBase) -> frozenset[str]:
+    neutral = {c.tag for c in kb.policy.classes if c.failure_neutral}
+    return frozenset(d.inn for d in kb.drugs if d.class_tags and set(d.class_tags) <= neutral)
 
 
 def _biomarker_indexes(

@@ -89,6 +89,7 @@ KB_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "II": ("CSCO: level II recommendation", "CSCO：Ⅱ级推荐"),
         "III": ("CSCO: level III recommendation", "CSCO：Ⅲ级推荐"),
         "not_listed": ("CSCO: not listed", "CSCO：未列入"),
+        "unknown": ("CSCO: tier not confirmed", "CSCO：推荐级别未确认"),
     },
     "agency": {
         "NMPA": ("China (NMPA)", "中国国家药监局（NMPA）"),

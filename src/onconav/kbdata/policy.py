@@ -9,6 +9,7 @@ Directories hold lists of records of one kind (one file per area: ``thoracic.yam
 
     policy/facts/         Fact            patient facts derived from the profile (three-valued)
     policy/fitness/       FitnessRule     organ function, age, fitness, comorbidity rules
+    policy/fitness-builtin.yaml BuiltinFitness (policy_builtin.py) built-in fitness thresholds
     policy/classes/       DrugClass       class tags: labels, which fail together
     policy/tests/         TestRule        decisive tests named for a situation
     policy/panels/        PanelRule       when several unknown markers become one panel
@@ -194,6 +195,10 @@ class DrugClass(Strict):
     # after failure of a member, that member (and, when ``fails_together``, every member) is not
     # offered again at all: moved to answer.excluded (a failed CAR-T product; a second CD19 CAR-T)
     not_reoffered: bool = False
+    # a backbone or supportive class (corticosteroids, leucovorin): progression on a line that
+    # contained a member says nothing about the member, so a drug whose every tag is
+    # failure-neutral is not counted as failed by the failure step (it stays "received")
+    failure_neutral: bool = False
     why: Text | None = None  # shown when the rule demotes an option
     sources: list[Reference] = []
     reviewed: dt.date | None = None
@@ -362,3 +367,12 @@ class TrialGateRule(Strict):
         ):
             raise ValueError("a trial rule needs at least one criterion")
         return self
+
+
+class RegimenName(Strict):
+    """A regimen written by its usual abbreviation in a treatment history ("FOLFOX", "R-CHOP",
+    "VRd"): the drugs it stands for, so the engine reads them as received (and failed) drugs."""
+
+    names: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(min_length=1)
+    drugs: list[str] = Field(min_length=1)  # INNs as in knowledge/drugs
+    sources: list[Reference] = Field(min_length=1)

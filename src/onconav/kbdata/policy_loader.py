@@ -22,10 +22,12 @@ from onconav.kbdata.policy import (
     Labels,
     PanelRule,
     RankingPolicy,
+    RegimenName,
     SequencingRule,
     TestRule,
     TrialGateRule,
 )
+from onconav.kbdata.policy_builtin import BuiltinFitness, check_builtin
 
 if TYPE_CHECKING:
     from onconav.kbdata.loader import KnowledgeBase
@@ -42,12 +44,16 @@ LIST_SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "exclusive": ("co-occurrence", ExclusiveSet),
     "sequencing": ("sequencing", SequencingRule),
     "trial_gates": ("trials", TrialGateRule),
+    "regimen_names": ("regimen-names", RegimenName),
 }
 SINGLE_SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "ranking": ("ranking.yaml", RankingPolicy),
     "labels": ("labels.yaml", Labels),
     "her2": ("her2.yaml", Her2Scoring),
+    "fitness_builtin": ("fitness-builtin.yaml", BuiltinFitness),
 }
+# Single files a knowledge base with a policy directory must have.
+REQUIRED_SINGLE = ("fitness_builtin",)
 
 
 @dataclass(frozen=True)
@@ -60,9 +66,11 @@ class Policy:
     exclusive: tuple[ExclusiveSet, ...] = ()
     sequencing: tuple[SequencingRule, ...] = ()
     trial_gates: tuple[TrialGateRule, ...] = ()
+    regimen_names: tuple[RegimenName, ...] = ()
     ranking: RankingPolicy | None = None
     labels: Labels | None = None
     her2: Her2Scoring | None = None
+    fitness_builtin: BuiltinFitness | None = None  # thresholds of the built-in fitness checks
     fact_by_id: dict[str, Fact] = field(default_factory=dict, compare=False)
     class_by_tag: dict[str, DrugClass] = field(default_factory=dict, compare=False)
 
@@ -90,7 +98,7 @@ def _validate(model: type[BaseModel], item: Any, where: str, problems: list[str]
         ident = item.get("id") or item.get("tag") if isinstance(item, dict) else None
         for err in exc.errors():
             loc = ".".join(str(x) for x in err["loc"])
-            problems.append(f"{where}: {ident or '?'}: {loc}: {err['msg']}")
+            problems.append(f"{where}: {ident + ': ' if ident else ''}{loc}: {err['msg']}")
     return None
 
 
@@ -116,6 +124,8 @@ def parse_policy(root: Path, problems: list[str], read: Reader) -> Policy:
     for key, (rel, model) in SINGLE_SECTIONS.items():
         path = base / rel
         if not path.exists():
+            if key in REQUIRED_SINGLE:
+                problems.append(f"policy/{rel}: missing (the engine reads {key} from it)")
             continue
         try:
             raw = read(path)
@@ -178,9 +188,28 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
             _check_condition(c, f"policy fact {f.id}", kb, problems)
     _fact_cycles(kb, problems)
     _check_fitness_and_gates(kb, tags, problems)
+    check_builtin(kb, tags, problems)
+    _check_regimen_names(kb, problems)
     _check_rule_sets(kb, tokens_ok, problems)
     _check_evidence_v2(kb, tokens_ok, problems)
     _check_costs_and_codes(kb, problems)
+
+
+def _check_regimen_names(kb: KnowledgeBase, problems: list[str]) -> None:
+    """Regimen abbreviations: known drugs, each name once, never a drug's own name."""
+    seen: set[str] = set()
+    drug_names = {k.strip().lower() for d in kb.drugs for k in (d.inn, d.name_zh, *d.brands, *d.aliases)}
+    for r in kb.policy.regimen_names:
+        for inn in r.drugs:
+            if inn not in kb.drug_by_inn:
+                problems.append(f"policy regimen name {r.names[0]}: unknown drug {inn}")
+        for n in r.names:
+            key = n.lower()
+            if key in seen:
+                problems.append(f"policy regimen name {n}: listed twice")
+            if key in drug_names:
+                problems.append(f"policy regimen name {n}: is a drug's name or alias")
+            seen.add(key)
 
 
 def _check_fitness_and_gates(kb: KnowledgeBase, tags: set[str], problems: list[str]) -> None:
@@ -220,6 +249,8 @@ def _check_rule_sets(kb: KnowledgeBase, tokens_ok: set[str], problems: list[str]
                 problems.append(f"policy class {c.tag}: fails_with unknown class {t}")
         if c.not_reoffered and (c.why is None or not c.sources):
             problems.append(f"policy class {c.tag}: not_reoffered needs a why and sources")
+        if c.failure_neutral and (c.fails_together or c.fails_with or c.not_reoffered or not c.sources):
+            problems.append(f"policy class {c.tag}: failure_neutral needs sources and cannot fail together")
     for r in pol.tests:
         where = f"policy test rule {r.id}"
         if r.cancer not in kb.cancer_by_code:
@@ -353,7 +384,10 @@ KB_SECTIONS = (
     "modalities", "cancers", "biomarkers", "drugs", "regimens", "evidence", "trials",
     "hospitals", "costs", "exchange_rates", "faq", "regimen_costs",
 )  # fmt: skip
-POLICY_SECTIONS = ("facts", "fitness", "classes", "tests", "panels", "exclusive", "ranking", "labels", "her2")
+POLICY_SECTIONS = (
+    "facts", "fitness", "classes", "tests", "panels", "exclusive", "ranking", "labels", "her2",
+    "fitness_builtin",
+)  # fmt: skip
 
 
 def _collect_refs(value: Any, out: set[str]) -> None:

@@ -310,11 +310,13 @@ class Preference(Strict):
     """Guideline preference of an evidence item, as the guideline states it for this setting.
 
     nccn: preferred | other_recommended | certain_circumstances ("useful in certain
-    circumstances") | not_listed; csco: I | II | III (CSCO level of recommendation) | not_listed.
+    circumstances") | not_listed; csco: I | II | III (CSCO level of recommendation) | not_listed |
+    unknown (the CSCO tier for this setting could not be confirmed: say what was searched in the
+    item's notes; ranking then reads the NCCN tier alone).
     """
 
     nccn: Literal["preferred", "other_recommended", "certain_circumstances", "not_listed"]
-    csco: Literal["I", "II", "III", "not_listed"]
+    csco: Literal["I", "II", "III", "not_listed", "unknown"]
     esmo: str | None = None  # ESMO-MCBS / level as printed ("I, A"), optional
     sources: list[Reference] = []
 

@@ -153,6 +153,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "II": _("level II recommendation"),
         "III": _("level III recommendation"),
         "not_listed": _("not listed"),
+        "unknown": _("not known"),
     },
     "city": {
         "Beijing": _("Beijing"),

@@ -1,0 +1,149 @@
+"""The thresholds of the options engine's built-in fitness checks as data
+(``knowledge/policy/fitness-builtin.yaml``): ECOG, intensity and age cut-offs, kidney and heart
+function limits with the drugs and class tags they apply to, comorbidity keywords. The engine
+(engine/fitness.py) keeps the mechanics. Pure Python (no Django). See docs/engine.md, "How a
+clinician edits a fitness threshold"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from onconav.kbdata.policy import RuleId, Tag
+from onconav.kbdata.schema import Reference, Strict
+
+if TYPE_CHECKING:
+    from onconav.kbdata.loader import KnowledgeBase
+
+Ecog = Annotated[int, Field(ge=0, le=4)]
+Age = Annotated[int, Field(ge=18, le=120)]
+
+
+class BuiltinRule(Strict):
+    """What every built-in fitness rule carries: its sources and review date (``notes``: a
+    curator note, never shown)."""
+
+    sources: list[Reference] = Field(min_length=1)
+    reviewed: dt.date
+    notes: str | None = None
+
+
+class PerformanceRule(BuiltinRule):
+    """ECOG against the evidence item's ``ecog_max`` (above it: excluded, trace ``fitness.ecog``)
+    and poor performance status: from ``poor_ecog`` on, targeted therapy for a driver is kept
+    (demoted, ``fitness.ps_targeted_kept``) instead of excluded, and every other non-supportive
+    option is demoted while supportive care comes first (``fitness.ps_supportive_first``)."""
+
+    id: Literal["ecog"]
+    poor_ecog: Ecog
+
+
+class VeryHighIntensityRule(BuiltinRule):
+    """``very_high`` intensity (CAR-T, transplant); trace ``fitness.very_high``. ECOG from
+    ``exclude_ecog``: excluded. An ECOG in ``demote_ecog``: excluded from ``frail_age`` (two risk
+    factors together), else demoted with a caution. From ``caution_age``: an age caution."""
+
+    id: Literal["very_high"]
+    exclude_ecog: Ecog
+    demote_ecog: list[Ecog] = Field(min_length=1)
+    frail_age: Age
+    caution_age: Age
+
+    @model_validator(mode="after")
+    def _ordered(self) -> VeryHighIntensityRule:
+        if any(e >= self.exclude_ecog for e in self.demote_ecog):
+            raise ValueError("demote_ecog values must be below exclude_ecog")
+        return self
+
+
+class HighIntensityRule(BuiltinRule):
+    """``high`` intensity (combination chemo-immunotherapy, major surgery, chemoradiation): an
+    ECOG in ``demote_ecog`` demotes (``fitness.high_ecog2``), so does age from ``demote_age``
+    (``fitness.high_age75``; the trace ids keep their historical names)."""
+
+    id: Literal["high"]
+    demote_ecog: list[Ecog] = Field(min_length=1)
+    demote_age: Age
+
+
+class KidneyRule(BuiltinRule):
+    """Creatinine clearance below ``below`` mL/min with one of ``drugs``: caution
+    ``c_crcl_cisplatin`` (its text names cisplatin), trace ``fitness.crcl_cisplatin``."""
+
+    id: Literal["crcl_cisplatin"]
+    below: float = Field(gt=0, le=200)
+    drugs: list[str] = Field(min_length=1)  # INNs
+
+
+class HeartRule(BuiltinRule):
+    """LVEF below ``below`` % with a drug of one of ``class_tags``: caution ``c_lvef`` (its text
+    names anti-HER2 antibodies and anthracyclines), trace ``fitness.lvef``."""
+
+    id: Literal["lvef"]
+    below: float = Field(gt=0, le=100)
+    class_tags: list[Tag] = Field(min_length=1)
+
+
+class ComorbidityRule(BuiltinRule):
+    """A comorbidity (free text) containing one of ``keywords`` as a whole word, English or
+    Chinese, gives the caution ``message`` (an engine message code with ``{what}``) on options
+    of the given ``intensity`` or with a drug of one of ``class_tags``; trace
+    ``fitness.comorbidity``. Cautions only."""
+
+    id: RuleId
+    keywords: list[str] = Field(min_length=1)
+    intensity: list[Literal["low", "moderate", "high", "very_high"]] = []
+    class_tags: list[Tag] = []
+    message: Annotated[str, StringConstraints(pattern=r"^c_comorbidity_[a-z_]+$")]
+
+    @model_validator(mode="after")
+    def _valid(self) -> ComorbidityRule:
+        if not (self.intensity or self.class_tags):
+            raise ValueError("a comorbidity rule needs intensity or class_tags")
+        for w in self.keywords:
+            if not w.strip() or w != w.strip().lower():
+                raise ValueError(f"keyword {w!r} must be lower-case words without outer spaces")
+        return self
+
+
+class BuiltinFitness(Strict):
+    """The thresholds, drug lists, class tags and keywords of the engine's built-in fitness
+    checks (``knowledge/policy/fitness-builtin.yaml``; engine/fitness.py keeps the mechanics).
+    Child-Pugh classes and tumour size / count limits are fields of each evidence item."""
+
+    performance: PerformanceRule
+    very_high: VeryHighIntensityRule
+    high: HighIntensityRule
+    kidney: KidneyRule
+    heart: HeartRule
+    comorbidity: list[ComorbidityRule] = Field(min_length=1)
+
+
+def check_builtin(kb: KnowledgeBase, tags: set[str], problems: list[str]) -> None:
+    """The built-in fitness thresholds: drugs, class tags and message codes exist."""
+    b = kb.policy.fitness_builtin
+    if b is None:
+        return
+    from onconav.engine.messages import MESSAGES  # the engine's message table (pure Python)
+
+    where = "policy/fitness-builtin.yaml"
+    for inn in b.kidney.drugs:
+        if inn not in kb.drug_by_inn:
+            problems.append(f"{where}: kidney: unknown drug {inn}")
+    for t in b.heart.class_tags:
+        if t not in tags:
+            problems.append(f"{where}: heart: class tag {t} is on no drug")
+    ids = [r.id for r in b.comorbidity]
+    for d in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"{where}: duplicate comorbidity rule id {d}")
+    for r in b.comorbidity:
+        for t in r.class_tags:
+            if t not in tags:
+                problems.append(f"{where}: comorbidity {r.id}: class tag {t} is on no drug")
+        entry = MESSAGES.get(r.message)
+        if entry is None:
+            problems.append(f"{where}: comorbidity {r.id}: unknown message {r.message} (engine/messages)")
+        elif any("{what}" not in text for text in entry.values()):
+            problems.append(f"{where}: comorbidity {r.id}: message {r.message} does not name {{what}}")
