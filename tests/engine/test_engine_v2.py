@@ -71,7 +71,7 @@ def test_every_option_says_which_steps_placed_it_and_groups_are_listed(real_engi
     assert all(o.rank_reasons and o.rank_reasons[0].step == "setting_fit" for o in answer.options)
     assert [g["id"] for g in answer.groups] == sorted(
         {o.group for o in answer.options},
-        key=["preferred", "reasonable", "conditional", "later", "supportive"].index,
+        key=["preferred", "reasonable", "conditional", "failed_before", "later", "supportive"].index,
     )
 
 
@@ -116,3 +116,58 @@ def test_a_chinese_condition_and_ranking_reason_have_no_english_words(real_engin
     for tx in texts:
         words = set(re.findall(r"[A-Za-z]{3,}", tx)) - allowed
         assert not words, (tx, words)
+
+
+def test_drug_beaten_head_to_head_ranks_after_unbeaten_options(real_engine):
+    # given RET-mutant medullary thyroid cancer, untreated (LIBRETTO-531: selpercatinib beat
+    # cabozantinib or vandetanib, recorded as Evidence.superseded_by on their items)
+    profile = {
+        "age": 38,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "THME", "stage": "IVC"},
+        "biomarkers": [{"gene": "RET", "alteration": "M918T", "origin": "germline"}],
+    }
+    opts = real_engine.recommend(profile).options
+    rank = {o.regimen: o.rank for o in opts}
+    # then the beaten level-1 drugs come after the unbeaten level-2 anlotinib, with the reason
+    assert rank["selpercatinib"] == 1
+    assert rank["anlotinib"] < rank["vandetanib"] and rank["anlotinib"] < rank["cabozantinib"]
+    vandetanib = next(o for o in opts if o.regimen == "vandetanib")
+    assert "rank.beaten" in vandetanib.trace and any("LIBRETTO-531" in r for r in vandetanib.rationale)
+    # and without a known RET mutation (selpercatinib not on offer now) nothing is beaten
+    unknown = real_engine.recommend({**profile, "biomarkers": []}).options
+    assert not any("rank.beaten" in o.trace for o in unknown)
+
+
+def test_repeat_of_a_failed_class_goes_after_the_options_for_now_but_a_rechallenge_does_not(real_engine):
+    # given myeloma that progressed on teclistamab (BCMA bispecific; the class fails together)
+    myeloma = {
+        "age": 59,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "PCM", "stage": "relapsed"},
+        "prior_therapies": [
+            {"drugs": ["bortezomib", "lenalidomide", "dexamethasone"], "line": 1, "outcome": "progression"},
+            {"drugs": ["daratumumab", "lenalidomide", "dexamethasone"], "line": 2, "outcome": "progression"},
+            {"drugs": ["carfilzomib", "dexamethasone"], "line": 3, "outcome": "progression"},
+            {"drugs": ["teclistamab"], "line": 4, "outcome": "progression"},
+        ],
+    }
+    answer = real_engine.recommend(myeloma)
+    by = {o.regimen: o for o in answer.options}
+    # then teclistamab and the other BCMA bispecifics are repeats, after every option for now
+    repeats = [by[r] for r in ("teclistamab", "elranatamab")]
+    assert all(o.group == "failed_before" and "failure.repeat" in o.trace for o in repeats)
+    now = [o for o in answer.options if o.group in ("preferred", "reasonable", "conditional")]
+    assert by["talquetamab"] in now and max(o.rank for o in now) < min(o.rank for o in repeats)
+    # a new drug on a failed backbone is not a repeat
+    assert by["pomalidomide+bortezomib+dexamethasone"].group != "failed_before"
+    # given platinum-sensitive ovarian cancer (platinum-free interval 14 months): a platinum
+    # re-challenge (platinum and taxanes do not fail together) is not a repeat
+    ovary = {
+        "age": 61,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "HGSOC", "stage": "IVA", "platinum_free_interval_months": 14},
+        "prior_therapies": [{"drugs": ["carboplatin", "paclitaxel"], "line": 1, "outcome": "relapse"}],
+    }
+    carbo = next(o for o in real_engine.recommend(ovary).options if o.regimen == "carboplatin+paclitaxel")
+    assert carbo.group != "failed_before" and "failure.repeat" not in carbo.trace

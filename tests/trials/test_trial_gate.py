@@ -159,3 +159,47 @@ def test_standard_care_waiting_on_a_test_is_not_replaced_by_trials(demo_trials):
     assert answer.options[0].trial is None and answer.options[0].modality != "clinical_trial"
     assert trial_gate(answer, kras, engine_get()) is None
     assert not [o for o in answer.options if o.trial is not None]
+
+
+# Myeloma that progressed on the BCMA bispecific teclistamab after PI, IMiD and anti-CD38 (issue 9).
+# NCCN Multiple Myeloma: next a different target (GPRC5D-directed talquetamab) or a clinical trial;
+# another BCMA bispecific, or teclistamab again, is not standard (knowledge/policy/classes:
+# bcma_bispecific fails together).
+MYELOMA_AFTER_BCMA_BISPECIFIC = {
+    "age": 59,
+    "sex": "female",
+    "ecog": 1,
+    "cancer": {"oncotree_code": "PCM", "stage": "relapsed"},
+    "prior_therapies": [
+        {"drugs": ["bortezomib", "lenalidomide", "dexamethasone"], "line": 1, "outcome": "progression"},
+        {"drugs": ["daratumumab", "lenalidomide", "dexamethasone"], "line": 2, "outcome": "progression"},
+        {"drugs": ["carfilzomib", "dexamethasone"], "line": 3, "outcome": "progression"},
+        {"drugs": ["teclistamab"], "line": 4, "outcome": "progression"},
+    ],
+}
+
+
+def test_failed_bcma_bispecific_ranks_after_the_trials_and_talquetamab_before(client, demo_trials):
+    r = client.post(
+        "/api/v1/options", data=json.dumps(MYELOMA_AFTER_BCMA_BISPECIFIC), content_type="application/json"
+    )
+    assert r.status_code == 200
+    body = r.json()
+    opts = body["options"]
+    rank = {o["regimen"]: o["rank"] for o in opts if o["modality"] != "clinical_trial"}
+    trials = [o for o in opts if o["modality"] == "clinical_trial" and o.get("trial")]
+    assert trials, "relapsed myeloma with a recruiting demo myeloma trial gets it in the answer"
+    first_trial, last_trial = trials[0]["rank"], trials[-1]["rank"]
+    # the different-target bispecific comes before the trials ...
+    assert rank["talquetamab"] < first_trial
+    # ... the failed drug and its class (same target, fails together) after them, in their own group
+    for regimen in ("teclistamab", "elranatamab", "linvoseltamab"):
+        o = next(o for o in opts if o["regimen"] == regimen)
+        assert o["rank"] > last_trial, regimen
+        assert o["group"] == "failed_before" and "failure.repeat" in o["trace"], regimen
+    ids = [g["id"] for g in body["groups"]]
+    assert ids.index("trial") < ids.index("failed_before")
+    # a new drug with a failed partner (pomalidomide + bortezomib + dexamethasone) is not a repeat
+    pvd = next(o for o in opts if o["regimen"] == "pomalidomide+bortezomib+dexamethasone")
+    assert pvd["group"] != "failed_before" and pvd["rank"] < first_trial
+    assert [o["rank"] for o in opts] == list(range(1, len(opts) + 1))

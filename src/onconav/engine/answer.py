@@ -133,7 +133,7 @@ class Option(_Model):
     guideline: str | None = None
     drug_names: list[str] = []  # the drugs in the answer's language (Chinese names in zh-hans)
     # v2 extensions (docs/engine.md "The answer")
-    group: str = "reasonable"  # preferred | reasonable | conditional | later | supportive
+    group: str = "reasonable"  # preferred | reasonable | conditional | failed_before | later | supportive
     condition: OptionCondition | None = None
     rank_reasons: list[RankReason] = []  # which steps put the option where it is
     tie_with: list[int] = []  # ranks of options that are equivalent choices

@@ -54,6 +54,9 @@ def failure(run: Run, vocab: Vocabulary) -> None:
                 c.demote(
                     2, _class_message(run, vocab, shared[0], failed_tags[shared[0]]), "failure.same_class"
                 )
+        if c.tier >= 2 and _repeats(drugs, failed, failed_tags, exempt, vocab):
+            c.repeats_failure = True
+            c.trace.append("failure.repeat")
         bad = sorted(drugs & case.intolerant)
         if bad:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in bad))
@@ -63,6 +66,38 @@ def failure(run: Run, vocab: Vocabulary) -> None:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in late))
             c.caution(msg("c_late_relapse_reuse", drugs=names, months=6))
             c.trace.append("failure.late_relapse")
+
+
+def _repeats(
+    drugs: set[str],
+    failed: frozenset[str] | set[str],
+    failed_tags: dict[str, str],
+    exempt: set[str],
+    vocab: Vocabulary,
+) -> bool:
+    """True when the regimen brings nothing new against a class that fails together: each of its
+    drugs already failed or carries the tag of a class that fails together with a failed drug, and
+    at least one carries such a tag (teclistamab, or elranatamab, after teclistamab;
+    daratumumab-bortezomib-dexamethasone after daratumumab and bortezomib failed). Policy is the
+    class's ``fails_together`` / ``fails_with`` (knowledge/policy/classes); failure-neutral drugs
+    (dexamethasone, leucovorin) are left out of the count. A new drug added to a
+    failed backbone (cabazitaxel + prednisone after docetaxel + prednisone) and re-use of drugs
+    whose class does not fail together (platinum re-challenge in platinum-sensitive ovarian
+    cancer) are not repeats. A drug or class the item names in ``after_failure_of`` counts as new."""
+    if not drugs:
+        return False
+    hit = False
+    for d in drugs:
+        if d in vocab.failure_neutral:  # a backbone (dexamethasone) is neither new nor failed
+            continue
+        tags = vocab.drug_tags.get(d, frozenset())
+        if d in exempt or tags & exempt:
+            return False
+        in_class = bool(tags & failed_tags.keys())
+        if d not in failed and not in_class:
+            return False
+        hit = hit or in_class
+    return hit
 
 
 def not_reoffered(run: Run, vocab: Vocabulary) -> None:

@@ -6,6 +6,9 @@ Groups, in the order the answer lists them (``rank`` stays the global order):
                   not demoted, not waiting on a result);
 * ``reasonable``  other active options for now;
 * ``conditional`` options waiting on an unknown test result or patient fact;
+* ``failed_before`` options that repeat a treatment that already failed: every drug failed,
+                  itself or as a class that fails together (not an option for now; clinical
+                  trials, group ``trial`` added by ``onconav.trials.answer``, come before them);
 * ``later``       options for progression (later-line while the current line works, maintenance
                   before a response);
 * ``supportive``  supportive and palliative care, alongside treatment.
@@ -21,7 +24,7 @@ from onconav.engine.model import LEVEL_RANK, SUPPORTIVE_MODALITIES, Candidate, R
 from onconav.engine.msg import Join, Msg, codes, msg, render
 from onconav.engine.ranking import china_access, evidence_key, matched_standard
 
-GROUP_ORDER = ("preferred", "reasonable", "conditional", "later", "supportive")
+GROUP_ORDER = ("preferred", "reasonable", "conditional", "failed_before", "later", "supportive")
 
 
 @dataclass
@@ -41,6 +44,8 @@ def _group(c: Candidate) -> str:
         return "supportive"
     if c.fit == 1 and c.ev.setting in ("later_line", "maintenance"):
         return "later"  # for progression (or after a response), even when it also waits on a result
+    if c.repeats_failure:
+        return "failed_before"  # repeats what already failed: after the options for now
     if c.conditional:
         return "conditional"
     return "reasonable"

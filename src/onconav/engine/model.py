@@ -65,6 +65,10 @@ class Candidate:
     reg: RegimenInfo
     fit: int = 0  # 0 primary setting, 1 related setting, 2 supportive / any
     tier: int = 0  # 0 fine, 1 demoted (fitness, R2, intolerance), 2 failed before
+    # every drug already failed, itself or as a class that fails together (failure.repeat)
+    repeats_failure: bool = False
+    # beaten head-to-head (Evidence.superseded_by) by an option on offer for now (rank.beaten)
+    beaten: int = 0
     # messages (codes with parameters), rendered into the answer's language by the answer step
     cautions: list[Msg] = field(default_factory=list)
     demotions: list[Msg] = field(default_factory=list)

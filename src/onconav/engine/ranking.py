@@ -4,6 +4,7 @@ deterministic lexicographic key, head-to-head supersession)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from onconav.engine.model import LEVEL_RANK, Candidate, Run
 from onconav.engine.msg import Txt, msg
@@ -61,6 +62,25 @@ def matched(ev: Evidence) -> int:
     return 0 if (ev.biomarkers or ev.biomarkers_any) else 1
 
 
+def _gene(biomarker_id: str) -> str:
+    return biomarker_id.split(":", 1)[0]
+
+
+def match_specificity(ev: Evidence, pending: Collection[str] = ()) -> int:
+    """How specific the item's biomarker match is: the number of distinct genes among the
+    biomarkers it requires that the patient is known to have (``biomarkers``, plus one for a
+    ``biomarkers_any`` set of other genes), and at least 1 for any biomarker-matched item; 0
+    unmatched. Markers still waiting on a test (``pending``) never add to the count, so an option
+    conditional on a second alteration does not pass one that is not. More genes is a narrower
+    match: at the same level, savolitinib + osimertinib (EGFR sensitising and MET amplification,
+    SACHI) comes before options written for any EGFR-mutant cancer after osimertinib."""
+    if not (ev.biomarkers or ev.biomarkers_any):
+        return 0
+    genes = {_gene(b) for b in ev.biomarkers if b not in pending}
+    any_genes = {_gene(b) for b in ev.biomarkers_any if b not in pending} - genes
+    return max(1, len(genes) + (1 if any_genes else 0))
+
+
 def matched_standard(ev: Evidence) -> int:
     """0 for a biomarker-matched option with guideline-level evidence (levels 1-2), 1 otherwise.
     In the same setting such an option comes before unmatched ones of any level, as guidelines
@@ -86,16 +106,27 @@ def preference_rank(ev: Evidence) -> tuple[int, int]:
     return (min(a, b), max(a, b))
 
 
+def failed_before(c: Candidate) -> int:
+    """1 when the option repeats a treatment that already failed (every drug failed, itself or as
+    a class that fails together: ``failure.repeat``), else 0. Such an option is not an option for
+    now: it comes after every other option of its setting, conditional ones included, and the
+    answer lists it in the group ``failed_before``, after clinical trials (NCCN Multiple Myeloma:
+    after a BCMA bispecific, a different target or a trial)."""
+    return 1 if c.repeats_failure else 0
+
+
 def evidence_key(c: Candidate) -> tuple:  # type: ignore[type-arg]
     """The clinical part of the ranking key (steps setting_fit .. preference of
     docs/engine.md "Ranking"): options equal on it are equivalent choices."""
     return (
         c.fit,
+        failed_before(c),
         c.cond_rank(),
         c.tier,
+        c.beaten,
         matched_standard(c.ev),
         LEVEL_RANK.get(c.ev.level.value, 9),
-        matched(c.ev),
+        -match_specificity(c.ev, c.cond_markers.keys()),
         preference_rank(c.ev),
     )
 
@@ -186,7 +217,36 @@ def rank_key(c: Candidate, budget: float | None, route: str | None = None) -> tu
     return (*evidence_key(c), arank, nrank, route_rank(c, route), cost_rank(c, budget), c.reg.regimen.id)
 
 
+def beaten(run: Run) -> None:
+    """Head-to-head results recorded as data (``Evidence.superseded_by``): an option whose item
+    lost a randomised trial to a regimen that is on offer for now (same setting fit, not
+    conditional, not a repeat of a failed treatment, not demoted further) ranks after every
+    option not beaten so, whatever its evidence level (LIBRETTO-531: selpercatinib before
+    cabozantinib and vandetanib in RET-mutant medullary thyroid cancer). Rule ``rank.beaten``."""
+    by_reg = {c.reg.regimen.id: c for c in run.candidates}
+    for c in run.candidates:
+        for item in c.merged or [c.ev]:
+            for s in item.superseded_by:
+                a = by_reg.get(s.regimen)
+                if a is None or a is c or a.fit != c.fit or a.conditional or a.repeats_failure:
+                    continue
+                if a.tier > c.tier:
+                    continue
+                c.beaten = 1
+                c.notes.append(
+                    msg(
+                        "r_superseded",
+                        other=Txt.of(a.reg.regimen.name),
+                        trial=s.trial,
+                        hr=f"{s.hazard_ratio:g}",
+                    )
+                )
+                if "rank.beaten" not in c.trace:
+                    c.trace.append("rank.beaten")
+
+
 def rank(run: Run) -> None:
+    beaten(run)
     supersede(run)
     budget = run.case.budget_usd
     keys = {id(c): rank_key(c, budget, run.case.route) for c in run.candidates}

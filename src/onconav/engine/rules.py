@@ -89,6 +89,7 @@ RULES: dict[str, str] = {
     "resistance.R2": "a present biomarker suggests resistance: option demoted",
     "failure.same_drug": "a drug of the option already failed: shown lower",
     "failure.same_class": "a drug of a class that fails together already failed: shown lower",
+    "failure.repeat": "every drug of the option already failed, itself or as a class that fails together: not an option for now (group failed_before, after clinical trials)",
     "failure.not_reoffered": "a failed drug of a class that is not re-offered (a CAR-T product, a second CD19 CAR-T): excluded",
     "failure.intolerance": "previous intolerance to a drug of the option",
     "failure.late_relapse": "a chemotherapy drug given with curative intent (adjuvant, definitive, chemoradiation) with relapse >= 6 months after its end: not counted as failed for re-use (cautioned)",
@@ -106,5 +107,6 @@ RULES: dict[str, str] = {
     "fitness.tumor_size": "tumour size / count limits",
     "merge.regimen": "several evidence items for one regimen are merged; the best decides",
     "rank.superseded": "a single-drug option beaten head-to-head by another option of the same level is listed after it",
-    "rank.key": "rank = (setting fit, fitness tier, biomarker-matched with level 1-2 evidence, level, biomarker-matched, superseded, hazard ratio, China access, NRDL, cost vs budget, regimen id)",
+    "rank.beaten": "the item records a randomised trial it lost to a regimen on offer now (Evidence.superseded_by): ranked after every option not beaten so, whatever its level",
+    "rank.key": "rank = (setting fit, repeats a failed treatment, condition, fitness tier, biomarker-matched with level 1-2 evidence, level, match specificity (genes matched), preference, superseded, China access, NRDL, route, cost vs budget, regimen id)",
 }

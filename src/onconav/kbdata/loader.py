@@ -224,6 +224,9 @@ def _cross_check(kb: KnowledgeBase, problems: list[str]) -> None:
         where = f"evidence {e.id}"
         if e.regimen not in kb.regimen_by_id:
             problems.append(f"{where}: unknown regimen {e.regimen}")
+        for sup in e.superseded_by:
+            if sup.regimen not in kb.regimen_by_id or sup.regimen == e.regimen:
+                problems.append(f"{where}: superseded_by names unknown or own regimen {sup.regimen}")
         if not kb.is_node(e.cancer):
             problems.append(f"{where}: unknown cancer {e.cancer} (evidence is written for a cancer record)")
         for b in [*e.biomarkers, *e.biomarkers_any, *e.biomarkers_absent, *(t.marker for t in e.thresholds)]:

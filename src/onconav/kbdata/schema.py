@@ -321,6 +321,17 @@ class Preference(Strict):
     sources: list[Reference] = []
 
 
+class Supersession(Strict):
+    """A randomised trial in which another regimen did better than this item's regimen
+    (``Evidence.superseded_by``): where that regimen is on offer for now, this option ranks after
+    every option that was not beaten so (docs/engine.md, "Ranking")."""
+
+    regimen: str  # Regimen.id of the winner
+    trial: NonEmpty  # "LIBRETTO-531"
+    hazard_ratio: float = Field(gt=0, lt=1)  # primary endpoint, winner vs this regimen
+    reference: Reference
+
+
 class Evidence(Cited):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
     regimen: str  # Regimen.id
@@ -334,6 +345,8 @@ class Evidence(Cited):
     biomarkers_any: list[BiomarkerId] = []  # at least one present
     biomarkers_absent: list[BiomarkerId] = []  # must be known negative / wild-type
     thresholds: list[Threshold] = []
+    # Randomised trials this regimen lost to another regimen (head-to-head), with their source.
+    superseded_by: list[Supersession] = []
     # Prior-treatment predicates: drug INN or class tag, any-of. Failed = progression,
     # relapse or refractory on it.
     after_failure_of: list[str] = []

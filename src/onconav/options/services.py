@@ -54,7 +54,7 @@ __all__ = [
 
 # --- the joined answer: options with their groups and the hospitals that deliver them -------
 
-GROUP_ORDER = ("preferred", "reasonable", "conditional", "trial", "later", "supportive")
+GROUP_ORDER = ("preferred", "reasonable", "conditional", "trial", "failed_before", "later", "supportive")
 NO_HOSPITAL_MODALITIES = frozenset({"supportive_care", "palliative_care"})
 HOSPITALS_PER_OPTION = 3
 

@@ -43,6 +43,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "reasonable": _("Also reasonable"),
         "conditional": _("If a test result comes back positive or negative"),
         "trial": _("Clinical trials to discuss"),
+        "failed_before": _("Same drugs, class or target as a treatment that already failed"),
         "later": _("Later, if the cancer progresses"),
         "supportive": _("Supportive care alongside"),
     },
@@ -52,6 +53,9 @@ TABLES: dict[str, dict[str, Any]] = {
         "conditional": _("These depend on a result that is not known yet. The test that decides is named."),
         "trial": _(
             "Research studies that may fit, after the standard options: the treatment is investigational and the trial team decides who can join."
+        ),
+        "failed_before": _(
+            "The cancer already grew on these drugs, or on drugs of the same class or target; guidelines prefer a different treatment or a clinical trial first."
         ),
         "later": _("What usually comes after the preferred option, if the cancer grows on it."),
         "supportive": _(
