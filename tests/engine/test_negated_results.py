@@ -123,3 +123,35 @@ def test_unmutated_ighv_is_a_biomarker_not_a_negative_result(engine, alteration)
     case = normalize(engine.vocab, engine.kb, prof, "en")
     # then it is read as unmutated IGHV present, not as "IGHV mutation negative"
     assert case.state("IGHV:unmutated") is True
+
+
+@pytest.mark.parametrize("value", ["negative", "not detected", "Negative", "no", "not amplified"])
+def test_a_negative_value_on_an_alteration_is_a_negative_result(engine: Engine, value: str) -> None:
+    """{gene: MET, alteration: amplification, value: negative} was read as MET amplification
+    and offered savolitinib + osimertinib unconditionally (blind round 3, 2026-12-07)."""
+    profile = {
+        "age": 60,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+        "biomarkers": [
+            {"gene": "EGFR", "alteration": "L858R"},
+            {"gene": "MET", "alteration": "amplification", "value": value},
+        ],
+        "prior_therapies": [{"drugs": ["osimertinib"], "line": 1, "outcome": "progression"}],
+    }
+    answer = engine.recommend(profile)
+    assert not any("savolitinib" in o.drugs for o in answer.options)
+
+
+def test_a_positive_value_on_an_alteration_keeps_it(engine: Engine) -> None:
+    profile = {
+        "age": 60,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+        "biomarkers": [
+            {"gene": "EGFR", "alteration": "L858R"},
+            {"gene": "MET", "alteration": "amplification", "value": "positive"},
+        ],
+        "prior_therapies": [{"drugs": ["osimertinib"], "line": 1, "outcome": "progression"}],
+    }
+    assert any("savolitinib" in o.drugs for o in engine.recommend(profile).options)

@@ -174,6 +174,18 @@ def _read_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: Case)
         _read_named_entry(vocab, e, facts, case)
 
 
+def _with_value(alt: str, e: BiomarkerEntry) -> str:
+    """An alteration with a result word in ``value`` ({gene: MET, alteration: amplification,
+    value: negative}) is read with it: a negative or not-detected value makes it a negative
+    result (rule ``normalize.negated``), never the alteration itself."""
+    value = e.value.strip().lower() if isinstance(e.value, str) else ""
+    if not e.alteration or not value or value in POSITIVE_WORDS:
+        return alt
+    if value in NEGATIVE_WORDS or value.startswith(("not ", "no ", "un", "non")):
+        return f"{alt} negative"
+    return alt
+
+
 def _read_gene_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: Case) -> None:
     """{gene, alteration}: numeric written as a gene, negated results, the alteration, then
     positive / negative words."""
@@ -185,6 +197,7 @@ def _read_gene_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: 
         alt = str(e.value)
     if gene == "ERBB2" and _her2_text(alt, facts):
         return
+    alt = _with_value(alt, e)
     if not alt:
         case.warn("w_biomarker_unrecognised", label=label)
         return
