@@ -92,3 +92,37 @@ def test_every_abbreviation_names_known_drugs_and_is_not_a_drug_name() -> None:
         names += [n.lower() for n in r.names]
     assert len(names) == len(set(names))
     assert "folfox" in names and "r-chop" in names
+
+
+def test_the_same_regimen_after_early_failure_is_failed_before(engine: Engine) -> None:
+    # NCCN Colon Cancer v.2026: a regimen the cancer progressed on is not repeated; re-challenge
+    # is for a late relapse (platinum-sensitive ovarian relapse keeps carboplatin-paclitaxel).
+    answer = engine.recommend(
+        _crc(
+            {"drugs": ["FOLFOX", "bevacizumab"], "line": 1, "outcome": "progression"},
+            {"drugs": ["FOLFIRI", "bevacizumab"], "line": 2, "end": "2026-06", "outcome": "progression"},
+        )
+    )
+    folfiri = next(o for o in answer.options if o.regimen == "fluorouracil+leucovorin+irinotecan+bevacizumab")
+    assert folfiri.group == "failed_before"
+    assert "failure.repeat" in folfiri.trace
+    ovary = engine.recommend(
+        {
+            "age": 62,
+            "ecog": 1,
+            "cancer": {"oncotree_code": "HGSOC", "stage": "recurrent"},
+            "prior_therapies": [
+                {
+                    "drugs": ["carboplatin", "paclitaxel"],
+                    "line": 1,
+                    "end": "2023-06",
+                    "outcome": "relapse",
+                    "progression_date": "2025-03",
+                }
+            ],
+        }
+    )
+    assert (
+        ovary.options[0].regimen.startswith("carboplatin+paclitaxel")
+        and ovary.options[0].group != "failed_before"
+    )

@@ -39,6 +39,9 @@ class Case:
     # soon after (not a late relapse): that failure counts as a line for later-line items
     curative_failed: set[str] = field(default_factory=set)
     curative_failed_tags: set[str] = field(default_factory=set)
+    # drugs of a treatment the cancer progressed on, or came back on within 6 months of its end
+    # (no date for a relapse: not counted): re-using all of them again is a repeat
+    failed_early: set[str] = field(default_factory=set)
     curative_failed_late: set[str] = field(default_factory=set)  # ... that came back later
     curative_failed_late_tags: set[str] = field(default_factory=set)
     intolerant: set[str] = field(default_factory=set)

@@ -54,7 +54,10 @@ def failure(run: Run, vocab: Vocabulary) -> None:
                 c.demote(
                     2, _class_message(run, vocab, shared[0], failed_tags[shared[0]]), "failure.same_class"
                 )
-        if c.tier >= 2 and _repeats(drugs, failed, failed_tags, exempt, vocab):
+        if c.tier >= 2 and (
+            _repeats(drugs, failed, failed_tags, exempt, vocab)
+            or _same_again(drugs, case.failed_early, exempt, vocab)
+        ):
             c.repeats_failure = True
             c.trace.append("failure.repeat")
         bad = sorted(drugs & case.intolerant)
@@ -66,6 +69,13 @@ def failure(run: Run, vocab: Vocabulary) -> None:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in late))
             c.caution(msg("c_late_relapse_reuse", drugs=names, months=6))
             c.trace.append("failure.late_relapse")
+
+
+def _same_again(drugs: set[str], early: set[str], exempt: set[str], vocab: Vocabulary) -> bool:
+    """Every drug of the regimen (backbones aside) failed early: the same treatment again
+    (FOLFIRI + bevacizumab after progressing on it). Not after a late relapse (re-challenge)."""
+    active = {d for d in drugs if d not in vocab.failure_neutral}
+    return bool(active) and active <= early and not (active & exempt)
 
 
 def _repeats(

@@ -12,7 +12,13 @@ from __future__ import annotations
 from onconav.engine.biomarkers import _Facts, _her2, _read_entry
 from onconav.engine.case import UNUSED_WARNINGS, Case  # noqa: F401  (re-exported)
 from onconav.engine.profile import Profile, ProfileError
-from onconav.engine.stage_priors import NON_ADVANCED_SETTINGS, _priors, _stage, curative_failures  # noqa: F401
+from onconav.engine.stage_priors import (
+    NON_ADVANCED_SETTINGS,  # noqa: F401  (re-exported)
+    _priors,
+    _stage,
+    curative_failures,
+    early_failures,
+)  # noqa: F401
 from onconav.engine.vocabulary import (  # noqa: F401  (re-exported: historical home)
     GENE_SYNONYMS,
     GENERIC_ALTERATIONS,
@@ -109,6 +115,7 @@ def normalize(vocab: Vocabulary, kb: KnowledgeBase, profile: Profile, lang: str)
     _biomarker_facts(vocab, profile, case)
     _priors(vocab, profile, case)
     curative_failures(vocab, profile, case)
+    early_failures(vocab, profile, case)
     if profile.ecog is None:
         case.warn("w_ecog_unknown")
     return case

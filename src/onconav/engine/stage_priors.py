@@ -202,3 +202,24 @@ def curative_failures(vocab: Vocabulary, profile: Profile, case: Case) -> None:
             else:
                 case.curative_failed.add(inn)
                 case.curative_failed_tags.update(tags)
+
+
+def early_failures(vocab: Vocabulary, profile: Profile, case: Case) -> None:
+    """``case.failed_early``: the drugs of every treatment that ended in progression or
+    refractoriness (or in a relapse dated within 6 months of its end), unless a progression date
+    6 months or more after the end says it was a late relapse. A late relapse allows
+    re-challenge (platinum in platinum-sensitive ovarian cancer); an early failure does not."""
+    from onconav.engine.facts import months  # local: facts imports normalize
+
+    for p in profile.prior_therapies:
+        if p.outcome not in FAILED_OUTCOMES:
+            continue
+        end, back = months(p.end), months(p.progression_date)
+        if end is not None and back is not None:
+            early = back - end < LATE_RELAPSE_MONTHS
+        else:
+            early = p.outcome != Outcome.RELAPSE
+        if early:
+            case.failed_early.update(
+                vocab.drug_alias.get(d.strip().lower(), d.strip().lower()) for d in p.drugs
+            )
