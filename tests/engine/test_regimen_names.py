@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from onconav.engine import Engine
-from onconav.engine.prior_names import expand, regimen_index
+from onconav.engine.prior_names import expand, for_cancer, regimen_index
 from onconav.engine.profile import parse_profile
 from onconav.kbdata.loader import load_knowledge_base
 
@@ -57,7 +57,9 @@ def test_regimen_field_alone_is_read() -> None:
     prof = parse_profile(
         {"cancer": {"oncotree_code": "DLBCLNOS"}, "prior_therapies": [{"regimen": "R-CHOP", "line": 1}]}
     )
-    out, changed = expand(prof, vocab, regimen_index(kb.policy.regimen_names))
+    out, changed = expand(
+        prof, vocab, for_cancer(regimen_index(kb.policy.regimen_names), kb.lineage("DLBCLNOS"))
+    )
     assert changed
     assert out.prior_therapies[0].drugs == [
         "rituximab",
@@ -79,7 +81,7 @@ def test_unknown_names_and_real_drugs_are_left_alone() -> None:
             "prior_therapies": [{"drugs": ["oxaliplatin", "XYZ-123"], "line": 1}],
         }
     )
-    out, changed = expand(prof, vocab, regimen_index(kb.policy.regimen_names))
+    out, changed = expand(prof, vocab, for_cancer(regimen_index(kb.policy.regimen_names), kb.lineage("COAD")))
     assert not changed and out.prior_therapies[0].drugs == ["oxaliplatin", "XYZ-123"]
 
 
@@ -90,8 +92,45 @@ def test_every_abbreviation_names_known_drugs_and_is_not_a_drug_name() -> None:
     for r in kb.policy.regimen_names:
         assert set(r.drugs) <= inns, r.names
         names += [n.lower() for n in r.names]
-    assert len(names) == len(set(names))
     assert "folfox" in names and "r-chop" in names
+
+
+def test_scoped_abbreviations_mean_different_drugs_in_different_cancers() -> None:
+    kb = load_knowledge_base()
+    index = regimen_index(kb.policy.regimen_names)
+    assert for_cancer(index, kb.lineage("IDC"))["ec"] == ("epirubicin", "cyclophosphamide")
+    assert for_cancer(index, kb.lineage("SCLC"))["ec"] == ("etoposide", "carboplatin")
+    assert for_cancer(index, kb.lineage("HGSOC"))["tc"] == ("paclitaxel", "carboplatin")
+    assert for_cancer(index, kb.lineage("IDC"))["tc"] == ("docetaxel", "cyclophosphamide")
+    assert "tc" not in for_cancer(index, kb.lineage("COAD"))
+
+
+def test_induction_before_chemoradiation_is_not_a_line(engine: Engine) -> None:
+    # CSCO NPC 2024 / NCCN Head and Neck v.2026: metastatic relapse after induction GP and
+    # chemoradiation: first-line toripalimab / camrelizumab / tislelizumab + gemcitabine-cisplatin.
+    answer = engine.recommend(
+        {
+            "age": 45,
+            "ecog": 1,
+            "cancer": {"oncotree_code": "NPC", "stage": "metastatic"},
+            "prior_therapies": [
+                {"drugs": ["GP"], "setting": "induction", "start": "2023-01", "end": "2023-02"},
+                {
+                    "drugs": ["cisplatin"],
+                    "setting": "definitive",
+                    "with_radiotherapy": True,
+                    "start": "2023-03",
+                    "end": "2023-05",
+                },
+            ],
+        }
+    )
+    top3 = [o.regimen for o in answer.options[:3]]
+    assert {
+        "toripalimab+gemcitabine+cisplatin",
+        "camrelizumab+gemcitabine+cisplatin",
+        "tislelizumab+gemcitabine+cisplatin",
+    } & set(top3), top3
 
 
 def test_the_same_regimen_after_early_failure_is_failed_before(engine: Engine) -> None:

@@ -52,6 +52,7 @@ class Engine:
             )
         self._builtin = Builtin.compile(kb.policy.fitness_builtin)
         self.regimen_names = prior_names.regimen_index(kb.policy.regimen_names)
+        self._names_cache: dict[str, dict[str, tuple[str, ...]]] = {}
         self._comorbidity_words = unused.words_pattern(unused.comorbidity_words(kb.policy))
         self.regimens: dict[str, RegimenInfo] = {
             r.id: compile_regimen(kb, self.vocab, r) for r in kb.regimens
@@ -70,13 +71,24 @@ class Engine:
             r_items = [ev for node in lineage for ev in res_by_cancer.get(node, [])]
             self._items_cache[code] = (items, r_items)
 
+    def _names_for(self, lineage: list[str]) -> dict[str, tuple[str, ...]]:
+        """Regimen abbreviations for a cancer, computed once per OncoTree node."""
+        key = lineage[0] if lineage else ""
+        names = self._names_cache.get(key)
+        if names is None:
+            names = prior_names.for_cancer(self.regimen_names, lineage)
+            self._names_cache[key] = names
+        return names
+
     # -- public --------------------------------------------------------------------------
 
     def recommend(self, profile: dict[str, Any] | Profile, lang: str = "en") -> Answer:
         """The ranked options for ``profile``. Raises ProfileError for an invalid profile."""
         lang = normalize_lang(lang)
         prof = parse_profile(profile)
-        prof, named = prior_names.expand(prof, self.vocab, self.regimen_names)
+        lineage = self.kb.lineage(prof.cancer.oncotree_code.strip().upper())
+        prof, _ = prior_names.expand(prof, self.vocab, self._names_for(lineage))
+        prof, _ = prior_names.curative_induction(prof, "SOLID" in lineage)
         prof, relapsed = relapse.infer(prof, self.vocab)
         prof, sequence_inferred = relapse.infer_sequence(prof)
         case = normalize(self.vocab, self.kb, prof, lang)

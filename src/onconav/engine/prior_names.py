@@ -18,9 +18,28 @@ from onconav.kbdata.policy import RegimenName
 _SPLIT = re.compile(r"\s*(?:\+|/|,|;| and | with |联合|＋)\s*")
 
 
-def regimen_index(names: tuple[RegimenName, ...]) -> dict[str, tuple[str, ...]]:
-    """Lower-case abbreviation -> the drugs it stands for."""
-    return {n.strip().lower(): tuple(r.drugs) for r in names for n in r.names}
+Index = dict[str, tuple[tuple[frozenset[str], tuple[str, ...]], ...]]
+
+
+def regimen_index(names: tuple[RegimenName, ...]) -> Index:
+    """Lower-case abbreviation -> ((cancers where it holds, empty = any), drugs) pairs."""
+    out: dict[str, list[tuple[frozenset[str], tuple[str, ...]]]] = {}
+    for r in names:
+        for n in r.names:
+            out.setdefault(n.strip().lower(), []).append((frozenset(r.cancers), tuple(r.drugs)))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def for_cancer(index: Index, lineage: tuple[str, ...] | list[str]) -> dict[str, tuple[str, ...]]:
+    """The abbreviations that hold for a cancer (its OncoTree lineage): cancer-specific ones win."""
+    nodes = set(lineage)
+    out: dict[str, tuple[str, ...]] = {}
+    for name, entries in index.items():
+        specific = [d for cancers, d in entries if cancers & nodes]
+        general = [d for cancers, d in entries if not cancers]
+        if specific or general:
+            out[name] = (specific or general)[0]
+    return out
 
 
 def _expand(raw: str, vocab: Vocabulary, index: dict[str, tuple[str, ...]]) -> list[str] | None:
@@ -58,6 +77,27 @@ def expand(prof: Profile, vocab: Vocabulary, index: dict[str, tuple[str, ...]]) 
         if hit:
             priors[i] = p.model_copy(update={"drugs": list(dict.fromkeys(drugs))})
             changed = True
+    if not changed:
+        return prof, False
+    return prof.model_copy(update={"prior_therapies": priors}), True
+
+
+def curative_induction(prof: Profile, solid: bool) -> tuple[Profile, bool]:
+    """In a solid tumour, "induction" chemotherapy with no line number and no maintenance after it
+    is the induction before definitive treatment (nasopharyngeal or head and neck cancer before
+    chemoradiation), so it is read as neoadjuvant, not as a line for advanced disease (rule
+    ``normalize.induction_curative``). In blood cancers induction is the first line."""
+    if not solid:
+        return prof, False
+    priors = list(prof.prior_therapies)
+    changed = False
+    for i, p in enumerate(priors):
+        if (p.setting or "").strip().lower() != "induction" or p.line is not None:
+            continue
+        if any((q.setting or "").strip().lower() == "maintenance" for q in priors[i + 1 :]):
+            continue
+        priors[i] = p.model_copy(update={"setting": "neoadjuvant"})
+        changed = True
     if not changed:
         return prof, False
     return prof.model_copy(update={"prior_therapies": priors}), True

@@ -375,4 +375,7 @@ class RegimenName(Strict):
 
     names: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(min_length=1)
     drugs: list[str] = Field(min_length=1)  # INNs as in knowledge/drugs
+    # OncoTree nodes (descendants included) where the abbreviation means these drugs; empty: any
+    # cancer. "EC" is epirubicin-cyclophosphamide in breast cancer, etoposide-carboplatin in lung.
+    cancers: list[str] = []
     sources: list[Reference] = Field(min_length=1)

@@ -197,19 +197,24 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
 
 def _check_regimen_names(kb: KnowledgeBase, problems: list[str]) -> None:
     """Regimen abbreviations: known drugs, each name once, never a drug's own name."""
-    seen: set[str] = set()
+    seen: dict[str, set[str]] = {}  # name -> cancers it is already defined for ("" = any)
     drug_names = {k.strip().lower() for d in kb.drugs for k in (d.inn, d.name_zh, *d.brands, *d.aliases)}
     for r in kb.policy.regimen_names:
         for inn in r.drugs:
             if inn not in kb.drug_by_inn:
                 problems.append(f"policy regimen name {r.names[0]}: unknown drug {inn}")
+        for code in r.cancers:
+            if code not in kb.cancer_by_code:
+                problems.append(f"policy regimen name {r.names[0]}: unknown cancer {code}")
+        scope = set(r.cancers) or {""}
         for n in r.names:
             key = n.lower()
-            if key in seen:
-                problems.append(f"policy regimen name {n}: listed twice")
+            before = seen.setdefault(key, set())
+            if before & scope or ("" in before) or ("" in scope and before):
+                problems.append(f"policy regimen name {n}: listed twice for the same cancers")
             if key in drug_names:
                 problems.append(f"policy regimen name {n}: is a drug's name or alias")
-            seen.add(key)
+            before |= scope
 
 
 def _check_fitness_and_gates(kb: KnowledgeBase, tags: set[str], problems: list[str]) -> None:
