@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pydantic_core
 from django.http import HttpRequest, HttpResponse
 from ninja import Body, Router
 from ninja.responses import Status
@@ -90,19 +91,13 @@ def options(
 
 
 def answer_json(answer: Answer, hospitals: dict[int, list[dict[str, Any]]]) -> bytes:
-    """The answer with each option's hospitals, as the documented response model writes it, in one
-    pass of pydantic's serialiser. The engine's answer is already validated (its models are built
-    by validation), so it is not turned into a dict and validated again: the options are the same
-    models with their hospitals added (``model_construct``), each hospital built with validation."""
+    """The answer with each option's hospitals, written as ``AnswerWithHospitals`` in one pass of
+    pydantic's JSON serialiser. The engine's answer is already validated (its models are built by
+    validation), so it is neither turned into a dict nor validated again: each option's fields
+    (its nested models as they are) with its hospitals, each hospital validated as
+    ``OptionHospital``. The same JSON as validating against the model and dumping it (tested)."""
     options = [
-        OptionWithHospitals.model_construct(
-            o.model_fields_set | {"hospitals"},
-            **dict(o),
-            hospitals=[OptionHospital(**h) for h in hospitals.get(o.rank, [])],
-        )
+        {**o.__dict__, "hospitals": [OptionHospital(**h) for h in hospitals.get(o.rank, [])]}
         for o in answer.options
     ]
-    with_hospitals = AnswerWithHospitals.model_construct(
-        answer.model_fields_set, **{**dict(answer), "options": options}
-    )
-    return with_hospitals.__pydantic_serializer__.to_json(with_hospitals)
+    return pydantic_core.to_json({**answer.__dict__, "options": options})
