@@ -86,15 +86,18 @@ def cancer_lineage(code: str) -> list[str]:
 
 def leaf_cancers() -> QuerySet[KBRecord]:
     """The cancer records no other cancer names as its parent, by English name (in the database:
-    names and keys only)."""
-    children = (
+    names and keys only). ``NOT IN`` the set of parent codes: the database builds that set once
+    (a hashed subplan), where a correlated ``NOT EXISTS`` under ``ORDER BY ... LIMIT`` was planned
+    as one scan of every cancer per row (5 s at 100x data on PostgreSQL)."""
+    parents = (
         KBRecord.objects.filter(kind=RecordKind.CANCER)
         .annotate(parent=KT("data__parent"))
-        .filter(parent=OuterRef("key"))
+        .filter(parent__isnull=False)
+        .values("parent")
     )
     return (
         KBRecord.objects.filter(kind=RecordKind.CANCER)
-        .filter(~Exists(children))
+        .exclude(key__in=parents)
         .only(*RESULT_FIELDS)
         .order_by("name_en", "key")
     )
