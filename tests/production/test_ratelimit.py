@@ -102,3 +102,14 @@ def test_a_larger_limit_is_leased_in_few_round_trips_and_holds_exactly_across_pr
     # and the round trips are about one per lease, not one per hit (a refused hit costs one
     # round trip per process, then none until the window ends)
     assert counter.calls <= 120 // 6 + 2 + 2, counter.calls
+
+
+def test_a_lease_taken_under_one_limit_is_not_spent_under_a_lower_one(redis_cache, monkeypatch):
+    # given a process that leased hits of a key under a limit of 120 (6 a lease)
+    client = ratelimit._redis_client()
+    monkeypatch.setattr(ratelimit, "_redis_client", lambda: client)
+    monkeypatch.setattr(ratelimit, "_leases", ratelimit._Leases())
+    key = f"relimit:{uuid.uuid4().hex}"
+    assert ratelimit.hit(key, limit=120, window_seconds=60)
+    # when the limit is lowered to 7 (the shared count is already 6); then one more is allowed
+    assert [ratelimit.hit(key, limit=7, window_seconds=60) for _ in range(2)] == [True, False]

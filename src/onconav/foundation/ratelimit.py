@@ -148,7 +148,8 @@ def _redis_hit(client: Any, cache_key: str, window_seconds: int, lease: int = 1)
 
 def _leased_hit(client: Any, cache_key: str, *, limit: int, window_seconds: int) -> bool:
     """One hit through this process's lease of the shared counter (a round trip when it is spent)."""
-    taken = _leases.take(cache_key)
+    lease_key = f"{cache_key}|{limit}"  # a lease is spent under the limit it was taken for
+    taken = _leases.take(lease_key)
     if taken is not None:
         return taken
     lease = lease_size(limit)
@@ -156,7 +157,7 @@ def _leased_hit(client: Any, cache_key: str, *, limit: int, window_seconds: int)
     granted = min(lease, limit - before)
     # a fixed window's count only grows: once it is at the limit, this process refuses the rest
     # of the window without asking again
-    _leases.keep(cache_key, granted - 1 if granted > 0 else _Leases.SPENT, window_seconds)
+    _leases.keep(lease_key, granted - 1 if granted > 0 else _Leases.SPENT, window_seconds)
     return granted > 0
 
 
