@@ -35,7 +35,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "kb/index.html",
         {
             "version": selectors.kb_version(),
-            "counts": selectors.kb_counts(),
             "modalities": selectors.records(RecordKind.MODALITY).only(*selectors.RESULT_FIELDS),
             "cancers": _index_page(request, selectors.leaf_cancers(), "cancers_page", INDEX_CANCERS_PER_PAGE),
             "drugs": _index_page(
