@@ -89,7 +89,17 @@ def scale_data(stack: Stack, have: int, want: int) -> None:
         f"{cols} FROM kb_kbrecord, generate_series({have}, {want - 1}) AS g WHERE key NOT LIKE '%~c%'",
         timeout=1800,
     )
+    # the copies' evidence filter terms (drugs, biomarkers), as the KB load writes them
+    stack.sql(
+        "INSERT INTO kb_kbrecordterm (record_id, field, value) "
+        "SELECT c.id, t.field, t.value FROM kb_kbrecordterm t JOIN kb_kbrecord o ON o.id = t.record_id "
+        f"CROSS JOIN generate_series({have}, {want - 1}) AS g "  # noqa: S608 - integers only
+        "JOIN kb_kbrecord c ON c.kind = o.kind AND c.key = o.key || '~c' || g "
+        "WHERE o.key NOT LIKE '%~c%'",
+        timeout=1800,
+    )
     stack.sql("ANALYZE kb_kbrecord", timeout=600)
+    stack.sql("ANALYZE kb_kbrecordterm", timeout=600)
     stack.manage("hospital_index", timeout=1200)
     stack.sql("ANALYZE hospitals_hospitalentry", timeout=600)
 
@@ -122,6 +132,10 @@ def endpoints(base: str, case_url: str, patient_cookies) -> dict:  # type: ignor
         "GET /api/v1/kb/search?q=奥希替尼": get("/api/v1/kb/search?q=%E5%A5%A5%E5%B8%8C%E6%9B%BF%E5%B0%BC"),
         "GET /kb/search/?q=EGFR (page)": get("/kb/search/?q=EGFR"),
         "GET /api/v1/hospitals?q=cancer": get("/api/v1/hospitals?q=cancer"),
+        "GET /api/v1/kb/evidence?cancer=LUAD&drug=osimertinib": get(
+            "/api/v1/kb/evidence?cancer=LUAD&drug=osimertinib"
+        ),
+        "GET /kb/ (index page)": get("/kb/"),
         "GET /hospitals/?city=Beijing (page)": get("/hospitals/?city=Beijing"),
         "GET /cases/<id>/ (patient)": case_page,
     }

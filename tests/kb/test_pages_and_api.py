@@ -8,7 +8,7 @@ def test_knowledge_base_index_renders_in_both_languages(client, kb_loaded, lang)
     resp = client.get("/kb/", HTTP_ACCEPT_LANGUAGE=lang)
     html = resp.content.decode()
     assert resp.status_code == 200
-    assert "osimertinib" in html and "奥希替尼" in html
+    assert "abemaciclib" in html and "阿贝西利" in html
     assert ("Oncology knowledge base" in html) if lang == "en" else ("肿瘤知识库" in html)
 
 

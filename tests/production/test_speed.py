@@ -95,3 +95,29 @@ def test_the_hospital_directory_index_follows_every_write(kb_loaded):
     # when it is deleted; then it leaves the directory
     rec.delete()
     assert not HospitalEntry.objects.filter(key="zz-new-hospital").exists()
+
+
+def test_at_most_rank_candidates_matches_are_ranked_and_the_key_match_is_always_first(kb_loaded, monkeypatch):
+    # given a word many records mention
+    everything = search.search_ids("osimertinib", limit=500, exclude_kind=RecordKind.REFERENCE)
+    assert len(everything) > 4
+    # (the drug and its single-drug regimen both have the key "osimertinib")
+    key_match = set(KBRecord.objects.filter(key="osimertinib").values_list("pk", flat=True))
+    assert set(everything[: len(key_match)]) == key_match
+    # when only a few candidates may be ranked; then no more are returned, the key match first
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 3)
+    capped = search.search_ids("osimertinib", limit=500, exclude_kind=RecordKind.REFERENCE)
+    assert set(capped[: len(key_match)]) == key_match and len(capped) <= 3 + len(key_match)
+    assert set(capped) <= set(everything)
+    # and with no candidate at all, the record whose key is the query is still found
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 0)
+    assert set(search.search_ids("Osimertinib", limit=50, exclude_kind=RecordKind.REFERENCE)) == key_match
+
+
+def test_the_key_lookup_has_an_index_on_both_backends(kb_loaded):
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("SELECT sql FROM sqlite_master WHERE name = 'kb_kbrecord_lower_key'")
+        else:
+            cur.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'kb_kbrecord_lower_key'")
+        assert "lower" in cur.fetchone()[0].lower()

@@ -101,7 +101,15 @@ def kb_search(request: HttpRequest, response: HttpResponse, params: Query[Search
     return [_out(r) for r in found[:limit]]
 
 
-@router.get("/kb/evidence", response=list[RecordDetail], auth=None, summary="Evidence items, filtered")
+@router.get(
+    "/kb/evidence",
+    response=list[RecordDetail],
+    auth=None,
+    summary="Evidence items, filtered",
+    description="Filtered and paged in the database, by level, setting and key. Paged: `limit` (at "
+    "most 1,000, the default) and `offset`; the total is in `X-Total-Count`, the neighbouring pages "
+    "in `Link`.",
+)
 def evidence_list(
     request: HttpRequest,
     response: HttpResponse,
@@ -109,10 +117,8 @@ def evidence_list(
     limit: int | None = None,
     offset: int = 0,
 ):  # type: ignore[no-untyped-def]
-    items = selectors.evidence_filtered(**filters.dict())
-    lim, off = clamp(limit, offset, default=LIST_LIMIT, maximum=LIST_LIMIT)
-    page_headers(request, response, limit=lim, offset=off, total=len(items))
-    return [_detail(r) for r in items[off : off + lim]]
+    qs = selectors.evidence_filtered(**filters.dict())
+    return [_detail(r) for r in _paged(request, response, qs, limit, offset)]
 
 
 @router.get(

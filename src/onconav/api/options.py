@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pydantic_core
 from django.http import HttpRequest, HttpResponse
 from ninja import Body, Router
 from ninja.responses import Status
@@ -86,12 +87,17 @@ def options(
             for e in exc.errors
         ]
         return Status(422, {"detail": "The profile is not valid.", "errors": errors})
-    body = answer.to_dict()
-    for o in body["options"]:
-        o["hospitals"] = hospitals.get(o["rank"], [])
-    # validated against the documented response model once and written by pydantic's serialiser
-    # (the framework's own path validated and dumped it again and encoded it in Python: a third of
-    # the request's time)
-    return HttpResponse(
-        AnswerWithHospitals.model_validate(body).model_dump_json(), content_type="application/json"
-    )
+    return HttpResponse(answer_json(answer, hospitals), content_type="application/json")
+
+
+def answer_json(answer: Answer, hospitals: dict[int, list[dict[str, Any]]]) -> bytes:
+    """The answer with each option's hospitals, written as ``AnswerWithHospitals`` in one pass of
+    pydantic's JSON serialiser. The engine's answer is already validated (its models are built by
+    validation), so it is neither turned into a dict nor validated again: each option's fields
+    (its nested models as they are) with its hospitals, each hospital validated as
+    ``OptionHospital``. The same JSON as validating against the model and dumping it (tested)."""
+    options = [
+        {**o.__dict__, "hospitals": [OptionHospital(**h) for h in hospitals.get(o.rank, [])]}
+        for o in answer.options
+    ]
+    return pydantic_core.to_json({**answer.__dict__, "options": options})

@@ -2,8 +2,14 @@
 
 Used for intake, messages and the API; login throttling is django-axes' job.
 
-With Redis, one hit is one round trip: a Lua script increments the window's counter and sets
-its expiry atomically. If Redis cannot be reached, the limiter fails safe: it keeps limiting
+With Redis, a process takes hits from the window's shared counter in small leases: one round trip
+(a Lua script that adds the lease to the counter and sets its expiry atomically) reserves up to
+``lease_size(limit)`` hits, which the process then spends without asking again. The limit holds
+exactly across processes (a hit is always counted in Redis before it is allowed); a lease one
+process holds unspent can make a client spread over several processes refused up to
+(processes - 1) x (lease - 1) hits early. Limits under 40 a window lease one hit at a time (every
+hit is a round trip, as before), the API's 120 a minute six, at most ``LEASE_MAX``. Once the
+shared count has reached the limit, the process refuses the rest of that window without asking. If Redis cannot be reached, the limiter fails safe: it keeps limiting
 with a counter in the worker process (so a client gets at most ``limit`` per window per worker)
 and logs the outage, and the page is still served. Without Redis (the embedded default), the
 Django cache (local memory) holds the counters.
@@ -23,12 +29,18 @@ from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
-# KEYS[1] = counter key, ARGV[1] = seconds to live. Returns the count after this hit.
+# KEYS[1] = counter key, ARGV[1] = seconds to live, ARGV[2] = hits leased. Returns the count after.
 _HIT_SCRIPT = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+if count == tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return count
 """
+LEASE_MAX = 16
+
+
+def lease_size(limit: int) -> int:
+    """Hits a process reserves per round trip: a twentieth of the limit, 1 to ``LEASE_MAX``."""
+    return max(1, min(LEASE_MAX, limit // 20))
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -73,7 +85,38 @@ class _LocalCounters:
             return count
 
 
+class _Leases:
+    """Hits this process has reserved in Redis and not spent yet, per counter key."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._left: dict[str, tuple[float, int]] = {}
+
+    SPENT = -1  # the shared counter has reached the limit: refused until the window ends
+
+    def take(self, key: str) -> bool | None:
+        """Spend one reserved hit of ``key`` (True), refuse it when the window's limit was reached
+        (False), or None: Redis must be asked."""
+        now = time.time()
+        with self._lock:
+            expires, left = self._left.get(key, (0.0, 0))
+            if expires <= now or left == 0:
+                return None
+            if left == self.SPENT:
+                return False
+            self._left[key] = (expires, left - 1)
+            return True
+
+    def keep(self, key: str, left: int, window_seconds: int) -> None:
+        now = time.time()
+        with self._lock:
+            if len(self._left) > 50_000:  # drop expired leases; bounded memory
+                self._left = {k: v for k, v in self._left.items() if v[0] > now}
+            self._left[key] = (now + window_seconds + 1, left)
+
+
 _local = _LocalCounters()
+_leases = _Leases()
 _script: Any = None
 _last_warning = 0.0
 
@@ -95,11 +138,27 @@ def _redis_client() -> Any:
     return client
 
 
-def _redis_hit(client: Any, cache_key: str, window_seconds: int) -> int:
+def _redis_hit(client: Any, cache_key: str, window_seconds: int, lease: int = 1) -> int:
+    """Add ``lease`` hits to the shared counter; the count after them."""
     global _script
     if _script is None:
         _script = client.register_script(_HIT_SCRIPT)
-    return int(_script(keys=[cache_key], args=[window_seconds + 1], client=client))
+    return int(_script(keys=[cache_key], args=[window_seconds + 1, lease], client=client))
+
+
+def _leased_hit(client: Any, cache_key: str, *, limit: int, window_seconds: int) -> bool:
+    """One hit through this process's lease of the shared counter (a round trip when it is spent)."""
+    lease_key = f"{cache_key}|{limit}"  # a lease is spent under the limit it was taken for
+    taken = _leases.take(lease_key)
+    if taken is not None:
+        return taken
+    lease = lease_size(limit)
+    before = _redis_hit(client, cache_key, window_seconds, lease) - lease
+    granted = min(lease, limit - before)
+    # a fixed window's count only grows: once it is at the limit, this process refuses the rest
+    # of the window without asking again
+    _leases.keep(lease_key, granted - 1 if granted > 0 else _Leases.SPENT, window_seconds)
+    return granted > 0
 
 
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:
@@ -110,7 +169,9 @@ def hit(key: str, *, limit: int, window_seconds: int) -> bool:
     client = _redis_client()
     if client is not None:
         try:
-            count = _redis_hit(client, cache.make_and_validate_key(raw_key), window_seconds)
+            return _leased_hit(
+                client, cache.make_and_validate_key(raw_key), limit=limit, window_seconds=window_seconds
+            )
         except Exception as exc:  # noqa: BLE001 - any Redis failure: fall back, keep serving
             now = time.time()
             if now - _last_warning > 60:

@@ -54,6 +54,28 @@ class KBRecord(models.Model):
         return f"{self.kind}:{self.key}"
 
 
+class KBRecordTerm(models.Model):
+    """What an evidence item is filtered by in the database (``/api/v1/kb/evidence``): each drug of
+    its regimen (``field="drug"``) and each biomarker it names, required, any-of or by threshold
+    (``field="biomarker"``). Rebuilt from the records on every knowledge-base load
+    (``onconav.kb.services.evidence_terms_refresh``)."""
+
+    DRUG = "drug"
+    BIOMARKER = "biomarker"
+
+    record = models.ForeignKey(KBRecord, on_delete=models.CASCADE, related_name="terms")
+    field = models.CharField(max_length=20)
+    value = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["field", "value", "record"], name="kb_record_term_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.field}={self.value}"
+
+
 class KnowledgeBaseLoad(models.Model):
     version = models.CharField(max_length=20)
     loaded_at = models.DateTimeField(auto_now_add=True)

@@ -11,7 +11,7 @@ character, that character) are in the record.
   ranked by BM25.
 
 Both are created by migration ``kb.0003_search_document``; no row's text is converted at query
-time. On PostgreSQL at most ``RANK_CANDIDATES`` matching records are ranked (the record whose key
+time. On both backends at most ``RANK_CANDIDATES`` matching records are ranked (the record whose key
 is the query always among them): ranking reads each candidate's whole search document, so a common
 word in a large knowledge base would otherwise cost a read of every match. The knowledge base
 today has far fewer matches than that for any query of more than a few letters.
@@ -105,12 +105,20 @@ def _sqlite_search(
         "search_grams : " + _fts5_phrase(g) for g in grams
     ]
     match = " AND ".join(terms)
+    # as on PostgreSQL: the candidates are at most RANK_CANDIDATES matches the index finds (in
+    # rowid order, unranked) and the record whose key is the query (index on lower(key)); only
+    # they are ranked by BM25 and sorted
     sql = (
-        "SELECT r.id FROM kb_kbrecord_fts f JOIN kb_kbrecord r ON r.id = f.rowid "
-        "WHERE kb_kbrecord_fts MATCH %s AND r.kind <> %s "
+        "WITH c(id) AS ("
+        "SELECT r.id FROM kb_kbrecord_fts JOIN kb_kbrecord r ON r.id = kb_kbrecord_fts.rowid "
+        "WHERE kb_kbrecord_fts MATCH %s AND r.kind <> %s LIMIT %s"
+        "), k(id) AS (SELECT r.id FROM kb_kbrecord r WHERE lower(r.key) = lower(%s) AND r.kind <> %s) "
+        "SELECT r.id FROM kb_kbrecord_fts JOIN kb_kbrecord r ON r.id = kb_kbrecord_fts.rowid "
+        "WHERE kb_kbrecord_fts MATCH %s AND kb_kbrecord_fts.rowid IN (SELECT id FROM c UNION SELECT id FROM k) "
         "ORDER BY (lower(r.key) = lower(%s)) DESC, bm25(kb_kbrecord_fts, 20.0, 10.0, 1.0, 1.0), "
         "r.kind, r.key LIMIT %s OFFSET %s"
     )
+    key = raw.strip()
     with connection.cursor() as cur:
-        cur.execute(sql, [match, exclude_kind, raw.strip(), limit, offset])
+        cur.execute(sql, [match, exclude_kind, RANK_CANDIDATES, key, exclude_kind, match, key, limit, offset])
         return [row[0] for row in cur.fetchall()]

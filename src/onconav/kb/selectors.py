@@ -5,11 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from onconav.kb.labels import labels_cache_clear
-from onconav.kb.models import KBRecord, KnowledgeBaseLoad, RecordKind
+from onconav.kb.models import KBRecord, KBRecordTerm, KnowledgeBaseLoad, RecordKind
 from onconav.kb.public import public_data
 
 LEVEL_ORDER = {"1": 0, "2": 1, "3A": 2, "3B": 3, "4": 4, "R1": 5, "R2": 6}
@@ -82,6 +84,25 @@ def cancer_lineage(code: str) -> list[str]:
     return out
 
 
+def leaf_cancers() -> QuerySet[KBRecord]:
+    """The cancer records no other cancer names as its parent, by English name (in the database:
+    names and keys only). ``NOT IN`` the set of parent codes: the database builds that set once
+    (a hashed subplan), where a correlated ``NOT EXISTS`` under ``ORDER BY ... LIMIT`` was planned
+    as one scan of every cancer per row (5 s at 100x data on PostgreSQL)."""
+    parents = (
+        KBRecord.objects.filter(kind=RecordKind.CANCER)
+        .annotate(parent=KT("data__parent"))
+        .filter(parent__isnull=False)
+        .values("parent")
+    )
+    return (
+        KBRecord.objects.filter(kind=RecordKind.CANCER)
+        .exclude(key__in=parents)
+        .only(*RESULT_FIELDS)
+        .order_by("name_en", "key")
+    )
+
+
 def cancer_children(code: str) -> list[KBRecord]:
     return [r for r in records(RecordKind.CANCER) if r.data.get("parent") == code]
 
@@ -151,27 +172,22 @@ def evidence_for_drug(inn: str) -> list[KBRecord]:
 
 def evidence_filtered(
     *, cancer: str = "", biomarker: str = "", level: str = "", drug: str = ""
-) -> list[KBRecord]:
+) -> QuerySet[KBRecord]:
+    """Evidence items filtered and ordered in the database (by level, setting, key, as on the
+    cancer and drug pages): the cancer by its lineage (an item written for an ancestor applies),
+    the drug and the biomarker through the indexed ``KBRecordTerm`` table."""
     qs = KBRecord.objects.filter(kind=RecordKind.EVIDENCE)
     if cancer:
         qs = qs.filter(cancer__in=cancer_lineage(cancer) or [cancer])
     if level:
         qs = qs.filter(level=level)
-    items = list(qs)
-    if biomarker:
-        items = [
-            r
-            for r in items
-            if biomarker
-            in (
-                r.data.get("biomarkers", [])
-                + r.data.get("biomarkers_any", [])
-                + [t["marker"] for t in r.data.get("thresholds", [])]
+    for field, value in ((KBRecordTerm.BIOMARKER, biomarker), (KBRecordTerm.DRUG, drug)):
+        if value:
+            qs = qs.filter(
+                Exists(KBRecordTerm.objects.filter(record=OuterRef("pk"), field=field, value=value))
             )
-        ]
-    if drug:
-        items = [r for r in items if drug in (r.drugs or [])]
-    return _by_level(items)
+    rank = Case(*(When(level=lv, then=Value(i)) for lv, i in LEVEL_ORDER.items()), default=Value(9))
+    return qs.order_by(rank, Coalesce(KT("data__setting"), Value("")), "key")
 
 
 # what a search result shows (never the record's data or search text)

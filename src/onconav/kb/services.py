@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from pydantic import BaseModel
 
-from onconav.kb.models import KBRecord, KnowledgeBaseLoad, RecordKind
+from onconav.kb.models import KBRecord, KBRecordTerm, KnowledgeBaseLoad, RecordKind
 from onconav.kb.public import is_curator_note
 from onconav.kb.search import zh_grams
 from onconav.kbdata.loader import KnowledgeBase, load_knowledge_base
@@ -96,6 +96,31 @@ def _row(kind: str, key: str, data: dict[str, Any], kb: KnowledgeBase, version: 
     }
 
 
+def evidence_terms(data: dict[str, Any], drugs: list[str]) -> set[tuple[str, str]]:
+    """The (field, value) pairs an evidence item is filtered by: its regimen's drugs, and the
+    biomarkers it requires, accepts any of, or sets a threshold on."""
+    markers = [
+        *data.get("biomarkers", []),
+        *data.get("biomarkers_any", []),
+        *(t["marker"] for t in data.get("thresholds", [])),
+    ]
+    return {(KBRecordTerm.DRUG, d) for d in drugs or []} | {(KBRecordTerm.BIOMARKER, m) for m in markers}
+
+
+def evidence_terms_refresh() -> int:
+    """Rebuild the evidence filter terms (``KBRecordTerm``) from the loaded records; the count."""
+    KBRecordTerm.objects.all().delete()
+    terms = [
+        KBRecordTerm(record_id=pk, field=field, value=value[:300])
+        for pk, data, drugs in KBRecord.objects.filter(kind=RecordKind.EVIDENCE).values_list(
+            "id", "data", "drugs"
+        )
+        for field, value in sorted(evidence_terms(data, drugs))
+    ]
+    KBRecordTerm.objects.bulk_create(terms, batch_size=1000)
+    return len(terms)
+
+
 def kb_records(kb: KnowledgeBase) -> dict[tuple[str, str], dict[str, Any]]:
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for section, (kind, key_attr) in SECTIONS.items():
@@ -147,6 +172,7 @@ def kb_load(*, path: Path | None = None) -> KnowledgeBaseLoad:
     KBRecord.objects.bulk_create(to_create, batch_size=500)
     gone = [existing[i].pk for i in existing.keys() - new.keys()]
     KBRecord.objects.filter(pk__in=gone).delete()
+    evidence_terms_refresh()
     from onconav.kb.selectors import kb_cache_clear
 
     kb_cache_clear()

@@ -7,19 +7,42 @@ from onconav.kb import selectors
 from onconav.kb.models import RecordKind
 from onconav.kb.public import public_data
 
+INDEX_CANCERS_PER_PAGE = 60
+INDEX_DRUGS_PER_PAGE = 50
+
+
+def _index_page(request: HttpRequest, qs, param: str, size: int):  # type: ignore[no-untyped-def]
+    """One page of ``qs`` (counted and sliced in the database) and the query string of the other
+    lists' pages, for the pager links of this one."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(qs, size).get_page(request.GET.get(param))
+    others = request.GET.copy()
+    others.pop(param, None)
+    return {
+        "page": page,
+        "range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "param": param,
+        "query": others.urlencode(),
+    }
+
 
 def index(request: HttpRequest) -> HttpResponse:
-    cancers = list(selectors.records(RecordKind.CANCER))
-    leaf = [c for c in cancers if c.key not in {x.data.get("parent") for x in cancers}]
+    """The modalities, the leaf cancer types and the drugs: each list paged in the database, and
+    only the columns a row shows are read (a drug row needs its data for class and access)."""
     return render(
         request,
         "kb/index.html",
         {
             "version": selectors.kb_version(),
-            "counts": selectors.kb_counts(),
-            "modalities": selectors.records(RecordKind.MODALITY),
-            "cancers": sorted(leaf, key=lambda c: c.name_en),
-            "drugs": selectors.records(RecordKind.DRUG),
+            "modalities": selectors.records(RecordKind.MODALITY).only(*selectors.RESULT_FIELDS),
+            "cancers": _index_page(request, selectors.leaf_cancers(), "cancers_page", INDEX_CANCERS_PER_PAGE),
+            "drugs": _index_page(
+                request,
+                selectors.records(RecordKind.DRUG).only(*selectors.RESULT_FIELDS, "data"),
+                "drugs_page",
+                INDEX_DRUGS_PER_PAGE,
+            ),
         },
     )
 

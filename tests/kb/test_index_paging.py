@@ -1,0 +1,86 @@
+"""The knowledge-base index pages its cancer and drug lists in the database (issue 13): the leaf
+cancers are those no other cancer names as parent, each list is read one page at a time, and the
+page costs the same number of queries however many records there are."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from onconav.kb import views
+from onconav.kb.models import KBRecord, RecordKind
+from onconav.kb.selectors import leaf_cancers
+
+pytestmark = pytest.mark.django_db
+
+
+def test_leaf_cancers_are_the_ones_without_children(kb_loaded):
+    cancers = list(KBRecord.objects.filter(kind=RecordKind.CANCER))
+    parents = {c.data.get("parent") for c in cancers}
+    expected = sorted((c for c in cancers if c.key not in parents), key=lambda c: (c.name_en, c.key))
+    got = list(leaf_cancers())
+    assert [c.key for c in got] == [c.key for c in expected]
+    assert "LUAD" in {c.key for c in got} and "NSCLC" not in {c.key for c in got}
+
+
+def drug_keys(html: str) -> list[str]:
+    return [unquote(k) for k in re.findall(r'href="/kb/drugs/([^/"]+)/"', html)]
+
+
+def test_drugs_are_paged_and_every_drug_is_on_exactly_one_page(client, kb_loaded):
+    total = KBRecord.objects.filter(kind=RecordKind.DRUG).count()
+    assert total > views.INDEX_DRUGS_PER_PAGE  # otherwise there is nothing to page
+    seen: list[str] = []
+    page = 1
+    while True:
+        html = client.get("/kb/", {"drugs_page": page}).content.decode()
+        keys = drug_keys(html)
+        assert 0 < len(keys) <= views.INDEX_DRUGS_PER_PAGE
+        seen += keys
+        if 'rel="next"' not in html.split('id="drugs"')[1]:
+            break
+        page += 1
+    assert seen == sorted(KBRecord.objects.filter(kind=RecordKind.DRUG).values_list("key", flat=True))
+    assert len(seen) == total
+
+
+def test_the_other_list_keeps_its_page_in_the_pager_links(client, kb_loaded):
+    html = client.get("/kb/", {"cancers_page": 2, "drugs_page": 1}).content.decode()
+    drugs_part = html.split('id="drugs"')[1]
+    assert "cancers_page=2&amp;drugs_page=2#drugs" in drugs_part
+
+
+def index_queries(client) -> int:  # type: ignore[no-untyped-def]
+    client.get("/kb/")  # warm per-process caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/kb/", {"drugs_page": 2}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_index_costs_the_same_with_many_more_cancers_and_drugs(client, kb_loaded):
+    before = index_queries(client)
+    assert before <= 8, before
+    drug = KBRecord.objects.get(kind=RecordKind.DRUG, key="osimertinib")
+    KBRecord.objects.bulk_create(
+        [
+            KBRecord(
+                kind=kind,
+                key=f"zz-{kind}-{i}",
+                name_en=f"zz {i}",
+                data=drug.data,
+                content_hash="x",
+                version="t",
+            )
+            for i in range(300)
+            for kind in (RecordKind.DRUG, RecordKind.CANCER)
+        ]
+    )
+    assert index_queries(client) == before
+    # and only one page of each list is read: the page shows at most a page of rows
+    html = client.get("/kb/", {"drugs_page": 2}).content.decode()
+    assert len(drug_keys(html)) == views.INDEX_DRUGS_PER_PAGE
+    assert len(re.findall(r'href="/kb/cancers/', html)) <= views.INDEX_CANCERS_PER_PAGE
