@@ -346,3 +346,37 @@ def test_last_line_with_an_end_date_and_no_outcome_ended_by_progression(engine: 
         profile, prior_therapies=[{"drugs": ["gemcitabine", "nab-paclitaxel"], "line": 1, "start": "2025-09"}]
     )
     assert not any("end date with no outcome" in w for w in engine.recommend(running).warnings)
+
+
+def test_gbrca_parp_inhibitors_in_first_line_after_adjuvant_chemotherapy(engine: Engine) -> None:
+    # NCCN Breast Cancer v6.2026 (germline BRCA1/2, HER2-negative recurrent/metastatic disease):
+    # olaparib (OlympiAD) or talazoparib (EMBRACA), preferred, in any line incl. the first after
+    # (neo)adjuvant chemotherapy; platinum for triple-negative disease.
+    profile = {
+        "age": 45,
+        "ecog": 0,
+        "cancer": {"oncotree_code": "BRCA", "stage": "IV"},
+        "biomarkers": [
+            {"name": "HER2", "value": "1+"},
+            {"name": "ER", "value": "0"},
+            {"name": "PR", "value": "0"},
+            {"gene": "BRCA1", "alteration": "mutation", "origin": "germline"},
+        ],
+        "prior_therapies": [{"drugs": ["AC-T"], "setting": "adjuvant", "start": "2023-01", "end": "2023-07"}],
+    }
+    top3 = [o.regimen for o in engine.recommend(profile).options[:3]]
+    assert {"olaparib", "talazoparib"} & set(top3), top3
+
+
+def test_fact_conditions_read_as_sentences(engine: Engine) -> None:
+    # NCCN B-cell lymphomas: R-mini-CHOP for patients over 80; anthracycline-free R-GCVP / R-CEOP
+    # when heart function is too weak (the LVEF is not given, so they wait on an echocardiogram).
+    profile = {
+        "age": 84,
+        "ecog": 2,
+        "organ_function": {"creatinine_clearance_ml_min": 38},
+        "cancer": {"oncotree_code": "DLBCLNOS", "stage": "III"},
+    }
+    texts = [o.condition.text for o in engine.recommend(profile).options if o.condition is not None]
+    assert texts and all("the patient is heart" not in t for t in texts)
+    assert any("this applies: heart function too weak" in t for t in texts)

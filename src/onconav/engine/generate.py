@@ -91,8 +91,8 @@ def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
     if s in LINE_SETTINGS:
         lo = ev.line_min
         hi = ev.line_max if ev.line_max is not None else (1 if s == "first_line" else math.inf)
-        if s == "later_line":
-            lo = max(lo, 2)
+        if s == "later_line" and "line_min" not in ev.model_fields_set:
+            lo = max(lo, 2)  # a later line follows a first one, unless the item says otherwise
         # maintenance continues the line that just responded (line 1 maintenance after first-line chemo)
         line = case.maintenance_line if s == "maintenance" else case.line
         if lo <= line <= hi:
