@@ -165,3 +165,13 @@ def test_the_same_regimen_after_early_failure_is_failed_before(engine: Engine) -
         ovary.options[0].regimen.startswith("carboplatin+paclitaxel")
         and ovary.options[0].group != "failed_before"
     )
+
+
+def test_resistance_notes_name_markers_not_ids(engine: Engine) -> None:
+    import re
+
+    answer = engine.recommend(_crc({"drugs": ["FOLFOX"], "line": 1, "outcome": "progression"}))
+    raw = re.compile(r"\b[A-Z0-9-]+:[a-z_]+\b")
+    assert not any(raw.search(w) for w in answer.warnings), answer.warnings
+    zh = engine.recommend(_crc({"drugs": ["FOLFOX"], "line": 1, "outcome": "progression"}), lang="zh-hans")
+    assert not any(raw.search(w) for w in zh.warnings), zh.warnings

@@ -249,6 +249,8 @@ def _late_curative_failures_count(case: Case, items: list[Evidence]) -> None:
     that this patient can still have (glioblastoma after radiotherapy + temozolomide: what
     follows treats a recurrence; tumour-agnostic items aside), a late
     relapse after curative-intent treatment counts as its failure too."""
+    if not case.curative_failed_late:
+        return
     first_line = any(
         ev.setting == "first_line"
         and ev.cancer not in ("SOLID", "HEME")

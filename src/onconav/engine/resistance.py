@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from onconav.engine.generate import _biomarkers, _setting_and_line
 from onconav.engine.model import Candidate, Run
-from onconav.engine.msg import kb_text, msg
+from onconav.engine.msg import Join, Txt, kb_text, msg
 from onconav.engine.normalize import Case, Vocabulary
 from onconav.kbdata.schema import Evidence
 
@@ -58,16 +58,7 @@ def resistance(run: Run, r_items: list[Evidence], vocab: Vocabulary) -> None:
                 or _variant_of(designed_for, ev, case, vocab)
             ):
                 continue
-            names = (
-                ", ".join(
-                    sorted(
-                        case.labels.get(m, m)
-                        for m in (set(ev.biomarkers) | set(ev.biomarkers_any))
-                        if case.state(m)
-                    )
-                )
-                or ev.id
-            )
+            names = _marker_names(ev, case, vocab)
             level = ev.level.value
             if level == "R1":
                 c.exclude(msg("x_resistance", marker=names, level=level), "resistance.R1")
@@ -81,3 +72,20 @@ def resistance(run: Run, r_items: list[Evidence], vocab: Vocabulary) -> None:
         else:
             keep.append(c)
     run.candidates = keep
+
+
+def _marker_names(ev: Evidence, case: Case, vocab: Vocabulary) -> Join | str:
+    """The resistance markers the patient has, as the profile stated them, else by their KB
+    name in the answer's language (never a raw id such as KRAS:mutation)."""
+    out: list[Txt] = []
+    for m in sorted(set(ev.biomarkers) | set(ev.biomarkers_any)):
+        if not case.state(m):
+            continue
+        if m in case.labels:
+            out.append(Txt(case.labels[m], case.labels[m]))
+        elif m in vocab.biomarker:
+            name = vocab.biomarker[m].name
+            out.append(Txt(name.en, name.zh))
+        else:
+            out.append(Txt(m, m))
+    return Join(tuple(out)) if out else ev.id
