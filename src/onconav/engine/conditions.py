@@ -89,7 +89,7 @@ def marker_test(kb: KnowledgeBase, vocab: Vocabulary, bid: str) -> Msg:
         return kb_text(Txt(bid, bid), f"biomarker.{bid}")
     if b.test is not None:
         return kb_text(b.test, f"biomarker.{bid}")
-    return msg("t_biomarker", marker=Txt.of(b.name))
+    return msg("t_biomarker", marker=Txt.of(b.condition_name or b.name))
 
 
 def fact_test(kb: KnowledgeBase, fid: str) -> Msg:

@@ -152,7 +152,7 @@ def _marker_test(
     key: str, g: _Group, vocab: Vocabulary, regimens: dict[str, RegimenInfo], lang: str
 ) -> tuple[tuple[Any, ...], TestRecommended]:
     b = vocab.biomarker.get(key)
-    marker: Txt | str = Txt.of(b.name) if b is not None else GENE_DISPLAY.get(key, key)
+    marker: Txt | str = Txt.of(b.condition_name or b.name) if b is not None else GENE_DISPLAY.get(key, key)
     rid = min(g.regimens, key=lambda r: (g.regimens[r], r))
     title = Txt.of(regimens[rid].regimen.name)
     lvl = _LEVEL_OF_RANK.get(g.regimens[rid], "?")
