@@ -380,3 +380,54 @@ def test_fact_conditions_read_as_sentences(engine: Engine) -> None:
     texts = [o.condition.text for o in engine.recommend(profile).options if o.condition is not None]
     assert texts and all("the patient is heart" not in t for t in texts)
     assert any("this applies: heart function too weak" in t for t in texts)
+
+
+def test_recurrence_after_first_line_and_completed_maintenance(engine: Engine) -> None:
+    # NCCN Ovarian Cancer v.2026: recurrence > 6 months after platinum (here after two years of
+    # olaparib maintenance): platinum-based combination or secondary cytoreduction, not PARP
+    # maintenance again as if in remission. "completed" is read as a course that did not progress.
+    profile = {
+        "age": 60,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "HGSOC", "stage": "recurrent"},
+        "biomarkers": [{"gene": "BRCA1", "alteration": "mutation", "origin": "germline"}],
+        "prior_therapies": [
+            {"drugs": ["TC"], "line": 1, "start": "2022-01", "end": "2022-06", "outcome": "response"},
+            {
+                "drugs": ["olaparib"],
+                "line": 1,
+                "setting": "maintenance",
+                "start": "2022-07",
+                "end": "2024-07",
+                "outcome": "completed",
+            },
+        ],
+    }
+    answer = engine.recommend(profile)
+    top3 = [o.regimen for o in answer.options[:3]]
+    assert top3[0].startswith("carboplatin+paclitaxel"), top3
+    assert not any(
+        o.regimen in ("olaparib", "niraparib") and o.group in ("preferred", "reasonable", "conditional")
+        for o in answer.options[:3]
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "outcome"),
+    [
+        ("completed", "no progression"),
+        ("VGPR", "response"),
+        ("side effects", "intolerance"),
+        ("recurrence", "relapse"),
+    ],
+)
+def test_outcome_words_of_real_records(word: str, outcome: str) -> None:
+    from onconav.engine.profile import parse_profile
+
+    prof = parse_profile(
+        {
+            "cancer": {"oncotree_code": "LUAD"},
+            "prior_therapies": [{"drugs": ["osimertinib"], "outcome": word}],
+        }
+    )
+    assert prof.prior_therapies[0].outcome.value == outcome

@@ -229,14 +229,25 @@ class PriorTherapy(_Open):
         v = _lower_enum(v)
         if v in ("progressive disease", "pd", "progressed"):
             return "progression"
-        if v in ("stable disease", "sd", "no_progression", "stable"):
-            return "no progression"
-        if v in ("partial response", "complete response", "pr", "cr"):
+        if v in (
+            "stable disease",
+            "sd",
+            "no_progression",
+            "stable",
+            "completed",
+            "complete",
+            "finished",
+            "done",
+        ):
+            return "no progression"  # a course completed as planned: it did not progress on it
+        if v in ("partial response", "complete response", "pr", "cr", "vgpr", "remission", "responded"):
             return "response"
-        if v in ("intolerant", "toxicity"):
+        if v in ("intolerant", "toxicity", "side effects", "adverse events", "stopped for toxicity"):
             return "intolerance"
-        if v in ("relapsed",):
+        if v in ("relapsed", "recurrence", "recurred"):
             return "relapse"
+        if v in ("refractory disease", "no response", "primary refractory"):
+            return "refractory"
         return v
 
     @field_validator("line", mode="before")

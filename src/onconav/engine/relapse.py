@@ -14,7 +14,7 @@ inference is made.
 
 from __future__ import annotations
 
-from onconav.engine.facts import PLATINUM
+from onconav.engine.facts import PLATINUM, months
 from onconav.engine.normalize import Vocabulary
 from onconav.engine.profile import Outcome, PriorTherapy, Profile
 from onconav.engine.profile_types import FAILED_OUTCOMES
@@ -112,6 +112,17 @@ def infer_sequence(prof: Profile) -> tuple[Profile, bool]:
             update={"outcome": Outcome.RELAPSE, "progression_date": p.progression_date or when}
         )
         changed = True
+    first = _first_line_before_recurrence(prof, priors)
+    if first:
+        # the recurrence came no earlier than the end of the last of them (maintenance included)
+        ends = [priors[i].end for i in first if priors[i].end]
+        last_end = max(ends, key=lambda d: months(d) or 0.0) if ends else None
+        for i in first:
+            update: dict[str, object] = {"outcome": Outcome.RELAPSE}
+            if not priors[i].progression_date and last_end:
+                update["progression_date"] = last_end
+            priors[i] = priors[i].model_copy(update=update)
+        changed = True
     last = _ended_without_outcome(priors)
     if last is not None:
         priors[last] = priors[last].model_copy(update={"outcome": Outcome.PROGRESSION})
@@ -134,3 +145,31 @@ def _ended_without_outcome(priors: list[PriorTherapy]) -> int | None:
     if not _advanced(p) or p.outcome is not None or not p.end or p.line is None:
         return None
     return i
+
+
+_RECURRENT_WORDS = (
+    "recurrent",
+    "recurrence",
+    "relapsed",
+    "relapse",
+    "progressive",
+    "progression",
+    "refractory",
+)
+
+
+def _first_line_before_recurrence(prof: Profile, priors: list[PriorTherapy]) -> list[int]:
+    """The stage says the cancer came back ("recurrent", "relapsed") and the only treatment of
+    advanced disease on record is the first line, recorded as still working (its maintenance
+    completed): the recurrence came after it, so that line (and its maintenance) relapsed
+    (ovarian cancer recurring after carboplatin-paclitaxel and two years of olaparib). A later
+    line may be the treatment of the recurrence itself, so nothing is read then."""
+    stage = (prof.cancer.stage or "").strip().lower()
+    if not any(w in stage for w in _RECURRENT_WORDS):
+        return []
+    advanced = [i for i, p in enumerate(priors) if _advanced(p)]
+    if not advanced or any((priors[i].line or 1) > 1 for i in advanced):
+        return []
+    if any(priors[i].outcome not in WORKING for i in advanced):
+        return []
+    return advanced
