@@ -431,3 +431,27 @@ def test_outcome_words_of_real_records(word: str, outcome: str) -> None:
         }
     )
     assert prof.prior_therapies[0].outcome.value == outcome
+
+
+def test_a_chinese_record(engine: Engine) -> None:
+    """Sex, outcome and stage written in Chinese, a lab value with its unit, a stage that is not
+    given when treatment for advanced disease is on record."""
+    profile = {
+        "age": 68,
+        "sex": "男",
+        "ecog": 1,
+        "comorbidities": ["乙肝病毒携带者"],
+        "cancer": {"oncotree_code": "HCC", "stage": "BCLC C期"},
+        "child_pugh": "A",
+        "biomarkers": [{"name": "AFP", "value": "1200 ng/ml"}],
+        "prior_therapies": [
+            {"drugs": ["仑伐替尼"], "line": 1, "start": "2025-03", "end": "2026-06", "outcome": "进展"}
+        ],
+    }
+    answer = engine.recommend(profile, lang="zh-hans")
+    assert "BCLC C期（晚期）" in answer.profile_summary and "期期" not in answer.profile_summary
+    assert not any("无法读取" in w or "未能识别" in w for w in answer.warnings), answer.warnings
+    assert answer.options[0].group != "supportive"
+    no_stage = dict(profile, cancer={"oncotree_code": "HCC"})
+    regs = [o.regimen for o in engine.recommend(no_stage).options[:3]]
+    assert not {"surgery-hepatectomy", "liver-transplant", "ablation-liver"} & set(regs), regs

@@ -18,6 +18,7 @@ from onconav.engine.stage_priors import (
     _stage,
     curative_failures,
     early_failures,
+    stage_from_lines,
 )  # noqa: F401
 from onconav.engine.vocabulary import (  # noqa: F401  (re-exported: historical home)
     GENE_SYNONYMS,
@@ -116,6 +117,7 @@ def normalize(vocab: Vocabulary, kb: KnowledgeBase, profile: Profile, lang: str)
     _priors(vocab, profile, case)
     curative_failures(vocab, profile, case)
     early_failures(vocab, profile, case)
+    stage_from_lines(case)
     if profile.ecog is None:
         case.warn("w_ecog_unknown")
     return case

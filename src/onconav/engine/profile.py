@@ -189,6 +189,25 @@ class BiomarkerEntry(_Open):
         return f"{self.name} {val}{self.unit or ''}".strip()
 
 
+# Chinese words of records (the contract's values stay English).
+_ZH_SEX = {"男": "male", "男性": "male", "女": "female", "女性": "female"}
+_ZH_OUTCOME = {
+    "进展": "progression",
+    "疾病进展": "progression",
+    "复发": "relapse",
+    "难治": "refractory",
+    "缓解": "response",
+    "有效": "response",
+    "部分缓解": "response",
+    "完全缓解": "response",
+    "稳定": "no progression",
+    "疾病稳定": "no progression",
+    "完成": "no progression",
+    "不耐受": "intolerance",
+    "毒性": "intolerance",
+}
+
+
 class PriorTherapy(_Open):
     drugs: list[str] = []
     line: int | None = Field(default=None, ge=1, le=30)
@@ -227,6 +246,8 @@ class PriorTherapy(_Open):
     @classmethod
     def _outcome(cls, v: Any) -> Any:
         v = _lower_enum(v)
+        if isinstance(v, str) and v in _ZH_OUTCOME:
+            return _ZH_OUTCOME[v]
         if v in ("progressive disease", "pd", "progressed"):
             return "progression"
         if v in (
@@ -340,7 +361,8 @@ class Profile(_Open):
     @field_validator("sex", "smoking", mode="before")
     @classmethod
     def _enum(cls, v: Any) -> Any:
-        return _lower_enum(v)
+        v = _lower_enum(v)
+        return _ZH_SEX.get(v, v) if isinstance(v, str) else v
 
     @field_validator("child_pugh", mode="before")
     @classmethod

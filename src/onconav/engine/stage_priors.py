@@ -15,7 +15,7 @@ def _stage(kb_vocab: Vocabulary, lineage: tuple[str, ...], profile: Profile, cas
     raw = (c.stage or "").strip()
     group: str | None = None
     if raw:
-        key = re.sub(r"\s+", " ", raw.upper())
+        key = re.sub(r"\s+", " ", re.sub(r"\s*期$", "", raw.upper()))  # "BCLC C期", "IV期"
         keys = [key, re.sub(r"^STAGE\s*", "", key), key.replace("STAGE ", "")]
         for code in lineage:
             smap = kb_vocab.stage_maps.get(code, {})
@@ -223,3 +223,14 @@ def early_failures(vocab: Vocabulary, profile: Profile, case: Case) -> None:
             case.failed_early.update(
                 vocab.drug_alias.get(d.strip().lower(), d.strip().lower()) for d in p.drugs
             )
+
+
+def stage_from_lines(case: Case) -> None:
+    """No readable stage, but treatment for advanced disease on record: the disease is advanced
+    (rule ``stage.from_prior_lines``; the answer warns). Otherwise surgery and ablation for early
+    disease came first for a liver cancer after lenvatinib."""
+    if case.stage_known or not case.advanced_lines:
+        return
+    case.stage_groups = frozenset({"advanced"})
+    case.rules.append("stage.from_prior_lines")
+    case.warn("w_stage_from_lines")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from onconav.engine.answer import FactOut
 from onconav.engine.messages import MESSAGES, t
 from onconav.engine.model import Run, text
@@ -33,7 +35,7 @@ def _stage_part(case: Case) -> str:
         word = "sw_" + case.stage.strip().lower().replace(" ", "_").replace("-", "_")
         if word in MESSAGES:  # "recurrent", "extensive", "newly diagnosed": a word, not a stage number
             return t("ps_stage_word", lang, stage=t(word, lang), group=groups)
-        return t("ps_stage", lang, stage=case.stage, group=groups)
+        return t("ps_stage", lang, stage=re.sub(r"\s*期$", "", case.stage), group=groups)
     if case.stage_known:
         return t("ps_stage_groups", lang, groups=groups)
     return t("ps_stage_unknown", lang)
