@@ -69,6 +69,8 @@ def _line_data(vocab: Vocabulary, profile: Profile) -> dict[str, Any]:
         if p.outcome in FAILED_OUTCOMES:
             failed |= inns | tags
             gap = _interval(p.end, progressed)
+            if gap is None and p.end is None and p.progression_date and p.setting in _ADJUVANT_LIKE:
+                gap = 0.0  # relapse during adjuvant-type treatment (no end): 0 months after it
             if gap is not None:
                 to_relapse = gap
             if inns & PLATINUM and profile.cancer.platinum_free_interval_months is None and gap is not None:
@@ -94,6 +96,9 @@ def _line_data(vocab: Vocabulary, profile: Profile) -> dict[str, Any]:
     }
 
 
+# curative-intent settings whose relapse with no end date recorded is a relapse while on the
+# treatment (anastrozole from 2022-12, relapse 2026-10 "while still on anastrozole")
+_ADJUVANT_LIKE = frozenset({"adjuvant", "neoadjuvant", "perioperative"})
 PRE_SURGERY_SETTINGS = frozenset({"neoadjuvant", "perioperative"})
 DEFINITIVE_SETTINGS = frozenset({"definitive", "chemoradiation", "curative"})
 

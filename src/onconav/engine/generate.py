@@ -123,6 +123,7 @@ def _curative_failure_is_a_line(ev: Evidence, case: Case, line: int, lo: float, 
     after = [*ev.after_failure_of, *ev.after_exposure_to]
     return (
         ev.setting == "later_line"
+        and ev.curative_failure_counts
         and bool(after)
         and line + 1 == lo
         and lo <= hi

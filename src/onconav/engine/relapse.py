@@ -18,6 +18,7 @@ from onconav.engine.facts import PLATINUM, months
 from onconav.engine.normalize import Vocabulary
 from onconav.engine.profile import Outcome, PriorTherapy, Profile
 from onconav.engine.profile_types import FAILED_OUTCOMES
+from onconav.engine.stage_priors import SURGERY_SETTINGS
 
 WORKING = (None, Outcome.RESPONSE, Outcome.NO_PROGRESSION)
 
@@ -123,6 +124,7 @@ def infer_sequence(prof: Profile) -> tuple[Profile, bool]:
                 update["progression_date"] = last_end
             priors[i] = priors[i].model_copy(update=update)
         changed = True
+    changed = _relapse_after_surgery(priors) or changed
     last = _ended_without_outcome(priors)
     if last is not None:
         priors[last] = priors[last].model_copy(update={"outcome": Outcome.PROGRESSION})
@@ -130,6 +132,32 @@ def infer_sequence(prof: Profile) -> tuple[Profile, bool]:
     if not changed:
         return prof, False
     return prof.model_copy(update={"prior_therapies": priors}), True
+
+
+_BEFORE_SURGERY = frozenset({"neoadjuvant", "perioperative"})
+
+
+def _relapse_after_surgery(priors: list[PriorTherapy]) -> bool:
+    """A relapse recorded on the operation (setting surgery) of a curative course is the relapse
+    of that course: the neoadjuvant treatment just before it, recorded without an outcome, is
+    read as relapsed at the same date (neoadjuvant AC-T, surgery, relapse 9 months later)."""
+    changed = False
+    for i, p in enumerate(priors):
+        if (p.setting or "") not in SURGERY_SETTINGS or p.outcome not in FAILED_OUTCOMES:
+            continue
+        j = i - 1
+        while (
+            j >= 0 and priors[j].setting in _BEFORE_SURGERY and priors[j].outcome is None and priors[j].drugs
+        ):
+            priors[j] = priors[j].model_copy(
+                update={
+                    "outcome": p.outcome,
+                    "progression_date": p.progression_date or priors[j].progression_date,
+                }
+            )
+            changed = True
+            j -= 1
+    return changed
 
 
 def _ended_without_outcome(priors: list[PriorTherapy]) -> int | None:

@@ -108,6 +108,9 @@ def _set_groups(case: Case, groups: frozenset[str], recurrent_metastatic: bool |
 NON_ADVANCED_SETTINGS = frozenset(
     {"adjuvant", "neoadjuvant", "perioperative", "definitive", "consolidation", "chemoradiation", "curative"}
 )
+# An operation recorded as a prior "therapy" (setting surgery: thyroidectomy, Whipple) is local
+# treatment, never a line of systemic therapy for advanced disease (rule line.surgery_not_a_line).
+SURGERY_SETTINGS = frozenset({"surgery", "surgical", "resection", "operation"})
 
 
 def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
@@ -122,7 +125,8 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
             key = raw.strip().lower()
             inn = vocab.drug_alias.get(key)
             if inn is None:
-                case.warn("w_drug_unrecognised", drug=raw)
+                if p.setting not in SURGERY_SETTINGS:  # "Whipple", "thyroidectomy": an operation
+                    case.warn("w_drug_unrecognised", drug=raw)
                 inn = key
             inns.append(inn)
         tags = set().union(*(vocab.drug_tags.get(i, frozenset()) for i in inns)) if inns else set()
@@ -150,6 +154,9 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
         if last is None or key[:2] >= last[:2]:
             last = key
         if p.setting and p.setting in NON_ADVANCED_SETTINGS:
+            continue
+        if p.setting in SURGERY_SETTINGS:
+            case.rules.append("line.surgery_not_a_line")
             continue
         if p.outcome not in FAILED_OUTCOMES and all("gnrh" in vocab.drug_tags.get(i, ()) for i in inns):
             continue  # ADT alone that still works is the backbone of every line, not a line

@@ -358,6 +358,10 @@ class Evidence(Cited):
     # Prior-exposure predicate, all-of: each token (drug INN or class tag) received before, with
     # any outcome ("after a proteasome inhibitor, an IMiD and an anti-CD38 antibody").
     after_exposure_to: list[str] = []
+    # False: the early failure of a curative-intent course never stands in for the line this
+    # later-line item needs (setting.line_after_curative_failure), because its trial required the
+    # line to be given for advanced disease (DESTINY-Breast06: endocrine therapy for metastatic disease).
+    curative_failure_counts: bool = True
     # Patient facts (knowledge/policy/facts/*.yaml): all of `requires` must hold, none of
     # `requires_not`. An unknown fact makes the option conditional on it (the fact's question).
     requires: list[FactId] = []
