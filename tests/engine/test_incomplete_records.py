@@ -455,3 +455,10 @@ def test_a_chinese_record(engine: Engine) -> None:
     no_stage = dict(profile, cancer={"oncotree_code": "HCC"})
     regs = [o.regimen for o in engine.recommend(no_stage).options[:3]]
     assert not {"surgery-hepatectomy", "liver-transplant", "ablation-liver"} & set(regs), regs
+
+
+def test_radiosurgery_for_brain_metastases_only_with_brain_metastases(engine: Engine) -> None:
+    base = {"age": 70, "ecog": 1, "cancer": {"oncotree_code": "LUSC", "stage": "IV"}}
+    assert "srs-brain-metastases" not in [o.regimen for o in engine.recommend(base).options]
+    brain = dict(base, cancer={"oncotree_code": "LUSC", "stage": "IV", "metastatic_sites": ["brain"]})
+    assert "srs-brain-metastases" in [o.regimen for o in engine.recommend(brain).options]
