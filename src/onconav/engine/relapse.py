@@ -89,6 +89,21 @@ def infer_sequence(prof: Profile) -> tuple[Profile, bool]:
       stays intolerance.
     """
     priors = list(prof.prior_therapies)
+    changed = _ended_lines(priors)
+    changed = _relapse_after_first_line(prof, priors) or changed
+    changed = _relapse_after_surgery(priors) or changed
+    last = _ended_without_outcome(priors)
+    if last is not None:
+        priors[last] = priors[last].model_copy(update={"outcome": Outcome.PROGRESSION})
+        changed = True
+    if not changed:
+        return prof, False
+    return prof.model_copy(update={"prior_therapies": priors}), True
+
+
+def _ended_lines(priors: list[PriorTherapy]) -> bool:
+    """Lines recorded as working that a progression date, a later line or early progression on
+    their maintenance show have ended (in place). True when any was changed."""
     changed = False
     for i, p in enumerate(priors):
         if p.drugs and p.outcome in WORKING and p.progression_date:
@@ -98,40 +113,44 @@ def infer_sequence(prof: Profile) -> tuple[Profile, bool]:
             continue
         if not _advanced(p) or _maintenance(p) or p.outcome not in WORKING or p.line is None:
             continue
-        later = [q for q in priors[i + 1 :] if _advanced(q) and q.line is not None]
-        failed_maint = next(
-            (q for q in later if q.line == p.line and _maintenance(q) and q.outcome in FAILED_OUTCOMES), None
-        )
-        nxt = next((q for q in later if q.line > p.line), None)
-        if failed_maint is not None and _early(p.end, failed_maint.progression_date or failed_maint.end):
-            when = failed_maint.progression_date or failed_maint.end
-        elif nxt is not None:
-            when = p.progression_date or nxt.start
-        else:
+        ended, when = _ended_at(p, [q for q in priors[i + 1 :] if _advanced(q) and q.line is not None])
+        if not ended:
             continue
         priors[i] = p.model_copy(
             update={"outcome": Outcome.RELAPSE, "progression_date": p.progression_date or when}
         )
         changed = True
+    return changed
+
+
+def _ended_at(p: PriorTherapy, later: list[PriorTherapy]) -> tuple[bool, str | None]:
+    """(ended, when): whether line ``p`` ended, read from what followed it, and the date."""
+    assert p.line is not None
+    failed_maint = next(
+        (q for q in later if q.line == p.line and _maintenance(q) and q.outcome in FAILED_OUTCOMES), None
+    )
+    if failed_maint is not None and _early(p.end, failed_maint.progression_date or failed_maint.end):
+        return True, failed_maint.progression_date or failed_maint.end
+    nxt = next((q for q in later if q.line is not None and q.line > p.line), None)
+    if nxt is not None:
+        return True, p.progression_date or nxt.start
+    return False, None
+
+
+def _relapse_after_first_line(prof: Profile, priors: list[PriorTherapy]) -> bool:
+    """The first line before a recurrence relapsed (in place), dated no earlier than the end of
+    its last part (maintenance included). True when any was changed."""
     first = _first_line_before_recurrence(prof, priors)
-    if first:
-        # the recurrence came no earlier than the end of the last of them (maintenance included)
-        ends = [priors[i].end for i in first if priors[i].end]
-        last_end = max(ends, key=lambda d: months(d) or 0.0) if ends else None
-        for i in first:
-            update: dict[str, object] = {"outcome": Outcome.RELAPSE}
-            if not priors[i].progression_date and last_end:
-                update["progression_date"] = last_end
-            priors[i] = priors[i].model_copy(update=update)
-        changed = True
-    changed = _relapse_after_surgery(priors) or changed
-    last = _ended_without_outcome(priors)
-    if last is not None:
-        priors[last] = priors[last].model_copy(update={"outcome": Outcome.PROGRESSION})
-        changed = True
-    if not changed:
-        return prof, False
-    return prof.model_copy(update={"prior_therapies": priors}), True
+    if not first:
+        return False
+    ends = [priors[i].end for i in first if priors[i].end]
+    last_end = max(ends, key=lambda d: months(d) or 0.0) if ends else None
+    for i in first:
+        update: dict[str, object] = {"outcome": Outcome.RELAPSE}
+        if not priors[i].progression_date and last_end:
+            update["progression_date"] = last_end
+        priors[i] = priors[i].model_copy(update=update)
+    return True
 
 
 _BEFORE_SURGERY = frozenset({"neoadjuvant", "perioperative"})
