@@ -143,7 +143,7 @@ def _ngs(run: Run, groups: _Groups) -> tuple[tuple[Any, ...], TestRecommended] |
     return (
         (1, int(agn), rank, -len(regs), "ngs"),
         coded(
-            msg("t_ngs"), msg("t_ngs_reason", markers=markers, count=len(regs)), lang, biomarkers=sorted(ids)
+            msg("t_ngs", markers=markers), msg("t_ngs_reason", markers=markers, count=len(regs)), lang, biomarkers=sorted(ids)
         ),
     )
 
