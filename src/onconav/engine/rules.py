@@ -84,6 +84,7 @@ RULES: dict[str, str] = {
     "biomarker.absent": "biomarkers that must be negative are known negative",
     "biomarker.threshold": "measured biomarker thresholds hold",
     "biomarker.pending": "the item would hold if an unknown biomarker were known: a test is recommended",
+    "condition.awaiting_test": "standard care (level 1, written for this setting and line) that waits on an untested alteration no named test decides: the best item per deciding marker is shown as a conditional option, ranked after the options that do not wait on a positive result",
     "biomarker.origin_unknown": "the item is for a germline (or somatic) alteration whose origin is not given: conditional on the origin fact's test",
     "resistance.R1": "a present biomarker predicts resistance (standard evidence): option removed",
     "resistance.R2": "a present biomarker suggests resistance: option demoted",
