@@ -530,8 +530,6 @@ def test_driver_standard_care_is_shown_while_its_test_is_awaited(engine: Engine)
     open_ranks = [
         o.rank for o in answer.options if o.condition is not None and "condition.awaiting_test" not in o.trace
     ]
-        and "condition.awaiting_test" not in o.trace
-    ]
     assert open_ranks and osimertinib.rank > max(open_ranks)
     assert any(r.code["code"] == "rr_condition_awaiting" for r in osimertinib.rank_reasons)
     # one option per deciding marker
