@@ -110,6 +110,7 @@ class Engine:
         generate.generate(run, items, self.regimens)
         resistance.resistance(run, r_items, self.vocab)
         failure.not_reoffered(run, self.vocab)
+        failure.maintenance_refractory(run, self.vocab)
         failure.failure(run, self.vocab)
         failure.poor_ps(run)
         sequencing.apply(run, self.kb.policy.sequencing)

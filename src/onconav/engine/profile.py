@@ -205,6 +205,9 @@ _ZH_OUTCOME = {
     "完成": "no progression",
     "不耐受": "intolerance",
     "毒性": "intolerance",
+    "耐药": "progression",
+    "治疗失败": "progression",
+    "失败": "progression",
 }
 
 
@@ -249,6 +252,10 @@ class PriorTherapy(_Open):
         if isinstance(v, str) and v in _ZH_OUTCOME:
             return _ZH_OUTCOME[v]
         if v in ("progressive disease", "pd", "progressed"):
+            return "progression"
+        # treatment failure (ELN CML: "failure" of a TKI), resistance: the disease was not
+        # controlled on it, read as progression (a failed line; not "refractory" unless stated)
+        if v in ("failure", "failed", "treatment failure", "tki failure", "resistance", "resistant"):
             return "progression"
         if v in (
             "stable disease",

@@ -91,6 +91,7 @@ RULES: dict[str, str] = {
     "failure.same_class": "a drug of a class that fails together already failed: shown lower",
     "failure.repeat": "every drug of the option already failed, itself or as a class that fails together: not an option for now (group failed_before, after clinical trials)",
     "failure.not_reoffered": "a failed drug of a class that is not re-offered (a CAR-T product, a second CD19 CAR-T): excluded",
+    "failure.maintenance_refractory": "maintenance with drugs the disease is refractory to (progression on them, or within 60 days of the last dose): excluded",
     "failure.intolerance": "previous intolerance to a drug of the option",
     "failure.late_relapse": "a chemotherapy drug given with curative intent (adjuvant, definitive, chemoradiation) with relapse >= 6 months after its end: not counted as failed for re-use (cautioned)",
     "line.surgery_not_a_line": "an operation recorded as a prior therapy (setting surgery) is local treatment, not a line of systemic therapy for advanced disease",
