@@ -76,6 +76,8 @@ RULES: dict[str, str] = {
     "setting.maintenance": "maintenance follows a treatment that worked (response or no progression)",
     "setting.later_line_on_progression": "while the last treatment is working, later-line options are for progression",
     "prior.after_failure_of": "the item needs a failed prior drug or class",
+    "prior.after_intolerance_of": "the item needs a failed prior drug or class, or one stopped for intolerance (Evidence.intolerance_counts, as the label says: 'resistance or intolerance')",
+    "prior.after_failure_unread": "the item needs a failed prior drug or class, and a failed prior line could not be read at all (its drugs unknown): shown lower with a caution asking for the drugs, not hidden",
     "prior.not_after": "the item is excluded after a drug or class already received",
     "operability.requires_inoperable": "the item is for patients judged inoperable",
     "operability.surgery": "surgery needs an operable, resectable patient",

@@ -149,6 +149,7 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
                 case.failed_reuse_tags.update(vocab.drug_tags.get(i, frozenset()))
         elif p.outcome == Outcome.INTOLERANCE:
             case.intolerant.update(inns)
+            case.intolerant_tags.update(tags)
         if refractory_line(profile.prior_therapies, order):
             case.refractory.update(inns)
         if (
