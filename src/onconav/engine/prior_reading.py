@@ -8,8 +8,9 @@
   dropped when what is left is a known drug or regimen name (rule ``normalize.dose_in_name``);
 * the aliases of the knowledge base's own regimens ("DPd", "Dara-Pd" for daratumumab +
   pomalidomide + dexamethasone) are regimen names too, for the regimens the knowledge base uses in
-  the patient's cancer (``kb_regimen_names``), unless the alias names regimens with different
-  drugs there ("TC") or a drug; knowledge/policy/regimen-names wins over them.
+  the patient's cancer (``kb_regimen_names``): compact names only (no spaces, "+" or "/"), and
+  not when the alias names regimens with different drugs there ("TC") or a drug;
+  knowledge/policy/regimen-names wins over them.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ _TAIL = re.compile(
 )
 
 
+_COMPACT = re.compile(r"[^\s+/,;，、＋]+")
+
+
 def kb_regimen_names(
     regimens: Iterable[Regimen], used: set[str], vocab: Vocabulary
 ) -> dict[str, tuple[str, ...]]:
@@ -45,7 +49,9 @@ def kb_regimen_names(
         drugs = tuple(r.drugs)
         for name in [r.id, *(r.aliases or [])]:
             key = name.strip().lower()
-            if key and key not in vocab.drug_alias:
+            # one compact name ("DPd", "Dara-Pd"), not a description ("palbociclib + AI", where
+            # the AI given may not be the regimen's letrozole)
+            if key and key not in vocab.drug_alias and (name == r.id or _COMPACT.fullmatch(key)):
                 seen.setdefault(key, set()).add(drugs)
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
