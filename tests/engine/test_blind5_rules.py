@@ -272,3 +272,25 @@ def test_read_failed_drugs_do_not_trigger_the_unread_rule(engine: Engine) -> Non
     assert answer.options[0].regimen in ("lenvatinib", "sorafenib"), _regimens(answer)
     assert not any("prior.after_failure_unread" in o.trace for o in answer.options)
     assert "regorafenib" not in _regimens(answer)  # written for after sorafenib
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("FOLFOX 6 cycles", "FOLFOX"),
+        ("FOLFOX x6", "FOLFOX"),
+        ("R-CHOP×6", "R-CHOP"),
+        ("lenalidomide 25 mg daily", "lenalidomide"),
+        ("FOLFOX", "FOLFOX"),  # a known name is kept as written
+        ("AZD9291", "AZD9291"),  # nothing known is left after a cut: kept (and reported)
+    ],
+)
+def test_doses_and_cycle_counts_are_cut_only_to_a_known_name(
+    engine: Engine, written: str, expected: str
+) -> None:
+    from onconav.engine import prior_reading
+
+    prof = parse_profile({"cancer": {"oncotree_code": "COAD"}, "prior_therapies": [{"drugs": [written]}]})
+    names = engine._names_for(list(engine.kb.lineage("COAD")))
+    out, _ = prior_reading.read(prof, engine.vocab, names)
+    assert out.prior_therapies[0].drugs == [expected]

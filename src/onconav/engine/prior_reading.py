@@ -28,7 +28,7 @@ _NUM = r"\d+(?:\.\d+)?"
 # a trailing dose ("400", "400 mg", "400mg daily") or cycle count ("x6", "×4", "6 cycles")
 _TAIL = re.compile(
     rf"(?:\s+{_NUM}(?:\s*{_UNIT})?{_FREQ}|\s*{_NUM}\s*{_UNIT}{_FREQ}"
-    r"|\s*[x×]\s*\d+(?:\s*cycles?)?|\s+\d+\s*cycles?)\s*$",
+    r"|(?:\s+[x×]|×)\s*\d+(?:\s*cycles?)?|\s+\d+\s*cycles?)\s*$",
     re.I,
 )
 
