@@ -38,6 +38,19 @@ def test_treatment_failure_words_are_progression(word: str) -> None:
     assert prof.prior_therapies[0].outcome.value == "progression"
 
 
+@pytest.mark.parametrize(
+    "word", ["sCR", "stringent complete response", "very good partial response", "complete remission"]
+)
+def test_response_words_of_myeloma_and_lymphoma_records(word: str) -> None:
+    prof = parse_profile(
+        {
+            "cancer": {"oncotree_code": "PCM"},
+            "prior_therapies": [{"drugs": ["lenalidomide"], "outcome": word}],
+        }
+    )
+    assert prof.prior_therapies[0].outcome.value == "response"
+
+
 def _myeloma(len_line: dict[str, Any]) -> dict[str, Any]:
     # NCCN Multiple Myeloma: first relapse after VRd induction and lenalidomide maintenance
     return {

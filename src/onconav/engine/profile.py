@@ -268,7 +268,20 @@ class PriorTherapy(_Open):
             "done",
         ):
             return "no progression"  # a course completed as planned: it did not progress on it
-        if v in ("partial response", "complete response", "pr", "cr", "vgpr", "remission", "responded"):
+        if v in (
+            "partial response",
+            "complete response",
+            "pr",
+            "cr",
+            "vgpr",
+            "scr",  # IMWG stringent complete response
+            "stringent complete response",
+            "very good partial response",
+            "complete remission",
+            "partial remission",
+            "remission",
+            "responded",
+        ):
             return "response"
         if v in ("intolerant", "toxicity", "side effects", "adverse events", "stopped for toxicity"):
             return "intolerance"
