@@ -402,9 +402,14 @@ def _qualified_state(vocab: Vocabulary, bid: str, low: str) -> bool | None:
         return False
     cutoff = vocab.biomarker[bid].positive_cutoff_percent
     m = _PERCENT.fullmatch(core) or _PERCENT.search(low)
-    if m is None or cutoff is None:
+    if m is None:
         return None
     op, value = m.group(1) or "", float(m.group(2))
+    if cutoff is None:
+        # a measured level of a fusion transcript or mutation ("BCR-ABL1 0.8% IS", a variant
+        # allele fraction) above zero means it is there; zero or "<x%" says nothing about it
+        kind = vocab.biomarker[bid].kind
+        return True if kind in ("fusion", "mutation") and op not in ("<", "≤", "<=") and value > 0 else None
     if op in ("<", "≤", "<="):
         return False if value <= cutoff else None
     return value >= cutoff

@@ -14,6 +14,7 @@ from onconav.engine import (
     generate,
     grouping,
     prior_names,
+    prior_reading,
     ranking,
     recommended_tests,
     relapse,
@@ -76,7 +77,12 @@ class Engine:
         key = lineage[0] if lineage else ""
         names = self._names_cache.get(key)
         if names is None:
-            names = prior_names.for_cancer(self.regimen_names, lineage)
+            # the KB's own regimen aliases for the regimens used in this cancer; policy names win
+            used = {ev.regimen for ev in self._items_cache.get(key, ([], []))[0]}
+            names = {
+                **prior_reading.kb_regimen_names(self.kb.regimens, used, self.vocab),
+                **prior_names.for_cancer(self.regimen_names, lineage),
+            }
             self._names_cache[key] = names
         return names
 
@@ -87,11 +93,14 @@ class Engine:
         lang = normalize_lang(lang)
         prof = parse_profile(profile)
         lineage = self.kb.lineage(prof.cancer.oncotree_code.strip().upper())
-        prof, _ = prior_names.expand(prof, self.vocab, self._names_for(lineage))
+        names = self._names_for(lineage)
+        prof, read_rules = prior_reading.read(prof, self.vocab, names)
+        prof, _ = prior_names.expand(prof, self.vocab, names)
         prof, _ = prior_names.curative_induction(prof, "SOLID" in lineage)
         prof, relapsed = relapse.infer(prof, self.vocab)
         prof, sequence_inferred = relapse.infer_sequence(prof)
         case = normalize(self.vocab, self.kb, prof, lang)
+        case.rules.extend(read_rules)
         unknown = unknown_fields(prof)
         extra_warnings = [msg("w_unknown_field", field=f) for f in unknown]
         if relapsed:
@@ -115,6 +124,7 @@ class Engine:
         generate.generate(run, items, self.regimens)
         resistance.resistance(run, r_items, self.vocab)
         failure.not_reoffered(run, self.vocab)
+        failure.maintenance_refractory(run, self.vocab)
         failure.failure(run, self.vocab)
         failure.poor_ps(run)
         sequencing.apply(run, self.kb.policy.sequencing)

@@ -140,6 +140,35 @@ def not_reoffered(run: Run, vocab: Vocabulary) -> None:
     run.candidates = keep
 
 
+def maintenance_refractory(run: Run, vocab: Vocabulary) -> None:
+    """Maintenance is not offered again with drugs the disease is refractory to (progressed on
+    them, maintenance included, or within 60 days of their last dose): rituximab maintenance after
+    progression on rituximab maintenance, lenalidomide maintenance after progression on it. The
+    option moves to ``answer.excluded`` (rule ``failure.maintenance_refractory``). An item written
+    for use after that failure (``after_failure_of``) is exempt; backbones (failure-neutral
+    drugs such as dexamethasone) do not count."""
+    case = run.case
+    if not case.refractory:
+        return
+    keep = []
+    for c in run.candidates:
+        drugs = {d for d in c.reg.regimen.drugs if d not in vocab.failure_neutral}
+        exempt = set(c.ev.after_failure_of)
+        if (
+            c.ev.setting != "maintenance"
+            or not drugs
+            or not drugs <= case.refractory
+            or drugs & exempt
+            or any(vocab.drug_tags.get(d, frozenset()) & exempt for d in drugs)
+        ):
+            keep.append(c)
+            continue
+        names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in sorted(drugs)))
+        c.exclude(msg("x_maintenance_refractory", drugs=names), "failure.maintenance_refractory")
+        run.excluded.append(c)
+    run.candidates = keep
+
+
 def _reoffer_hit(
     run: Run, vocab: Vocabulary, c: Candidate, stop: dict[str, list[str]]
 ) -> tuple[str, list[str]] | None:

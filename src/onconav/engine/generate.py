@@ -102,9 +102,16 @@ def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
         else:
             return False, trace
     if ev.after_failure_of:
-        if not _matches_prior(ev.after_failure_of, case.failed, case.failed_tags):
+        if _matches_prior(ev.after_failure_of, case.failed, case.failed_tags):
+            trace.append("prior.after_failure_of")
+        elif ev.intolerance_counts and _matches_prior(
+            ev.after_failure_of, case.intolerant, case.intolerant_tags
+        ):
+            trace.append("prior.after_intolerance_of")  # the label: "resistance or intolerance"
+        elif case.unread_failed:
+            trace.append("prior.after_failure_unread")  # what failed is unknown, not "nothing"
+        else:
             return False, trace
-        trace.append("prior.after_failure_of")
     if ev.not_after and _matches_prior(ev.not_after, case.received, case.received_tags):
         return False, [*trace, "prior.not_after"]
     if ev.requires_inoperable is True:
@@ -323,6 +330,12 @@ def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) 
         cand = Candidate(ev=ev, reg=reg, trace=["cancer.lineage", *trace, *bm_trace, *v2_trace])
         if ev.cancer in ("SOLID", "HEME") or not ev.cancer:
             cand.trace.append("cancer.agnostic")
+        if "prior.after_failure_unread" in cand.trace:
+            # missing data never hides standard care: shown, lower, asking for the drugs
+            cand.demote(
+                1, msg("c_prior_unread", prior="; ".join(case.unread_failed)), "prior.after_failure_unread"
+            )
+            case.warn("w_prior_unread", prior="; ".join(case.unread_failed))
         _fitness(cand, case, run)
         if run.fitness_rules:
             fitness_policy.apply(cand, run, run.fitness_rules)

@@ -362,6 +362,10 @@ class Evidence(Cited):
     # later-line item needs (setting.line_after_curative_failure), because its trial required the
     # line to be given for advanced disease (DESTINY-Breast06: endocrine therapy for metastatic disease).
     curative_failure_counts: bool = True
+    # True: `after_failure_of` is also met by a drug stopped for intolerance, as the label or
+    # guideline says ("resistance or intolerance to prior therapy including imatinib": dasatinib,
+    # nilotinib, bosutinib in CML). The drug is still not counted as failed anywhere else.
+    intolerance_counts: bool = False
     # Patient facts (knowledge/policy/facts/*.yaml): all of `requires` must hold, none of
     # `requires_not`. An unknown fact makes the option conditional on it (the fact's question).
     requires: list[FactId] = []
