@@ -82,3 +82,76 @@ def test_chemoradiation_stays_without_pole_or_beyond_stage_ii(engine, stage, pol
     observation = offered.get("observation-after-resection")
     # without a POLE result observation waits on the POLE test; beyond stage II it is not offered
     assert observation is None or (not pole and observation.condition is not None)
+
+
+def _sclc(progression: str) -> dict[str, Any]:
+    return {
+        "age": 69,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "SCLC", "stage": "extensive", "metastatic_sites": ["liver"]},
+        "prior_therapies": [
+            {
+                "drugs": ["carboplatin", "etoposide", "durvalumab"],
+                "line": 1,
+                "start": "2025-03",
+                "end": "2025-06",
+                "outcome": "PR",
+            },
+            {
+                "drugs": ["durvalumab"],
+                "line": 1,
+                "setting": "maintenance",
+                "start": "2025-07",
+                "end": "2026-01",
+                "outcome": "toxicity",
+                "progression_date": progression,
+            },
+        ],
+    }
+
+
+def test_progression_after_maintenance_stopped_for_toxicity_dates_the_platinum_free_interval(engine):
+    # progression 16 months after platinum-etoposide, 9 months after durvalumab was stopped for
+    # pneumonitis: a sensitive relapse (NCCN SCLC: re-challenge preferred; Baize 2020 vs topotecan)
+    answer = engine.recommend(_sclc("2026-10"))
+    top = _top(answer, 4)
+    assert top[0] == "etoposide+platinum"
+    assert {"tarlatamab", "lurbinectedin", "topotecan"} <= set(top)
+    first = answer.options[0]
+    assert first.condition is None and "failure.rechallenge" in first.trace
+    assert "failure.same_drug" not in first.trace
+    facts = {f.id: f.value for f in answer.facts}
+    assert facts.get("sclc_late_relapse") is True
+
+
+def test_early_progression_after_stopped_maintenance_is_not_a_rechallenge(engine):
+    # progression 4 months after platinum-etoposide: platinum-resistant, no re-challenge
+    answer = engine.recommend(_sclc("2025-10"))
+    offered = [o.regimen for o in answer.options]
+    assert "etoposide+platinum" not in offered[:3]
+    assert any(r in offered[:3] for r in ("tarlatamab", "lurbinectedin", "topotecan"))
+    assert not any("failure.rechallenge" in o.trace for o in answer.options)
+
+
+def _melanoma(prior: list[str]) -> dict[str, Any]:
+    return {
+        "age": 66,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "SKCM", "stage": "IV", "metastatic_sites": ["lung"]},
+        "biomarkers": [{"gene": "BRAF", "alteration": "V600", "value": "wild-type"}],
+        "prior_therapies": [{"drugs": prior, "line": 1, "start": "2025-01", "progression_date": "2026-05"}],
+    }
+
+
+def test_nivolumab_ipilimumab_is_offered_after_anti_pd1_progression(engine):
+    # NCCN Melanoma subsequent therapy; SWOG S1616 (PMID 37414899): ipi + nivo after anti-PD-1
+    answer = engine.recommend(_melanoma(["pembrolizumab"]))
+    option = next(o for o in answer.options if o.regimen == "nivolumab+ipilimumab")
+    assert "mel-later-nivolumab-ipilimumab-after-pd1" in option.evidence
+    assert "failure.same_class" not in option.trace and option.rank <= 3
+
+
+def test_nivolumab_ipilimumab_is_not_the_later_line_option_after_ipilimumab_failed(engine):
+    answer = engine.recommend(_melanoma(["nivolumab", "ipilimumab"]))
+    option = next((o for o in answer.options if o.regimen == "nivolumab+ipilimumab"), None)
+    assert option is None or "mel-later-nivolumab-ipilimumab-after-pd1" not in option.evidence
