@@ -95,6 +95,12 @@ def _lookup_alteration(vocab: Vocabulary, gene_raw: str, gene: str, alt: str) ->
     bid = vocab.alias.get(a)
     if bid and vocab.gene_of.get(bid) == gene:
         return bid
+    # HGNC pair names ("BCR::ABL1 fusion", "KMT2A::AFF1"): the KB's fusion named by the pair or
+    # by this gene alone; a pair-named fusion of this gene with another partner is not it
+    pair = _PAIR_RE.search(alt)
+    if pair:
+        bid = vocab.fusion_for(pair.group(0).split("::"))
+        return bid if bid is not None and vocab.gene_of.get(bid) == gene else None
     # partner-named fusions: "ETV6-NTRK3 fusion", "EML4::ALK", "KIF5B-RET"
     if "fusion" in idx and ("fusion" in na or re.search(r"[a-z0-9]+(-|::|/)[a-z0-9]+", na)):
         if "fusion" in na or any(
@@ -103,6 +109,40 @@ def _lookup_alteration(vocab: Vocabulary, gene_raw: str, gene: str, alt: str) ->
         ):
             return idx["fusion"]
     return None
+
+
+_PAIR_RE = re.compile(r"[A-Za-z0-9.]+(?:\s*::\s*[A-Za-z0-9.]+)+")
+# words after an HGNC pair name that still mean "the fusion is there"
+_FUSION_WORDS = GENERIC_ALTERATIONS | POSITIVE_WORDS | {"", "fusion gene", "fusion transcript"}
+
+
+def _read_pair_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: Case) -> bool:
+    """A gene written as an HGNC fusion pair ({gene: PML::RARA, alteration: fusion},
+    {gene: BCR::ABL1, alteration: T315I}): the fusion (present or negative) when the alteration
+    only names it, else the alteration of the pair's KB gene (rule ``normalize.fusion_pair``).
+    True when handled."""
+    assert e.gene is not None
+    bid = vocab.fusion_for(e.gene.split("::"))
+    if bid is None:
+        return False
+    label = e.label()
+    alt = _with_value((e.alteration or "").strip() or str(e.value or "").strip(), e)
+    stems = negated_stems(alt) if alt else []
+    case.rules.append("normalize.fusion_pair")
+    if stems and (norm_alt(stems[0]) in _FUSION_WORDS or stems[0].lower() in _FUSION_WORDS):
+        facts.neg(bid, label)
+        return True
+    if alt.lower() in NEGATIVE_WORDS:
+        facts.neg(bid, label)
+        return True
+    if alt.lower() in _FUSION_WORDS or norm_alt(alt) in _FUSION_WORDS:
+        facts.pos(bid, label)
+        return True
+    gene = vocab.gene_of.get(bid)
+    if gene is None:
+        return False
+    _read_gene_entry(vocab, e.model_copy(update={"gene": gene}), facts, case, label=label)
+    return True
 
 
 def _named_unaltered(vocab: Vocabulary, gene_raw: str, gene: str, alt: str) -> bool:
@@ -215,11 +255,15 @@ def _with_value(alt: str, e: BiomarkerEntry) -> str:
     return alt
 
 
-def _read_gene_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: Case) -> None:
+def _read_gene_entry(
+    vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: Case, label: str | None = None
+) -> None:
     """{gene, alteration}: numeric written as a gene, negated results, the alteration, then
     positive / negative words."""
     assert e.gene is not None
-    label = e.label()
+    if "::" in e.gene and _read_pair_entry(vocab, e, facts, case):
+        return
+    label = label or e.label()
     gene = canon_gene(e.gene)
     alt = (e.alteration or "").strip()
     if not alt and e.value is not None:
@@ -256,6 +300,14 @@ def _read_gene_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: 
         if bid:
             facts.pos(bid, label)
             return
+    primary = _gene_primary_id(vocab, gene)
+    if primary and vocab.biomarker[primary].kind == "expression":
+        # {gene: CD22, alteration: "95% positive"}: a percent-positive flow / IHC result
+        state = _qualified_state(vocab, primary, low)
+        if state is not None:
+            (facts.pos if state else facts.neg)(primary, label)
+            case.rules.append("normalize.qualified_result")
+            return
     if gene in vocab.gene_ids and not any(c.isdigit() for c in low) and "mutation" in norm_alt(low):
         bid = _gene_primary_id(vocab, gene)
         if bid:
@@ -273,6 +325,13 @@ def _read_named_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case:
     if _read_her2_named(name.lower(), sval, label, facts, case):
         return
     bid = _name_id(vocab, name, e.unit)
+    pair = _PAIR_RE.match(name) if bid is None else None
+    if pair and vocab.fusion_for(pair.group(0).split("::")):
+        # {name: "BCR::ABL1 fusion", value: positive}: the pair read as a gene entry
+        rest = name[pair.end() :].strip() or None
+        entry = BiomarkerEntry(gene=pair.group(0).replace(" ", ""), alteration=rest, value=value)
+        _read_gene_entry(vocab, entry, facts, case, label=label)
+        return
     if _numeric_id(vocab, bid):
         assert bid is not None
         _read_numeric(bid, value, sval, label, facts, case)
@@ -373,6 +432,12 @@ def _read_categorical(
 _QUALIFIERS = re.compile(
     r"^(?:weakly|weak|strongly|strong|focally|focal|moderately|diffusely|low|high)[\s-]+"
 )
+_LEADING_PERCENT = re.compile(
+    r"^(?:[<>≤≥]=?\s*)?\d+(?:\.\d+)?\s*%\s*(?:of\s+(?:cells|blasts|tumou?r\s+cells)\s+)?"
+)
+# result words that say the finding is there: "del(5q) isolated" (the sole karyotype abnormality),
+# "detected", "present in 30% of metaphases", "identified"
+_PRESENT_WORDS = frozenset({"isolated", "detected", "present", "identified", "confirmed", "found"})
 _PERCENT = re.compile(r"(<|≤|<=|>|≥|>=)?\s*(\d+(?:\.\d+)?)\s*%")
 
 
@@ -394,9 +459,9 @@ def _qualified_state(vocab: Vocabulary, bid: str, low: str) -> bool | None:
     alias = vocab.alias.get(first)
     if alias is not None and (alias == bid or bid in vocab.closure.get(alias, frozenset())):
         core = core[len(first) :].strip() or "positive"  # "ER+ 80%": the alias says it
-    core = _QUALIFIERS.sub("", core)
+    core = _QUALIFIERS.sub("", _LEADING_PERCENT.sub("", core))  # "95% positive"
     head = core.split()[0] if core.split() else ""
-    if head in ("positive", "pos", "+"):
+    if head in ("positive", "pos", "+") or head in _PRESENT_WORDS:
         return True
     if head in ("negative", "neg", "-"):
         return False

@@ -39,6 +39,12 @@ def failure(run: Run, vocab: Vocabulary) -> None:
             exempt |= vocab.drug_tags.get(tok, frozenset())
         # ... and a failed drug is exempt when the item names it or one of its classes
         # (tucatinib + trastuzumab + capecitabine "after anti-HER2 antibody", HER2CLIMB)
+        rechallenge = _rechallenged(c, drugs & failed, case.failed_early, vocab)
+        if rechallenge:
+            exempt |= rechallenge
+            names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in sorted(rechallenge)))
+            c.caution(msg("c_rechallenge_late_relapse", drugs=names, months=6))
+            c.trace.append("failure.rechallenge")
         same = sorted(
             d
             for d in drugs & failed
@@ -69,6 +75,21 @@ def failure(run: Run, vocab: Vocabulary) -> None:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in late))
             c.caution(msg("c_late_relapse_reuse", drugs=names, months=6))
             c.trace.append("failure.late_relapse")
+
+
+def _rechallenged(c: Candidate, failed: set[str], early: set[str], vocab: Vocabulary) -> set[str]:
+    """The failed drugs a re-challenge item may re-use: an item that names one of its own drugs
+    (or their classes) in ``after_exposure_to`` is written for giving them again (platinum-etoposide
+    for small cell lung cancer relapsing 6 months or more after it, carboplatin-paclitaxel for
+    platinum-sensitive ovarian cancer); after a late relapse (not in ``case.failed_early``) none of
+    the regimen's failed drugs is shown lower as failed (rule ``failure.rechallenge``)."""
+    named = set(c.ev.after_exposure_to)
+    if not failed or not named:
+        return set()
+    own = any(d in named or vocab.drug_tags.get(d, frozenset()) & named for d in c.reg.regimen.drugs)
+    if not own:
+        return set()
+    return {d for d in failed if d not in early}
 
 
 def _same_again(drugs: set[str], early: set[str], exempt: set[str], vocab: Vocabulary) -> bool:

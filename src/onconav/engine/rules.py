@@ -97,6 +97,7 @@ RULES: dict[str, str] = {
     "failure.maintenance_refractory": "maintenance with drugs the disease is refractory to (progression on them, or within 60 days of the last dose): excluded",
     "failure.intolerance": "previous intolerance to a drug of the option",
     "failure.late_relapse": "a chemotherapy drug given with curative intent (adjuvant, definitive, chemoradiation) with relapse >= 6 months after its end: not counted as failed for re-use (cautioned)",
+    "failure.rechallenge": "a re-challenge item (it names one of its own drugs or their classes in after_exposure_to) after a late relapse (>= 6 months after the end of those drugs): they are not shown lower as failed (cautioned)",
     "line.surgery_not_a_line": "an operation recorded as a prior therapy (setting surgery) is local treatment, not a line of systemic therapy for advanced disease",
     "fitness.ecog": "ECOG above the item's limit excludes it",
     "fitness.ps_targeted_kept": "targeted therapy for a driver is kept in poor performance status",
