@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from onconav.kbdata.loader import KnowledgeBase
 from onconav.kbdata.schema import Biomarker
@@ -297,6 +297,9 @@ class Vocabulary:
     # INNs whose every class tag is ``failure_neutral`` (knowledge/policy/classes): a backbone or
     # supportive drug (dexamethasone, leucovorin) whose failed line says nothing about it
     failure_neutral: frozenset[str] = frozenset()
+    # canonical gene -> (first codon, last codon, kind, biomarker id): in-frame variants recognised
+    # by where they fall (Biomarker.codon_ranges: EGFR exon 19 deletions 729-761, exon 20 insertions)
+    codon_ranges: dict[str, tuple[tuple[int, int, str, str], ...]] = field(default_factory=dict)
 
     @classmethod
     def compile(cls, kb: KnowledgeBase) -> Vocabulary:
@@ -336,7 +339,17 @@ class Vocabulary:
             drug_tags=drug_tags,
             stage_maps=stage_maps,
             failure_neutral=_failure_neutral(kb),
+            codon_ranges=_codon_ranges(kb),
         )
+
+
+def _codon_ranges(kb: KnowledgeBase) -> dict[str, tuple[tuple[int, int, str, str], ...]]:
+    out: dict[str, list[tuple[int, int, str, str]]] = {}
+    for b in kb.biomarkers:
+        gene = canon_gene(b.gene or b.id.partition(":")[0])
+        for r in b.codon_ranges:
+            out.setdefault(gene, []).append((r.start, r.end, r.kind, b.id))
+    return {g: tuple(v) for g, v in out.items()}
 
 
 def _failure_neutral(kb: KnowledgeBase) -> frozenset[str]:
