@@ -105,7 +105,9 @@ def _lookup_alteration(vocab: Vocabulary, gene_raw: str, gene: str, alt: str) ->
 # An HGVS-like protein change anywhere in the text: "E746_A750del", "p.L747_P753delinsS",
 # "A775_G776insYVMA", "p.Tyr772_Ala775dup", "G776delinsVC" (one- or three-letter residues).
 _AA = r"(?:[a-z](?:[a-z]{2})?)?"
-_HGVS_CHANGE = re.compile(rf"(?<![a-z0-9])(?:p\.)?\(?{_AA}(\d{{2,4}})(?:_{_AA}(\d{{2,4}}))?(delins|del|ins|dup)")
+_HGVS_CHANGE = re.compile(
+    rf"(?<![a-z0-9])(?:p\.)?\(?{_AA}(\d{{2,4}})(?:_{_AA}(\d{{2,4}}))?(delins|del|ins|dup)"
+)
 
 
 def _by_codon(vocab: Vocabulary, gene: str, na: str) -> str | None:
