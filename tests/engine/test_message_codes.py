@@ -28,8 +28,12 @@ def vignette_profiles() -> list[dict[str, Any]]:
 
 def coded_pairs(answer: Any) -> list[tuple[str, list[str], list[Any]]]:
     """(where, rendered lines, their codes) for every coded list of the answer."""
-    out = [("warnings", answer.warnings, answer.warning_codes)]
+    out = [
+        ("warnings", answer.warnings, answer.warning_codes),
+        ("profile_summary", [answer.profile_summary], [answer.profile_summary_code]),
+    ]
     for o in answer.options:
+        out.append((f"{o.regimen}.setting", [o.setting], [o.setting_code]))
         out.append((f"{o.regimen}.cautions", o.cautions, o.caution_codes))
         out.append((f"{o.regimen}.rationale", o.rationale, o.rationale_codes))
         out.append(
@@ -52,14 +56,20 @@ def all_codes(answer: Any) -> list[dict[str, Any]]:
     return [c for _, _, codes in coded_pairs(answer) for c in codes]
 
 
+def _nested(v: Any):
+    if isinstance(v, dict) and "join" in v:  # a list joined with another separator message
+        v = v["items"]
+    for item in v if isinstance(v, list) else [v]:
+        if isinstance(item, dict) and "code" in item:
+            yield from walk(item)
+        elif isinstance(item, (list, dict)) and not (isinstance(item, dict) and "en" in item):
+            yield from _nested(item)  # a joined list inside a joined list
+
+
 def walk(c: dict[str, Any]):
     yield c
     for v in c["params"].values():
-        if isinstance(v, dict) and "join" in v:  # a list joined with another separator message
-            v = v["items"]
-        for item in v if isinstance(v, list) else [v]:
-            if isinstance(item, dict) and "code" in item:
-                yield from walk(item)
+        yield from _nested(v)
 
 
 def test_a_message_renders_in_each_language_and_round_trips_as_code():
@@ -111,6 +121,10 @@ def test_every_code_in_answers_is_a_message_with_its_placeholders_given(real_eng
         "cond_if",
         "cond_present",
         "t_reason_unlocks",
+        "ps_summary",
+        "ps_age",
+        "ps_biomarkers",
+        "setting_with_stage",
     } <= seen
 
 

@@ -142,3 +142,20 @@ def test_investigational_met_hgf_agents_say_what_became_of_them(kb):
         "XL184": "cabozantinib",
     }.items():
         assert aliases.get(seed_name.lower()) == inn, seed_name
+
+
+def test_a_chinese_title_with_an_english_phrase_needs_a_chinese_only_title(kb):
+    # given an official Chinese title followed by its English translation, and no title_zh
+    mixed = ReferenceRecord(
+        ref="NOTICE:Some list",
+        type="notice",
+        title="国家药品目录（2025年） — National Drug List, 2025 edition",
+        url="https://example.org/list",
+    )
+    wholly_chinese = ReferenceRecord(
+        ref="NOTICE:Another list", type="notice", title="国家药品目录（2024年）", url="https://example.org/l2"
+    )
+    gaps = completeness(_with(kb, references=(*kb.references, mixed, wholly_chinese)))
+    # then the mixed one is a gap (a Chinese page would show the English), the Chinese one is not
+    assert "zh: reference NOTICE:Some list has no title_zh" in gaps
+    assert "zh: reference NOTICE:Another list has no title_zh" not in gaps

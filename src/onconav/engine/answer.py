@@ -141,6 +141,7 @@ class Option(_Model):
     trial: TrialInfo | None = None
     caution_codes: list[MessageCode] = []  # ``cautions`` as message codes (parallel lists)
     rationale_codes: list[MessageCode] = []  # ``rationale`` as message codes (parallel lists)
+    setting_code: MessageCode | None = None  # ``setting`` as a message code
 
 
 class TestRecommended(_Model):
@@ -192,6 +193,7 @@ class Answer(_Model):
     facts: list[FactOut] = []  # the patient facts that mattered for this answer
     groups: list[dict[str, str]] = []  # [{"id": "preferred", "label": "Preferred now"}, ...] in order
     warning_codes: list[MessageCode] = []  # ``warnings`` as message codes (parallel lists)
+    profile_summary_code: MessageCode | None = None  # ``profile_summary`` as a message code
 
     def to_dict(self) -> dict:  # type: ignore[type-arg]
         return self.model_dump(mode="json")

@@ -29,7 +29,7 @@ from onconav.engine.facts import FactBook
 from onconav.engine.fitness import Builtin
 from onconav.engine.messages import normalize_lang, t
 from onconav.engine.model import Candidate, RegimenInfo, Run, compile_regimen, text
-from onconav.engine.msg import Msg, Txt, codes, msg, render_unique
+from onconav.engine.msg import Msg, Txt, code, codes, msg, render, render_unique
 from onconav.engine.normalize import Vocabulary, normalize
 from onconav.engine.option_build import build_option
 from onconav.engine.profile import Profile, parse_profile, unknown_fields
@@ -65,11 +65,11 @@ class Engine:
         self._by_cancer = by_cancer
         self._res_by_cancer = res_by_cancer
         self._items_cache: dict[str, tuple[list[Evidence], list[Evidence]]] = {}
-        for code in kb.cancer_by_code:
-            lineage = kb.lineage(code)
+        for cancer_code in kb.cancer_by_code:
+            lineage = kb.lineage(cancer_code)
             items = [ev for node in lineage for ev in by_cancer.get(node, [])]
             r_items = [ev for node in lineage for ev in res_by_cancer.get(node, [])]
-            self._items_cache[code] = (items, r_items)
+            self._items_cache[cancer_code] = (items, r_items)
 
     def _names_for(self, lineage: list[str]) -> dict[str, tuple[str, ...]]:
         """Regimen abbreviations for a cancer, computed once per OncoTree node."""
@@ -153,9 +153,11 @@ class Engine:
         if waiting and tests:
             warnings.append(msg("w_pending", count=len(waiting)))
         warning_lines, warnings = render_unique(warnings, lang)
+        summary_msg = summary.profile_summary_msg(prof, case, self.kb, self.vocab)
         return Answer(
             knowledge_base_version=self.kb.version,
-            profile_summary=summary.profile_summary(prof, case, self.kb, self.vocab),
+            profile_summary=render(summary_msg, lang),
+            profile_summary_code=code(summary_msg),
             options=options,
             tests_recommended=tests,
             warnings=warning_lines,

@@ -9,7 +9,7 @@ from typing import Any
 
 from onconav.engine.answer import TestRecommended
 from onconav.engine.model import DRIVER_GENES, LEVEL_RANK, RegimenInfo, Run
-from onconav.engine.msg import Msg, Txt, code, msg, render_cached
+from onconav.engine.msg import Join, Msg, Txt, code, msg, render_cached
 from onconav.engine.normalize import Vocabulary
 from onconav.engine.resistance import _hits
 from onconav.kbdata.loader import KnowledgeBase
@@ -139,11 +139,14 @@ def _ngs(run: Run, groups: _Groups) -> tuple[tuple[Any, ...], TestRecommended] |
         rank = min(rank, g.rank)
         for r, lr in g.regimens.items():
             regs[r] = min(lr, regs.get(r, 99))
-    markers = ", ".join(GENE_DISPLAY.get(k, k.split(":", 1)[0]) for k in panel_keys)
+    markers = Join(tuple(GENE_DISPLAY.get(k, k.split(":", 1)[0]) for k in panel_keys))
     return (
         (1, int(agn), rank, -len(regs), "ngs"),
         coded(
-            msg("t_ngs"), msg("t_ngs_reason", markers=markers, count=len(regs)), lang, biomarkers=sorted(ids)
+            msg("t_ngs", markers=markers),
+            msg("t_ngs_reason", markers=markers, count=len(regs)),
+            lang,
+            biomarkers=sorted(ids),
         ),
     )
 

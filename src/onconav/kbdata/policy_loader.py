@@ -419,6 +419,9 @@ def used_record_refs(kb: KnowledgeBase) -> set[str]:
     return out
 
 
+ENGLISH_PHRASE_RE = re.compile(r"[A-Za-z]{3,}(?:[ ,]+[A-Za-z]{3,}){2,}")  # three English words in a row
+
+
 def _reference_gaps(kb: KnowledgeBase) -> list[str]:
     gaps: list[str] = []
     records = {r.ref: r for r in kb.references}
@@ -430,7 +433,9 @@ def _reference_gaps(kb: KnowledgeBase) -> list[str]:
     for ref, r in sorted(records.items()):
         if r.url is None:
             gaps.append(f"reference: {ref} has no link a reader can open")
-        if not r.title_zh and not CJK_RE.search(r.title):  # a title given in Chinese is bilingual
+        # a title given wholly in Chinese serves both languages; one with an English phrase beside
+        # the Chinese (an official name with its translation) needs its Chinese-only title_zh
+        if not r.title_zh and (not CJK_RE.search(r.title) or ENGLISH_PHRASE_RE.search(r.title)):
             gaps.append(f"zh: reference {ref} has no title_zh")
     return gaps
 
