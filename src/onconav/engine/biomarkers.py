@@ -191,7 +191,36 @@ def _name_id(vocab: Vocabulary, name: str, unit: str | None) -> str | None:
     return bid
 
 
+# A result that is not a result: the test is pending, was not done, failed or gave no answer,
+# or the variant's significance is unknown (rule ``normalize.pending``). Checked before any
+# negative or positive reading: "not done" is not "not detected", "unknown" is not "un-mutated".
+PENDING_RE = re.compile(
+    r"\b(?:pending|awaited|awaiting|in progress|requested|sent out|to be done|tbd|"
+    r"not (?:yet )?(?:done|tested|performed|assessed|evaluated|examined|available|reported|known|"
+    r"interpretable|evaluable)|"
+    r"unknown|unavailable|indeterminate|inconclusive|uninterpretable|non-?evaluable|"
+    r"no result|no results|result awaited|(?:test|assay|sequencing|analysis) failed|failed|"
+    r"insufficient(?: tissue| sample| material| dna)?|qns|quantity not sufficient|"
+    r"variant of (?:unknown|uncertain) significance|vus)\b|n/a|"
+    r"待定|待回报|待回|待查|检测中|未检测|未检|未做|未查|不详|未知|结果未出|无法评估|失败",
+    re.IGNORECASE,
+)
+
+
+def pending(e: BiomarkerEntry) -> bool:
+    """The entry states no result (pending, not done, failed, unknown significance)."""
+    texts = [e.value] if isinstance(e.value, str) else []
+    texts.append(e.alteration or "")
+    return any(PENDING_RE.search(t) for t in texts if t)
+
+
 def _read_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: Case) -> None:
+    if pending(e):
+        # neither positive nor negative: the marker stays unknown, so the options it decides
+        # stay conditional and its test stays recommended
+        case.warn("w_biomarker_pending", label=e.label())
+        case.rules.append("normalize.pending")
+        return
     if e.gene:
         _read_gene_entry(vocab, e, facts, case)
     else:
