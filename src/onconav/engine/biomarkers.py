@@ -86,12 +86,9 @@ def _lookup_alteration(vocab: Vocabulary, gene_raw: str, gene: str, alt: str) ->
     for pat, bid in vocab.x_patterns.get(gene, ()):
         if pat.match(na):
             return bid
-    if gene == "EGFR":
-        # in-frame exon 19 deletions span codons 729-761 (E746_A750del, L747_P753delinsS...)
-        if re.match(r"^[a-z]?7(2[9]|[3-5]\d|6[01])\D*.*del", na) and "exon19del" in idx:
-            return idx["exon19del"]
-        if re.match(r"^[a-z]?7(6[2-9]|7\d)\D*.*ins", na) and "exon20ins" in idx:
-            return idx["exon20ins"]
+    bid = _by_codon(vocab, gene, na)
+    if bid is not None:
+        return bid
     bid = vocab.alias.get(a)
     if bid and vocab.gene_of.get(bid) == gene:
         return bid
@@ -143,6 +140,33 @@ def _read_pair_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: 
         return False
     _read_gene_entry(vocab, e.model_copy(update={"gene": gene}), facts, case, label=label)
     return True
+
+
+# An HGVS-like protein change anywhere in the text: "E746_A750del", "p.L747_P753delinsS",
+# "A775_G776insYVMA", "p.Tyr772_Ala775dup", "G776delinsVC" (one- or three-letter residues).
+_AA = r"(?:[a-z](?:[a-z]{2})?)?"
+_HGVS_CHANGE = re.compile(
+    rf"(?<![a-z0-9])(?:p\.)?\(?{_AA}(\d{{2,4}})(?:_{_AA}(\d{{2,4}}))?(delins|del|ins|dup)"
+)
+
+
+def _by_codon(vocab: Vocabulary, gene: str, na: str) -> str | None:
+    """The biomarker whose codon range (``Biomarker.codon_ranges``, knowledge/biomarkers) holds an
+    in-frame change written in HGVS-like text: EGFR E746_A750del is an exon 19 deletion, ERBB2
+    A775_G776insYVMA an exon 20 insertion."""
+    ranges = vocab.codon_ranges.get(gene)
+    if not ranges:
+        return None
+    m = _HGVS_CHANGE.search(na)
+    if m is None:
+        return None
+    first = int(m.group(1))
+    last = int(m.group(2)) if m.group(2) else first
+    kind = m.group(3)
+    for start, end, rkind, bid in ranges:
+        if start <= first <= last <= end and rkind in (kind, "any"):
+            return bid
+    return None
 
 
 def _named_unaltered(vocab: Vocabulary, gene_raw: str, gene: str, alt: str) -> bool:
@@ -413,7 +437,8 @@ def _read_categorical(
         if low in NEGATIVE_WORDS or low == "0":
             facts.neg(bid, label)
             return
-        if low in POSITIVE_WORDS or re.fullmatch(r"[123]\+", low):
+        scored = vocab.biomarker[bid].positive_min_intensity is not None
+        if low in POSITIVE_WORDS or (re.fullmatch(r"[123]\+", low) and not scored):
             facts.pos(bid, label)
             return
         state = _qualified_state(vocab, bid, low)
@@ -453,6 +478,9 @@ def _qualified_state(vocab: Vocabulary, bid: str, low: str) -> bool | None:
     """A result written with qualifiers: "positive (90%)", "weakly positive", "ER+ 80%",
     "negative (<1%)", or a percentage of stained cells read against the marker's
     ``positive_cutoff_percent`` (rule ``normalize.qualified_result``). None when unreadable."""
+    b = vocab.biomarker[bid]
+    if b.positive_min_intensity is not None and b.positive_cutoff_percent is not None:
+        return _intensity_state(b.positive_min_intensity, b.positive_cutoff_percent, low)
     core = re.sub(r"\(.*?\)", " ", low)
     core = re.split(r"[,;/]", core)[0].strip()
     first = core.split()[0] if core.split() else ""
@@ -478,6 +506,23 @@ def _qualified_state(vocab: Vocabulary, bid: str, low: str) -> bool | None:
     if op in ("<", "≤", "<="):
         return False if value <= cutoff else None
     return value >= cutoff
+
+
+_INTENSITY = re.compile(r"(?<![\d.])([0-3])\s*\+")
+_INTENSITY_PERCENT = re.compile(r"(?<![\d.])([0-3])\s*\+[^\d%]{0,12}?(\d+(?:\.\d+)?)\s*%")
+
+
+def _intensity_state(min_intensity: int, cutoff: float, low: str) -> bool | None:
+    """An IHC result scored by intensity and share of cells ("IHC 2+ 60%", "2+ in 40% of cells,
+    3+ in 10%"): positive when the cells at ``min_intensity`` or more add up to ``cutoff`` percent;
+    negative when they do not, or when every stated intensity is below it; otherwise unknown."""
+    pairs = [(int(i), float(p)) for i, p in _INTENSITY_PERCENT.findall(low)]
+    if pairs:
+        return sum(p for i, p in pairs if i >= min_intensity) >= cutoff
+    intensities = [int(i) for i in _INTENSITY.findall(low)]
+    if intensities and max(intensities) < min_intensity:
+        return False
+    return None
 
 
 HER2_IHC_IN_TEXT = re.compile(r"(?:ihc\s*[:=]?\s*([0-3])\b\s*\+?)|(?:\b([0-3])\s*\+)", re.I)

@@ -38,18 +38,25 @@ def failure(run: Run, vocab: Vocabulary) -> None:
         for tok in c.ev.after_failure_of:  # a drug named in after_failure_of exempts its classes
             exempt |= vocab.drug_tags.get(tok, frozenset())
         # ... and a failed drug is exempt when the item names it or one of its classes
-        # (tucatinib + trastuzumab + capecitabine "after anti-HER2 antibody", HER2CLIMB)
+        # (tucatinib + trastuzumab + capecitabine "after anti-HER2 antibody", HER2CLIMB) - but
+        # only when the regimen brings a drug that has not failed: cabozantinib "after a VEGF TKI"
+        # after progression on cabozantinib is the failed drug again (failure.own_drug_failed).
+        # A re-challenge item after a late relapse re-uses its failed drugs (failure.rechallenge).
         rechallenge = _rechallenged(c, drugs & failed, case.failed_early, vocab)
         if rechallenge:
             exempt |= rechallenge
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in sorted(rechallenge)))
             c.caution(msg("c_rechallenge_late_relapse", drugs=names, months=6))
             c.trace.append("failure.rechallenge")
+        own = _nothing_new(drugs, failed - rechallenge, vocab) if not rechallenge else False
         same = sorted(
             d
             for d in drugs & failed
-            if d not in exempt and not (vocab.drug_tags.get(d, frozenset()) & set(c.ev.after_failure_of))
+            if d not in rechallenge and not _exempt(d, c.ev.after_failure_of, exempt, own, vocab)
         )
+        if own and same:
+            c.trace.append("failure.own_drug_failed")
+            exempt -= {t for d in same for t in vocab.drug_tags.get(d, frozenset())}
         if same:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in same))
             c.demote(2, msg("c_failed_drug", drugs=names), "failure.same_drug")
@@ -90,6 +97,24 @@ def _rechallenged(c: Candidate, failed: set[str], early: set[str], vocab: Vocabu
     if not own:
         return set()
     return {d for d in failed if d not in early}
+
+
+def _nothing_new(drugs: set[str], failed: frozenset[str] | set[str], vocab: Vocabulary) -> bool:
+    """Every drug of the regimen (failure-neutral backbones aside) has already failed."""
+    active = {d for d in drugs if d not in vocab.failure_neutral}
+    return bool(active) and active <= failed
+
+
+def _exempt(
+    d: str, after: list[str] | tuple[str, ...], exempt: set[str], own: bool, vocab: Vocabulary
+) -> bool:
+    """A failed drug of the regimen that the item's ``after_failure_of`` allows again: named by its
+    INN, or (when the regimen adds a drug that has not failed) by one of its classes."""
+    if d in after:
+        return True
+    if own:
+        return False
+    return d in exempt or bool(vocab.drug_tags.get(d, frozenset()) & set(after))
 
 
 def _same_again(drugs: set[str], early: set[str], exempt: set[str], vocab: Vocabulary) -> bool:

@@ -91,6 +91,7 @@ RULES: dict[str, str] = {
     "resistance.R1": "a present biomarker predicts resistance (standard evidence): option removed",
     "resistance.R2": "a present biomarker suggests resistance: option demoted",
     "failure.same_drug": "a drug of the option already failed: shown lower",
+    "failure.own_drug_failed": "every drug of the option already failed: the item's 'after failure of <class>' does not exempt the option's own failed drug (cabozantinib 'after a VEGF TKI' after progression on cabozantinib)",
     "failure.same_class": "a drug of a class that fails together already failed: shown lower",
     "failure.repeat": "every drug of the option already failed, itself or as a class that fails together: not an option for now (group failed_before, after clinical trials)",
     "failure.not_reoffered": "a failed drug of a class that is not re-offered (a CAR-T product, a second CD19 CAR-T): excluded",

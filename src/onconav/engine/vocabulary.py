@@ -302,6 +302,9 @@ class Vocabulary:
     # gene -> the fusion id named by that gene alone (ALK:fusion, KMT2A:fusion), any partner
     fusion_pairs: dict[frozenset[str], str] = field(default_factory=dict)
     fusion_genes: dict[str, str] = field(default_factory=dict)
+    # canonical gene -> (first codon, last codon, kind, biomarker id): in-frame variants recognised
+    # by where they fall (Biomarker.codon_ranges: EGFR exon 19 deletions 729-761, exon 20 insertions)
+    codon_ranges: dict[str, tuple[tuple[int, int, str, str], ...]] = field(default_factory=dict)
 
     @classmethod
     def compile(cls, kb: KnowledgeBase) -> Vocabulary:
@@ -342,6 +345,7 @@ class Vocabulary:
             stage_maps=stage_maps,
             failure_neutral=_failure_neutral(kb),
             **_fusion_indexes(kb),
+            codon_ranges=_codon_ranges(kb),
         )
 
     def fusion_for(self, partners: list[str]) -> str | None:
@@ -376,6 +380,15 @@ def _fusion_indexes(kb: KnowledgeBase) -> dict[str, dict]:
             if b.gene:
                 genes.setdefault(canon_gene(b.gene), b.id)
     return {"fusion_pairs": pairs, "fusion_genes": genes}
+
+
+def _codon_ranges(kb: KnowledgeBase) -> dict[str, tuple[tuple[int, int, str, str], ...]]:
+    out: dict[str, list[tuple[int, int, str, str]]] = {}
+    for b in kb.biomarkers:
+        gene = canon_gene(b.gene or b.id.partition(":")[0])
+        for r in b.codon_ranges:
+            out.setdefault(gene, []).append((r.start, r.end, r.kind, b.id))
+    return {g: tuple(v) for g, v in out.items()}
 
 
 def _failure_neutral(kb: KnowledgeBase) -> frozenset[str]:

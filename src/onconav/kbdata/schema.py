@@ -160,6 +160,10 @@ class Biomarker(Cited):
     # Percentage of stained tumour cells at or above which a result counts as positive (ER/PR:
     # 1%, ASCO/CAP 2020), so that "ER 90%" is read; cited in the record's sources.
     positive_cutoff_percent: float | None = Field(default=None, ge=0, le=100)
+    # IHC staining intensity (1 to 3, as in "2+") that the cells counted against
+    # ``positive_cutoff_percent`` must reach (MAGE-A4: 2+ or more in 30% or more of tumour cells),
+    # so that "IHC 2+ 60%" is read; a result with no intensity or no percentage stays unknown.
+    positive_min_intensity: int | None = Field(default=None, ge=1, le=3)
 
 
 # --- drugs ------------------------------------------------------------------------------
