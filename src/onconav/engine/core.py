@@ -29,7 +29,7 @@ from onconav.engine.answer import Answer, Excluded, Option
 from onconav.engine.facts import FactBook
 from onconav.engine.fitness import Builtin
 from onconav.engine.messages import normalize_lang, t
-from onconav.engine.model import DRIVER_GENES, Candidate, RegimenInfo, Run, compile_regimen, text
+from onconav.engine.model import DRIVER_KINDS, Candidate, RegimenInfo, Run, compile_regimen, text
 from onconav.engine.msg import Msg, Txt, code, codes, msg, render, render_unique
 from onconav.engine.normalize import Vocabulary, normalize
 from onconav.engine.option_build import build_option
@@ -116,7 +116,7 @@ class Engine:
         named = situational.applicable(run, self.kb)
         run.named_markers = situational.decided_markers(named, self.vocab)
         run.driver_found = any(
-            self.vocab.gene_of.get(b) in DRIVER_GENES and not self.vocab.biomarker[b].resistance
+            self.vocab.biomarker[b].kind in DRIVER_KINDS and not self.vocab.biomarker[b].resistance
             for b in case.present
             if b in self.vocab.biomarker
         )

@@ -39,6 +39,8 @@ FAIL_TOGETHER = frozenset(
         "checkpoint_inhibitor",
     }
 )
+# biomarker kinds that are a tumour's driver alteration (a present one makes the driver decision)
+DRIVER_KINDS = frozenset({"mutation", "fusion", "amplification", "deletion", "rearrangement"})
 DRIVER_GENES = frozenset({"EGFR", "ALK", "ROS1", "RET", "NTRK", "BRAF", "KRAS", "NRAS", "MET", "ERBB2"})
 ACCESS_ORDER = (
     "approved",
@@ -137,7 +139,7 @@ class Run:
     builtin: Builtin | None = None  # knowledge/policy/fitness-builtin.yaml, compiled (engine/fitness.py)
     classes: dict[str, DrugClass] = field(default_factory=dict)  # knowledge/policy/classes
     named_markers: frozenset[str] = frozenset()  # biomarkers a named situational test decides
-    driver_found: bool = False  # a driver alteration (DRIVER_GENES, not a resistance marker) is present
+    driver_found: bool = False  # a driver alteration (DRIVER_KINDS, not a resistance marker) is present
 
 
 def text(tx: Text | None, lang: str) -> str:

@@ -182,7 +182,16 @@ class BiomarkerEntry(_Open):
 
     def label(self) -> str:
         if self.gene:
-            return f"{self.gene} {self.alteration or ''}".strip()
+            text = f"{self.gene} {self.alteration or ''}".strip()
+            # a result word given apart ({gene: FLT3, alteration: ITD, value: negative}) is part of
+            # what was stated: "FLT3 ITD negative", never "FLT3 ITD" as if it were found
+            if (
+                isinstance(self.value, str)
+                and self.value.strip()
+                and self.value.strip().lower() not in text.lower()
+            ):
+                text = f"{text} {self.value.strip()}"
+            return text
         val = (
             "" if self.value is None else (f"{self.value:g}" if isinstance(self.value, float) else self.value)
         )
