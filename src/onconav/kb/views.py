@@ -7,6 +7,7 @@ from onconav.kb import selectors
 from onconav.kb.models import RecordKind
 from onconav.kb.public import public_data
 
+INDEX_MODALITIES_PER_PAGE = 60
 INDEX_CANCERS_PER_PAGE = 60
 INDEX_DRUGS_PER_PAGE = 50
 
@@ -35,7 +36,12 @@ def index(request: HttpRequest) -> HttpResponse:
         "kb/index.html",
         {
             "version": selectors.kb_version(),
-            "modalities": selectors.records(RecordKind.MODALITY).only(*selectors.RESULT_FIELDS),
+            "modalities": _index_page(
+                request,
+                selectors.records(RecordKind.MODALITY).only(*selectors.RESULT_FIELDS),
+                "modalities_page",
+                INDEX_MODALITIES_PER_PAGE,
+            ),
             "cancers": _index_page(request, selectors.leaf_cancers(), "cancers_page", INDEX_CANCERS_PER_PAGE),
             "drugs": _index_page(
                 request,
