@@ -127,3 +127,13 @@ def test_the_modalities_are_one_page_without_a_pager_at_the_real_size(client, kb
     n = KBRecord.objects.filter(kind=RecordKind.MODALITY).count()
     assert 0 < n <= views.INDEX_MODALITIES_PER_PAGE
     assert len(re.findall(r'href="/kb/modalities/', html)) == n and "modalities_page=" not in html
+
+
+def test_a_cancer_page_reads_only_its_breadcrumbs_names(client, kb_loaded, django_assert_max_num_queries):
+    from onconav.kb.selectors import cancer_names
+
+    assert set(cancer_names(["LUAD", "NSCLC", "nope"])) == {"LUAD", "NSCLC"}
+    html = client.get("/kb/cancers/LUAD/").content.decode()
+    # the breadcrumb names its ancestors (NSCLC is LUAD's parent)
+    nsclc = KBRecord.objects.get(kind=RecordKind.CANCER, key="NSCLC")
+    assert f'href="/kb/cancers/NSCLC/">{nsclc.name_en}</a>' in html

@@ -13,6 +13,7 @@ PUBLIC_PAGES = {
     "/kb/": 12,
     "/kb/search/?q=osimertinib": 8,
     "/kb/drugs/osimertinib/": 20,
+    "/kb/cancers/LUAD/": 10,
     "/hospitals/": 12,
     "/hospitals/?q=cancer&page=2": 12,
     "/api/v1/kb/search?q=EGFR": 6,

@@ -124,11 +124,13 @@ def evidence_for_cancer(code: str) -> dict[str, list[KBRecord]]:
     return {"own": _by_level(own), "inherited": _by_level(inherited)}
 
 
-def cancer_names() -> dict[str, dict[str, str]]:
-    """Bilingual names of the cancer records by OncoTree code."""
+def cancer_names(codes: list[str] | None = None) -> dict[str, dict[str, str]]:
+    """Bilingual names of the cancer records by OncoTree code (only of ``codes`` when given)."""
+    qs = KBRecord.objects.filter(kind=RecordKind.CANCER)
+    if codes is not None:
+        qs = qs.filter(key__in=codes)
     return {
-        r.key: {"en": r.name_en, "zh": r.name_zh or r.name_en}
-        for r in KBRecord.objects.filter(kind=RecordKind.CANCER).only("key", "name_en", "name_zh")
+        r.key: {"en": r.name_en, "zh": r.name_zh or r.name_en} for r in qs.only("key", "name_en", "name_zh")
     }
 
 

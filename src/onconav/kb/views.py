@@ -55,6 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def cancer_detail(request: HttpRequest, code: str) -> HttpResponse:
     rec = selectors.record_get(RecordKind.CANCER, code)
+    lineage = selectors.cancer_lineage(code)
     ev = selectors.evidence_for_cancer(code)
     biomarker_ids = sorted({b for e in ev["own"] for b in (e.data["biomarkers"] + e.data["biomarkers_any"])})
     biomarkers = list(selectors.records(RecordKind.BIOMARKER).filter(key__in=biomarker_ids))
@@ -64,8 +65,8 @@ def cancer_detail(request: HttpRequest, code: str) -> HttpResponse:
         "kb/cancer.html",
         {
             "rec": rec,
-            "lineage": selectors.cancer_lineage(code),
-            "names": selectors.cancer_names(),
+            "lineage": lineage,
+            "names": selectors.cancer_names(lineage),  # the breadcrumb's names only
             "children": selectors.cancer_children(code),
             "own": ev["own"],
             "inherited": ev["inherited"],
