@@ -226,3 +226,50 @@ def test_directory_page_lists_one_page_of_many(client, kb_loaded):
     assert html.count('<article class="hospital-card">') == 24
     assert "…" in html  # page links elided: 1 … 3 4 5 6 7 … 17, not every page
     assert 'aria-current="page">5<' in html
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "cancer"}, {"city": "Beijing", "limit": "5", "offset": "3"}])
+def test_api_hospital_list_is_the_schemas_answer(client, kb_loaded, params):
+    """The list is written directly (``json_list``): the same items as validating each row
+    against ``HospitalOut``, as before, in the API's content type."""
+    from onconav.api.hospitals import HospitalOut
+
+    resp = client.get("/api/v1/hospitals", params)
+    assert resp["Content-Type"] == "application/json; charset=utf-8"
+    got = resp.json()
+    assert got
+    views = {h.id: h for h in selectors.hospital_views()}
+    expected = [
+        HospitalOut.model_validate(
+            {
+                "id": h["id"],
+                "name": views[h["id"]].data["name"],
+                "name_zh": views[h["id"]].data.get("name_zh") or None,
+                "city": views[h["id"]].data["city"],
+                "type": views[h["id"]].data["type"],
+                "capabilities": views[h["id"]].data.get("capabilities", []),
+                "verified": views[h["id"]].data.get("verified", False),
+            }
+        ).model_dump(mode="json")
+        for h in got
+    ]
+    assert got == expected
+
+
+def test_api_hospital_list_counts_only_when_the_page_is_full(
+    client, kb_loaded, django_assert_num_queries, django_assert_max_num_queries
+):
+    total = int(client.get("/api/v1/hospitals")["X-Total-Count"])
+    assert 5 < total < 200
+    # a page that is not full: its length gives the total (one query)
+    with django_assert_num_queries(1):
+        short = client.get("/api/v1/hospitals", {"offset": "3"})
+    assert short["X-Total-Count"] == str(total) and len(short.json()) == total - 3
+    # a full page: the page and the count
+    with django_assert_num_queries(2):
+        full = client.get("/api/v1/hospitals", {"limit": "5"})
+    assert full["X-Total-Count"] == str(total)
+    # past the end: counted, so the total is still right
+    with django_assert_max_num_queries(2):
+        past = client.get("/api/v1/hospitals", {"offset": "100000"})
+    assert past.json() == [] and past["X-Total-Count"] == str(total)

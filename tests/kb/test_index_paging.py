@@ -27,6 +27,40 @@ def test_leaf_cancers_are_the_ones_without_children(kb_loaded):
     assert "LUAD" in {c.key for c in got} and "NSCLC" not in {c.key for c in got}
 
 
+def test_the_parent_column_is_each_cancers_parent_code(kb_loaded):
+    # given the loaded KB; then every cancer's indexed parent is the parent of its data
+    rows = list(KBRecord.objects.filter(kind=RecordKind.CANCER).values_list("key", "parent", "data"))
+    assert rows and all(parent == (data.get("parent") or "") for _key, parent, data in rows)
+    assert KBRecord.objects.get(kind=RecordKind.CANCER, key="LUAD").parent == "NSCLC"
+
+
+def test_children_and_lineage_come_from_the_parent_column(kb_loaded):
+    from onconav.kb.selectors import cancer_children, cancer_lineage, kb_cache_clear
+
+    kb_cache_clear()
+    expected = sorted(
+        k
+        for k, d in KBRecord.objects.filter(kind=RecordKind.CANCER).values_list("key", "data")
+        if d.get("parent") == "NSCLC"
+    )
+    assert "LUAD" in expected and [c.key for c in cancer_children("NSCLC")] == expected
+    assert cancer_lineage("LUAD")[:2] == ["LUAD", "NSCLC"]
+
+
+def test_migration_backfills_the_parent_column(kb_loaded):
+    import importlib
+
+    from django.apps import apps
+
+    # given records loaded before the column existed (parent empty); when the backfill runs
+    KBRecord.objects.filter(kind=RecordKind.CANCER).update(parent="")
+    migration = importlib.import_module("onconav.kb.migrations.0007_cancer_parent")
+    migration.backfill(apps, None)
+    # then every cancer has its parent again
+    assert KBRecord.objects.get(kind=RecordKind.CANCER, key="LUAD").parent == "NSCLC"
+    assert not KBRecord.objects.filter(kind=RecordKind.CANCER, key="NSCLC", parent="").exists()
+
+
 def drug_keys(html: str) -> list[str]:
     return [unquote(k) for k in re.findall(r'href="/kb/drugs/([^/"]+)/"', html)]
 
@@ -76,7 +110,7 @@ def test_index_costs_the_same_with_many_more_cancers_and_drugs(client, kb_loaded
                 version="t",
             )
             for i in range(300)
-            for kind in (RecordKind.DRUG, RecordKind.CANCER)
+            for kind in (RecordKind.DRUG, RecordKind.CANCER, RecordKind.MODALITY)
         ]
     )
     assert index_queries(client) == before
@@ -84,3 +118,22 @@ def test_index_costs_the_same_with_many_more_cancers_and_drugs(client, kb_loaded
     html = client.get("/kb/", {"drugs_page": 2}).content.decode()
     assert len(drug_keys(html)) == views.INDEX_DRUGS_PER_PAGE
     assert len(re.findall(r'href="/kb/cancers/', html)) <= views.INDEX_CANCERS_PER_PAGE
+    assert len(re.findall(r'href="/kb/modalities/', html)) == views.INDEX_MODALITIES_PER_PAGE
+    assert "modalities_page=2#modalities" in html
+
+
+def test_the_modalities_are_one_page_without_a_pager_at_the_real_size(client, kb_loaded):
+    html = client.get("/kb/").content.decode()
+    n = KBRecord.objects.filter(kind=RecordKind.MODALITY).count()
+    assert 0 < n <= views.INDEX_MODALITIES_PER_PAGE
+    assert len(re.findall(r'href="/kb/modalities/', html)) == n and "modalities_page=" not in html
+
+
+def test_a_cancer_page_reads_only_its_breadcrumbs_names(client, kb_loaded, django_assert_max_num_queries):
+    from onconav.kb.selectors import cancer_names
+
+    assert set(cancer_names(["LUAD", "NSCLC", "nope"])) == {"LUAD", "NSCLC"}
+    html = client.get("/kb/cancers/LUAD/").content.decode()
+    # the breadcrumb names its ancestors (NSCLC is LUAD's parent)
+    nsclc = KBRecord.objects.get(kind=RecordKind.CANCER, key="NSCLC")
+    assert f'href="/kb/cancers/NSCLC/">{nsclc.name_en}</a>' in html

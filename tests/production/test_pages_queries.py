@@ -13,6 +13,7 @@ PUBLIC_PAGES = {
     "/kb/": 12,
     "/kb/search/?q=osimertinib": 8,
     "/kb/drugs/osimertinib/": 20,
+    "/kb/cancers/LUAD/": 10,
     "/hospitals/": 12,
     "/hospitals/?q=cancer&page=2": 12,
     "/api/v1/kb/search?q=EGFR": 6,
@@ -46,3 +47,25 @@ def test_the_coordinator_queue_and_a_case_page_do_not_grow_with_the_number_of_ca
         assert client.get("/cases/queue/").status_code == 200
     with django_assert_max_num_queries(45):
         assert client.get(f"/cases/{cases[0].public_id}/").status_code == 200
+
+
+def test_the_patients_own_case_page_uses_a_bounded_number_of_queries(
+    client, kb_loaded, login_as, django_assert_max_num_queries
+):
+    # given a patient's case; when the patient opens it (the bench's case page)
+    case = CaseFactory()
+    login_as(case.patient)
+    client.get(f"/cases/{case.public_id}/")  # warm per-process caches (engine, trials, directory)
+    with django_assert_max_num_queries(16):
+        assert client.get(f"/cases/{case.public_id}/").status_code == 200
+
+
+def test_trials_for_a_case_check_the_trial_table_once(kb_loaded, django_assert_num_queries):
+    from onconav.trials.options import trial_options_for
+    from onconav.trials.selectors import compiled_trials
+
+    compiled_trials()  # compiled once per process
+    profile = {"cancer": {"oncotree_code": "LUAD", "stage": "IV"}, "age": 60}
+    # then each later call only checks (one query) that no import changed the table
+    with django_assert_num_queries(1):
+        trial_options_for(profile)

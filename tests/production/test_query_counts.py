@@ -67,7 +67,7 @@ def more_hospitals(n: int) -> None:
     ("name", "method", "url", "kwargs", "budget"),
     [
         ("home", "get", "/", {}, 1),
-        ("KB index", "get", "/kb/?drugs_page=2", {}, 6),
+        ("KB index", "get", "/kb/?drugs_page=2", {}, 7),  # version; modalities, cancers, drugs: count + page
         ("KB evidence API", "get", "/api/v1/kb/evidence?cancer=LUAD&drug=osimertinib", {}, 2),
         ("KB search page", "get", "/kb/search/?q=EGFR", {}, 2),
         ("KB search API", "get", "/api/v1/kb/search?q=osimertinib", {}, 2),

@@ -33,6 +33,9 @@ class KBRecord(models.Model):
     regimen = models.CharField(max_length=120, blank=True, db_index=True)  # evidence: regimen id
     level = models.CharField(max_length=4, blank=True)  # evidence level
     modality = models.CharField(max_length=30, blank=True, db_index=True)
+    # cancer: the OncoTree code of its parent ('' for a root), so that the leaf cancers, a cancer's
+    # children and the lineage are read from an index instead of every cancer's ``data``
+    parent = models.CharField(max_length=40, blank=True, default="")
     drugs = models.JSONField(default=list, blank=True)  # regimen / evidence: INNs
     verified = models.BooleanField(default=True)
     search_en = models.TextField(blank=True)
@@ -48,7 +51,10 @@ class KBRecord(models.Model):
     class Meta:
         ordering = ["kind", "key"]
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="kb_record_kind_key_unique")]
-        indexes = [models.Index(fields=["kind", "name_en"])]
+        indexes = [
+            models.Index(fields=["kind", "name_en"]),
+            models.Index(fields=["kind", "parent"], name="kb_record_kind_parent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"

@@ -70,8 +70,8 @@ def record_get(kind: str, key: str) -> KBRecord:
 @lru_cache(maxsize=1)
 def _lineage_map() -> dict[str, str | None]:
     return {
-        r["key"]: r["data"].get("parent")
-        for r in KBRecord.objects.filter(kind=RecordKind.CANCER).values("key", "data")
+        key: parent or None
+        for key, parent in KBRecord.objects.filter(kind=RecordKind.CANCER).values_list("key", "parent")
     }
 
 
@@ -85,16 +85,10 @@ def cancer_lineage(code: str) -> list[str]:
 
 
 def leaf_cancers() -> QuerySet[KBRecord]:
-    """The cancer records no other cancer names as its parent, by English name (in the database:
-    names and keys only). ``NOT IN`` the set of parent codes: the database builds that set once
-    (a hashed subplan), where a correlated ``NOT EXISTS`` under ``ORDER BY ... LIMIT`` was planned
-    as one scan of every cancer per row (5 s at 100x data on PostgreSQL)."""
-    parents = (
-        KBRecord.objects.filter(kind=RecordKind.CANCER)
-        .annotate(parent=KT("data__parent"))
-        .filter(parent__isnull=False)
-        .values("parent")
-    )
+    """The cancer records no other cancer names as its parent, by English name (in the database,
+    from the indexed ``parent`` column: names and keys only). ``NOT IN`` the set of parent codes:
+    the database builds that set once (a hashed subplan) from the (kind, parent) index."""
+    parents = KBRecord.objects.filter(kind=RecordKind.CANCER).exclude(parent="").values("parent")
     return (
         KBRecord.objects.filter(kind=RecordKind.CANCER)
         .exclude(key__in=parents)
@@ -104,7 +98,8 @@ def leaf_cancers() -> QuerySet[KBRecord]:
 
 
 def cancer_children(code: str) -> list[KBRecord]:
-    return [r for r in records(RecordKind.CANCER) if r.data.get("parent") == code]
+    """The cancers whose parent is ``code``, by key (an index read)."""
+    return list(records(RecordKind.CANCER).filter(parent=code).only(*RESULT_FIELDS))
 
 
 def _by_level(items: list[KBRecord]) -> list[KBRecord]:
@@ -129,11 +124,13 @@ def evidence_for_cancer(code: str) -> dict[str, list[KBRecord]]:
     return {"own": _by_level(own), "inherited": _by_level(inherited)}
 
 
-def cancer_names() -> dict[str, dict[str, str]]:
-    """Bilingual names of the cancer records by OncoTree code."""
+def cancer_names(codes: list[str] | None = None) -> dict[str, dict[str, str]]:
+    """Bilingual names of the cancer records by OncoTree code (only of ``codes`` when given)."""
+    qs = KBRecord.objects.filter(kind=RecordKind.CANCER)
+    if codes is not None:
+        qs = qs.filter(key__in=codes)
     return {
-        r.key: {"en": r.name_en, "zh": r.name_zh or r.name_en}
-        for r in KBRecord.objects.filter(kind=RecordKind.CANCER).only("key", "name_en", "name_zh")
+        r.key: {"en": r.name_en, "zh": r.name_zh or r.name_en} for r in qs.only("key", "name_en", "name_zh")
     }
 
 

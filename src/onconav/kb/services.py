@@ -84,6 +84,7 @@ def _row(kind: str, key: str, data: dict[str, Any], kb: KnowledgeBase, version: 
         "cancer": data.get("cancer", "") if kind == RecordKind.EVIDENCE else "",
         "regimen": data.get("regimen", "") if kind == RecordKind.EVIDENCE else "",
         "level": data.get("level", "") if kind == RecordKind.EVIDENCE else "",
+        "parent": str(data.get("parent") or "")[:40] if kind == RecordKind.CANCER else "",
         "modality": data.get("modality", "") or (data.get("id", "") if kind == RecordKind.MODALITY else ""),
         "drugs": drugs,
         "verified": bool(data.get("verified", True)),

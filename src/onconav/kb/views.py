@@ -7,6 +7,7 @@ from onconav.kb import selectors
 from onconav.kb.models import RecordKind
 from onconav.kb.public import public_data
 
+INDEX_MODALITIES_PER_PAGE = 60
 INDEX_CANCERS_PER_PAGE = 60
 INDEX_DRUGS_PER_PAGE = 50
 
@@ -35,7 +36,12 @@ def index(request: HttpRequest) -> HttpResponse:
         "kb/index.html",
         {
             "version": selectors.kb_version(),
-            "modalities": selectors.records(RecordKind.MODALITY).only(*selectors.RESULT_FIELDS),
+            "modalities": _index_page(
+                request,
+                selectors.records(RecordKind.MODALITY).only(*selectors.RESULT_FIELDS),
+                "modalities_page",
+                INDEX_MODALITIES_PER_PAGE,
+            ),
             "cancers": _index_page(request, selectors.leaf_cancers(), "cancers_page", INDEX_CANCERS_PER_PAGE),
             "drugs": _index_page(
                 request,
@@ -49,6 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def cancer_detail(request: HttpRequest, code: str) -> HttpResponse:
     rec = selectors.record_get(RecordKind.CANCER, code)
+    lineage = selectors.cancer_lineage(code)
     ev = selectors.evidence_for_cancer(code)
     biomarker_ids = sorted({b for e in ev["own"] for b in (e.data["biomarkers"] + e.data["biomarkers_any"])})
     biomarkers = list(selectors.records(RecordKind.BIOMARKER).filter(key__in=biomarker_ids))
@@ -58,8 +65,8 @@ def cancer_detail(request: HttpRequest, code: str) -> HttpResponse:
         "kb/cancer.html",
         {
             "rec": rec,
-            "lineage": selectors.cancer_lineage(code),
-            "names": selectors.cancer_names(),
+            "lineage": lineage,
+            "names": selectors.cancer_names(lineage),  # the breadcrumb's names only
             "children": selectors.cancer_children(code),
             "own": ev["own"],
             "inherited": ev["inherited"],

@@ -31,9 +31,10 @@ def trial_options_for(profile: Any, lang: str = "en", *, limit: int = 5) -> list
         facts = PatientFacts.from_profile(parse_profile(profile))
     except ProfileError:
         return []
-    related = {t.nct_id for t in compiled_trials() if set(t.condition_codes) & set(facts.lineage)}
+    trials = compiled_trials()
+    related = {t.nct_id for t in trials if set(t.condition_codes) & set(facts.lineage)}
     out = []
-    for t in match_trials(facts, [t for t in compiled_trials() if t.nct_id in related], lang=lang):
+    for t in match_trials(facts, [t for t in trials if t.nct_id in related], lang=lang):
         if t["not_met"]:
             continue
         open_sites = [s for s in t["sites"] if s["status"].upper() in OPEN_SITE_STATUSES]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from onconav.trials.matching import CompiledTrial, compile_trial
@@ -92,8 +92,8 @@ _CACHE: dict[str, Any] = {"stamp": None, "trials": []}
 
 def compiled_trials() -> list[CompiledTrial]:
     """Every study compiled once; rebuilt when an import changes the table."""
-    agg = Study.objects.aggregate(stamp=Max("imported_at"))
-    stamp = (agg["stamp"], Study.objects.count())
+    agg = Study.objects.aggregate(stamp=Max("imported_at"), n=Count("id"))  # one query
+    stamp = (agg["stamp"], agg["n"])
     if _CACHE["stamp"] != stamp:
         studies = Study.objects.prefetch_related("sites", "criteria__parent")
         _CACHE["trials"] = [compile_trial(trial_record(s)) for s in studies]
