@@ -86,15 +86,18 @@ def _lookup_alteration(vocab: Vocabulary, gene_raw: str, gene: str, alt: str) ->
     for pat, bid in vocab.x_patterns.get(gene, ()):
         if pat.match(na):
             return bid
-    if gene == "EGFR":
-        # in-frame exon 19 deletions span codons 729-761 (E746_A750del, L747_P753delinsS...)
-        if re.match(r"^[a-z]?7(2[9]|[3-5]\d|6[01])\D*.*del", na) and "exon19del" in idx:
-            return idx["exon19del"]
-        if re.match(r"^[a-z]?7(6[2-9]|7\d)\D*.*ins", na) and "exon20ins" in idx:
-            return idx["exon20ins"]
+    bid = _by_codon(vocab, gene, na)
+    if bid is not None:
+        return bid
     bid = vocab.alias.get(a)
     if bid and vocab.gene_of.get(bid) == gene:
         return bid
+    # HGNC pair names ("BCR::ABL1 fusion", "KMT2A::AFF1"): the KB's fusion named by the pair or
+    # by this gene alone; a pair-named fusion of this gene with another partner is not it
+    pair = _PAIR_RE.search(alt)
+    if pair:
+        bid = vocab.fusion_for(pair.group(0).split("::"))
+        return bid if bid is not None and vocab.gene_of.get(bid) == gene else None
     # partner-named fusions: "ETV6-NTRK3 fusion", "EML4::ALK", "KIF5B-RET"
     if "fusion" in idx and ("fusion" in na or re.search(r"[a-z0-9]+(-|::|/)[a-z0-9]+", na)):
         if "fusion" in na or any(
@@ -102,6 +105,67 @@ def _lookup_alteration(vocab: Vocabulary, gene_raw: str, gene: str, alt: str) ->
             for part in re.split(r"-|::|/|\s", alt.strip())
         ):
             return idx["fusion"]
+    return None
+
+
+_PAIR_RE = re.compile(r"[A-Za-z0-9.]+(?:\s*::\s*[A-Za-z0-9.]+)+")
+# words after an HGNC pair name that still mean "the fusion is there"
+_FUSION_WORDS = GENERIC_ALTERATIONS | POSITIVE_WORDS | {"", "fusion gene", "fusion transcript"}
+
+
+def _read_pair_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: Case) -> bool:
+    """A gene written as an HGNC fusion pair ({gene: PML::RARA, alteration: fusion},
+    {gene: BCR::ABL1, alteration: T315I}): the fusion (present or negative) when the alteration
+    only names it, else the alteration of the pair's KB gene (rule ``normalize.fusion_pair``).
+    True when handled."""
+    assert e.gene is not None
+    bid = vocab.fusion_for(e.gene.split("::"))
+    if bid is None:
+        return False
+    label = e.label()
+    alt = _with_value((e.alteration or "").strip() or str(e.value or "").strip(), e)
+    stems = negated_stems(alt) if alt else []
+    case.rules.append("normalize.fusion_pair")
+    if stems and (norm_alt(stems[0]) in _FUSION_WORDS or stems[0].lower() in _FUSION_WORDS):
+        facts.neg(bid, label)
+        return True
+    if alt.lower() in NEGATIVE_WORDS:
+        facts.neg(bid, label)
+        return True
+    if alt.lower() in _FUSION_WORDS or norm_alt(alt) in _FUSION_WORDS:
+        facts.pos(bid, label)
+        return True
+    gene = vocab.gene_of.get(bid)
+    if gene is None:
+        return False
+    _read_gene_entry(vocab, e.model_copy(update={"gene": gene}), facts, case, label=label)
+    return True
+
+
+# An HGVS-like protein change anywhere in the text: "E746_A750del", "p.L747_P753delinsS",
+# "A775_G776insYVMA", "p.Tyr772_Ala775dup", "G776delinsVC" (one- or three-letter residues).
+_AA = r"(?:[a-z](?:[a-z]{2})?)?"
+_HGVS_CHANGE = re.compile(
+    rf"(?<![a-z0-9])(?:p\.)?\(?{_AA}(\d{{2,4}})(?:_{_AA}(\d{{2,4}}))?(delins|del|ins|dup)"
+)
+
+
+def _by_codon(vocab: Vocabulary, gene: str, na: str) -> str | None:
+    """The biomarker whose codon range (``Biomarker.codon_ranges``, knowledge/biomarkers) holds an
+    in-frame change written in HGVS-like text: EGFR E746_A750del is an exon 19 deletion, ERBB2
+    A775_G776insYVMA an exon 20 insertion."""
+    ranges = vocab.codon_ranges.get(gene)
+    if not ranges:
+        return None
+    m = _HGVS_CHANGE.search(na)
+    if m is None:
+        return None
+    first = int(m.group(1))
+    last = int(m.group(2)) if m.group(2) else first
+    kind = m.group(3)
+    for start, end, rkind, bid in ranges:
+        if start <= first <= last <= end and rkind in (kind, "any"):
+            return bid
     return None
 
 
@@ -167,7 +231,36 @@ def _name_id(vocab: Vocabulary, name: str, unit: str | None) -> str | None:
     return bid
 
 
+# A result that is not a result: the test is pending, was not done, failed or gave no answer,
+# or the variant's significance is unknown (rule ``normalize.pending``). Checked before any
+# negative or positive reading: "not done" is not "not detected", "unknown" is not "un-mutated".
+PENDING_RE = re.compile(
+    r"\b(?:pending|awaited|awaiting|in progress|requested|sent out|to be done|tbd|"
+    r"not (?:yet )?(?:done|tested|performed|assessed|evaluated|examined|available|reported|known|"
+    r"interpretable|evaluable)|"
+    r"unknown|unavailable|indeterminate|inconclusive|uninterpretable|non-?evaluable|"
+    r"no result|no results|result awaited|(?:test|assay|sequencing|analysis) failed|failed|"
+    r"insufficient(?: tissue| sample| material| dna)?|qns|quantity not sufficient|"
+    r"variant of (?:unknown|uncertain) significance|vus)\b|n/a|"
+    r"待定|待回报|待回|待查|检测中|未检测|未检|未做|未查|不详|未知|结果未出|无法评估|失败",
+    re.IGNORECASE,
+)
+
+
+def pending(e: BiomarkerEntry) -> bool:
+    """The entry states no result (pending, not done, failed, unknown significance)."""
+    texts = [e.value] if isinstance(e.value, str) else []
+    texts.append(e.alteration or "")
+    return any(PENDING_RE.search(t) for t in texts if t)
+
+
 def _read_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: Case) -> None:
+    if pending(e):
+        # neither positive nor negative: the marker stays unknown, so the options it decides
+        # stay conditional and its test stays recommended
+        case.warn("w_biomarker_pending", label=e.label())
+        case.rules.append("normalize.pending")
+        return
     if e.gene:
         _read_gene_entry(vocab, e, facts, case)
     else:
@@ -186,11 +279,15 @@ def _with_value(alt: str, e: BiomarkerEntry) -> str:
     return alt
 
 
-def _read_gene_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: Case) -> None:
+def _read_gene_entry(
+    vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: Case, label: str | None = None
+) -> None:
     """{gene, alteration}: numeric written as a gene, negated results, the alteration, then
     positive / negative words."""
     assert e.gene is not None
-    label = e.label()
+    if "::" in e.gene and _read_pair_entry(vocab, e, facts, case):
+        return
+    label = label or e.label()
     gene = canon_gene(e.gene)
     alt = (e.alteration or "").strip()
     if not alt and e.value is not None:
@@ -227,6 +324,14 @@ def _read_gene_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: 
         if bid:
             facts.pos(bid, label)
             return
+    primary = _gene_primary_id(vocab, gene)
+    if primary and vocab.biomarker[primary].kind == "expression":
+        # {gene: CD22, alteration: "95% positive"}: a percent-positive flow / IHC result
+        state = _qualified_state(vocab, primary, low)
+        if state is not None:
+            (facts.pos if state else facts.neg)(primary, label)
+            case.rules.append("normalize.qualified_result")
+            return
     if gene in vocab.gene_ids and not any(c.isdigit() for c in low) and "mutation" in norm_alt(low):
         bid = _gene_primary_id(vocab, gene)
         if bid:
@@ -244,6 +349,13 @@ def _read_named_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case:
     if _read_her2_named(name.lower(), sval, label, facts, case):
         return
     bid = _name_id(vocab, name, e.unit)
+    pair = _PAIR_RE.match(name) if bid is None else None
+    if pair and vocab.fusion_for(pair.group(0).split("::")):
+        # {name: "BCR::ABL1 fusion", value: positive}: the pair read as a gene entry
+        rest = name[pair.end() :].strip() or None
+        entry = BiomarkerEntry(gene=pair.group(0).replace(" ", ""), alteration=rest, value=value)
+        _read_gene_entry(vocab, entry, facts, case, label=label)
+        return
     if _numeric_id(vocab, bid):
         assert bid is not None
         _read_numeric(bid, value, sval, label, facts, case)
@@ -325,7 +437,8 @@ def _read_categorical(
         if low in NEGATIVE_WORDS or low == "0":
             facts.neg(bid, label)
             return
-        if low in POSITIVE_WORDS or re.fullmatch(r"[123]\+", low):
+        scored = vocab.biomarker[bid].positive_min_intensity is not None
+        if low in POSITIVE_WORDS or (re.fullmatch(r"[123]\+", low) and not scored):
             facts.pos(bid, label)
             return
         state = _qualified_state(vocab, bid, low)
@@ -344,6 +457,12 @@ def _read_categorical(
 _QUALIFIERS = re.compile(
     r"^(?:weakly|weak|strongly|strong|focally|focal|moderately|diffusely|low|high)[\s-]+"
 )
+_LEADING_PERCENT = re.compile(
+    r"^(?:[<>≤≥]=?\s*)?\d+(?:\.\d+)?\s*%\s*(?:of\s+(?:cells|blasts|tumou?r\s+cells)\s+)?"
+)
+# result words that say the finding is there: "del(5q) isolated" (the sole karyotype abnormality),
+# "detected", "present in 30% of metaphases", "identified"
+_PRESENT_WORDS = frozenset({"isolated", "detected", "present", "identified", "confirmed", "found"})
 _PERCENT = re.compile(r"(<|≤|<=|>|≥|>=)?\s*(\d+(?:\.\d+)?)\s*%")
 
 
@@ -359,26 +478,51 @@ def _qualified_state(vocab: Vocabulary, bid: str, low: str) -> bool | None:
     """A result written with qualifiers: "positive (90%)", "weakly positive", "ER+ 80%",
     "negative (<1%)", or a percentage of stained cells read against the marker's
     ``positive_cutoff_percent`` (rule ``normalize.qualified_result``). None when unreadable."""
+    b = vocab.biomarker[bid]
+    if b.positive_min_intensity is not None and b.positive_cutoff_percent is not None:
+        return _intensity_state(b.positive_min_intensity, b.positive_cutoff_percent, low)
     core = re.sub(r"\(.*?\)", " ", low)
     core = re.split(r"[,;/]", core)[0].strip()
     first = core.split()[0] if core.split() else ""
     alias = vocab.alias.get(first)
     if alias is not None and (alias == bid or bid in vocab.closure.get(alias, frozenset())):
         core = core[len(first) :].strip() or "positive"  # "ER+ 80%": the alias says it
-    core = _QUALIFIERS.sub("", core)
+    core = _QUALIFIERS.sub("", _LEADING_PERCENT.sub("", core))  # "95% positive"
     head = core.split()[0] if core.split() else ""
-    if head in ("positive", "pos", "+"):
+    if head in ("positive", "pos", "+") or head in _PRESENT_WORDS:
         return True
     if head in ("negative", "neg", "-"):
         return False
     cutoff = vocab.biomarker[bid].positive_cutoff_percent
     m = _PERCENT.fullmatch(core) or _PERCENT.search(low)
-    if m is None or cutoff is None:
+    if m is None:
         return None
     op, value = m.group(1) or "", float(m.group(2))
+    if cutoff is None:
+        # a measured level of a fusion transcript or mutation ("BCR-ABL1 0.8% IS", a variant
+        # allele fraction) above zero means it is there; zero or "<x%" says nothing about it
+        kind = vocab.biomarker[bid].kind
+        return True if kind in ("fusion", "mutation") and op not in ("<", "≤", "<=") and value > 0 else None
     if op in ("<", "≤", "<="):
         return False if value <= cutoff else None
     return value >= cutoff
+
+
+_INTENSITY = re.compile(r"(?<![\d.])([0-3])\s*\+")
+_INTENSITY_PERCENT = re.compile(r"(?<![\d.])([0-3])\s*\+[^\d%]{0,12}?(\d+(?:\.\d+)?)\s*%")
+
+
+def _intensity_state(min_intensity: int, cutoff: float, low: str) -> bool | None:
+    """An IHC result scored by intensity and share of cells ("IHC 2+ 60%", "2+ in 40% of cells,
+    3+ in 10%"): positive when the cells at ``min_intensity`` or more add up to ``cutoff`` percent;
+    negative when they do not, or when every stated intensity is below it; otherwise unknown."""
+    pairs = [(int(i), float(p)) for i, p in _INTENSITY_PERCENT.findall(low)]
+    if pairs:
+        return sum(p for i, p in pairs if i >= min_intensity) >= cutoff
+    intensities = [int(i) for i in _INTENSITY.findall(low)]
+    if intensities and max(intensities) < min_intensity:
+        return False
+    return None
 
 
 HER2_IHC_IN_TEXT = re.compile(r"(?:ihc\s*[:=]?\s*([0-3])\b\s*\+?)|(?:\b([0-3])\s*\+)", re.I)

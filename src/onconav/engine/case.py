@@ -45,6 +45,13 @@ class Case:
     curative_failed_late: set[str] = field(default_factory=set)  # ... that came back later
     curative_failed_late_tags: set[str] = field(default_factory=set)
     intolerant: set[str] = field(default_factory=set)
+    intolerant_tags: set[str] = field(default_factory=set)
+    # drugs the disease is refractory to (IMWG: progression on it or within 60 days of its last
+    # dose, an outcome "refractory", or best response PD); stage_priors.refractory_line
+    refractory: set[str] = field(default_factory=set)
+    # prior lines that ended in failure and of which no drug could be read ("Atezo/Bev" before
+    # the abbreviation was known): what failed is unknown (rule prior.after_failure_unread)
+    unread_failed: list[str] = field(default_factory=list)
     had_radiotherapy: bool = False
     ecog: int | None = None
     age: float | None = None

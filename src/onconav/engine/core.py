@@ -14,6 +14,7 @@ from onconav.engine import (
     generate,
     grouping,
     prior_names,
+    prior_reading,
     ranking,
     recommended_tests,
     relapse,
@@ -28,7 +29,7 @@ from onconav.engine.answer import Answer, Excluded, Option
 from onconav.engine.facts import FactBook
 from onconav.engine.fitness import Builtin
 from onconav.engine.messages import normalize_lang, t
-from onconav.engine.model import Candidate, RegimenInfo, Run, compile_regimen, text
+from onconav.engine.model import DRIVER_GENES, Candidate, RegimenInfo, Run, compile_regimen, text
 from onconav.engine.msg import Msg, Txt, code, codes, msg, render, render_unique
 from onconav.engine.normalize import Vocabulary, normalize
 from onconav.engine.option_build import build_option
@@ -76,7 +77,12 @@ class Engine:
         key = lineage[0] if lineage else ""
         names = self._names_cache.get(key)
         if names is None:
-            names = prior_names.for_cancer(self.regimen_names, lineage)
+            # the KB's own regimen aliases for the regimens used in this cancer; policy names win
+            used = {ev.regimen for ev in self._items_cache.get(key, ([], []))[0]}
+            names = {
+                **prior_reading.kb_regimen_names(self.kb.regimens, used, self.vocab),
+                **prior_names.for_cancer(self.regimen_names, lineage),
+            }
             self._names_cache[key] = names
         return names
 
@@ -87,11 +93,14 @@ class Engine:
         lang = normalize_lang(lang)
         prof = parse_profile(profile)
         lineage = self.kb.lineage(prof.cancer.oncotree_code.strip().upper())
-        prof, _ = prior_names.expand(prof, self.vocab, self._names_for(lineage))
+        names = self._names_for(lineage)
+        prof, read_rules = prior_reading.read(prof, self.vocab, names)
+        prof, _ = prior_names.expand(prof, self.vocab, names)
         prof, _ = prior_names.curative_induction(prof, "SOLID" in lineage)
         prof, relapsed = relapse.infer(prof, self.vocab)
         prof, sequence_inferred = relapse.infer_sequence(prof)
         case = normalize(self.vocab, self.kb, prof, lang)
+        case.rules.extend(read_rules)
         unknown = unknown_fields(prof)
         extra_warnings = [msg("w_unknown_field", field=f) for f in unknown]
         if relapsed:
@@ -106,10 +115,16 @@ class Engine:
         run.classes = self.kb.policy.class_by_tag
         named = situational.applicable(run, self.kb)
         run.named_markers = situational.decided_markers(named, self.vocab)
+        run.driver_found = any(
+            self.vocab.gene_of.get(b) in DRIVER_GENES and not self.vocab.biomarker[b].resistance
+            for b in case.present
+            if b in self.vocab.biomarker
+        )
         # the pipeline
         generate.generate(run, items, self.regimens)
         resistance.resistance(run, r_items, self.vocab)
         failure.not_reoffered(run, self.vocab)
+        failure.maintenance_refractory(run, self.vocab)
         failure.failure(run, self.vocab)
         failure.poor_ps(run)
         sequencing.apply(run, self.kb.policy.sequencing)

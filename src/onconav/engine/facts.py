@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from onconav.engine.normalize import Case, Vocabulary
-from onconav.engine.profile import FAILED_OUTCOMES, Outcome, Profile
+from onconav.engine.profile import FAILED_OUTCOMES, Profile
+from onconav.engine.stage_priors import refractory_line
 from onconav.kbdata.policy import Condition, Fact
 from onconav.kbdata.policy_loader import Policy
 
@@ -75,9 +76,7 @@ def _line_data(vocab: Vocabulary, profile: Profile) -> dict[str, Any]:
                 to_relapse = gap
             if inns & PLATINUM and profile.cancer.platinum_free_interval_months is None and gap is not None:
                 pfi = gap
-        if p.outcome == Outcome.REFRACTORY or (
-            p.outcome in FAILED_OUTCOMES and p.best_response is not None and p.best_response.value == "PD"
-        ):
+        if refractory_line(priors, i):
             refractory |= inns | tags
         if p.outcome is not None:
             last_outcome = p.outcome.value

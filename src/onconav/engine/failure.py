@@ -38,12 +38,25 @@ def failure(run: Run, vocab: Vocabulary) -> None:
         for tok in c.ev.after_failure_of:  # a drug named in after_failure_of exempts its classes
             exempt |= vocab.drug_tags.get(tok, frozenset())
         # ... and a failed drug is exempt when the item names it or one of its classes
-        # (tucatinib + trastuzumab + capecitabine "after anti-HER2 antibody", HER2CLIMB)
+        # (tucatinib + trastuzumab + capecitabine "after anti-HER2 antibody", HER2CLIMB) - but
+        # only when the regimen brings a drug that has not failed: cabozantinib "after a VEGF TKI"
+        # after progression on cabozantinib is the failed drug again (failure.own_drug_failed).
+        # A re-challenge item after a late relapse re-uses its failed drugs (failure.rechallenge).
+        rechallenge = _rechallenged(c, drugs & failed, case.failed_early, vocab)
+        if rechallenge:
+            exempt |= rechallenge
+            names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in sorted(rechallenge)))
+            c.caution(msg("c_rechallenge_late_relapse", drugs=names, months=6))
+            c.trace.append("failure.rechallenge")
+        own = _nothing_new(drugs, failed - rechallenge, vocab) if not rechallenge else False
         same = sorted(
             d
             for d in drugs & failed
-            if d not in exempt and not (vocab.drug_tags.get(d, frozenset()) & set(c.ev.after_failure_of))
+            if d not in rechallenge and not _exempt(d, c.ev.after_failure_of, exempt, own, vocab)
         )
+        if own and same:
+            c.trace.append("failure.own_drug_failed")
+            exempt -= {t for d in same for t in vocab.drug_tags.get(d, frozenset())}
         if same:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in same))
             c.demote(2, msg("c_failed_drug", drugs=names), "failure.same_drug")
@@ -69,6 +82,39 @@ def failure(run: Run, vocab: Vocabulary) -> None:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in late))
             c.caution(msg("c_late_relapse_reuse", drugs=names, months=6))
             c.trace.append("failure.late_relapse")
+
+
+def _rechallenged(c: Candidate, failed: set[str], early: set[str], vocab: Vocabulary) -> set[str]:
+    """The failed drugs a re-challenge item may re-use: an item that names one of its own drugs
+    (or their classes) in ``after_exposure_to`` is written for giving them again (platinum-etoposide
+    for small cell lung cancer relapsing 6 months or more after it, carboplatin-paclitaxel for
+    platinum-sensitive ovarian cancer); after a late relapse (not in ``case.failed_early``) none of
+    the regimen's failed drugs is shown lower as failed (rule ``failure.rechallenge``)."""
+    named = set(c.ev.after_exposure_to)
+    if not failed or not named:
+        return set()
+    own = any(d in named or vocab.drug_tags.get(d, frozenset()) & named for d in c.reg.regimen.drugs)
+    if not own:
+        return set()
+    return {d for d in failed if d not in early}
+
+
+def _nothing_new(drugs: set[str], failed: frozenset[str] | set[str], vocab: Vocabulary) -> bool:
+    """Every drug of the regimen (failure-neutral backbones aside) has already failed."""
+    active = {d for d in drugs if d not in vocab.failure_neutral}
+    return bool(active) and active <= failed
+
+
+def _exempt(
+    d: str, after: list[str] | tuple[str, ...], exempt: set[str], own: bool, vocab: Vocabulary
+) -> bool:
+    """A failed drug of the regimen that the item's ``after_failure_of`` allows again: named by its
+    INN, or (when the regimen adds a drug that has not failed) by one of its classes."""
+    if d in after:
+        return True
+    if own:
+        return False
+    return d in exempt or bool(vocab.drug_tags.get(d, frozenset()) & set(after))
 
 
 def _same_again(drugs: set[str], early: set[str], exempt: set[str], vocab: Vocabulary) -> bool:
@@ -136,6 +182,35 @@ def not_reoffered(run: Run, vocab: Vocabulary) -> None:
         c.exclude(
             msg("x_not_reoffered", drugs=names, cls=Txt.of(cls.label), why=why), "failure.not_reoffered"
         )
+        run.excluded.append(c)
+    run.candidates = keep
+
+
+def maintenance_refractory(run: Run, vocab: Vocabulary) -> None:
+    """Maintenance is not offered again with drugs the disease is refractory to (progressed on
+    them, maintenance included, or within 60 days of their last dose): rituximab maintenance after
+    progression on rituximab maintenance, lenalidomide maintenance after progression on it. The
+    option moves to ``answer.excluded`` (rule ``failure.maintenance_refractory``). An item written
+    for use after that failure (``after_failure_of``) is exempt; backbones (failure-neutral
+    drugs such as dexamethasone) do not count."""
+    case = run.case
+    if not case.refractory:
+        return
+    keep = []
+    for c in run.candidates:
+        drugs = {d for d in c.reg.regimen.drugs if d not in vocab.failure_neutral}
+        exempt = set(c.ev.after_failure_of)
+        if (
+            c.ev.setting != "maintenance"
+            or not drugs
+            or not drugs <= case.refractory
+            or drugs & exempt
+            or any(vocab.drug_tags.get(d, frozenset()) & exempt for d in drugs)
+        ):
+            keep.append(c)
+            continue
+        names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in sorted(drugs)))
+        c.exclude(msg("x_maintenance_refractory", drugs=names), "failure.maintenance_refractory")
         run.excluded.append(c)
     run.candidates = keep
 

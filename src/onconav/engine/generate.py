@@ -102,9 +102,16 @@ def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
         else:
             return False, trace
     if ev.after_failure_of:
-        if not _matches_prior(ev.after_failure_of, case.failed, case.failed_tags):
+        if _matches_prior(ev.after_failure_of, case.failed, case.failed_tags):
+            trace.append("prior.after_failure_of")
+        elif ev.intolerance_counts and _matches_prior(
+            ev.after_failure_of, case.intolerant, case.intolerant_tags
+        ):
+            trace.append("prior.after_intolerance_of")  # the label: "resistance or intolerance"
+        elif case.unread_failed:
+            trace.append("prior.after_failure_unread")  # what failed is unknown, not "nothing"
+        else:
             return False, trace
-        trace.append("prior.after_failure_of")
     if ev.not_after and _matches_prior(ev.not_after, case.received, case.received_tags):
         return False, [*trace, "prior.not_after"]
     if ev.requires_inoperable is True:
@@ -232,17 +239,57 @@ def _active(c: Candidate) -> bool:
 
 
 def _release_held(run: Run, held: list[Candidate]) -> None:
-    """Standard care is never hidden behind a missing test: when nothing active is left for a
+    """Standard care is never hidden behind a missing test. When nothing active is left for a
     patient fit for treatment (ECOG 0-2 or not given), the level-1 items that wait on an
-    untested marker no named test decides are shown as conditional options too (rule
-    ``condition.no_active_option``); their tests are already among the recommended ones."""
+    untested marker no named test decides are shown as conditional options (rule
+    ``condition.no_active_option``), ranked as open conditions. Otherwise the best such item
+    per deciding marker that is written for this very situation (setting and line) is shown
+    too, ranked after the options that do not wait on a positive result (rule
+    ``condition.awaiting_test``): "If EGFR is positive: osimertinib" while EGFR is pending.
+    Their tests are already among the recommended ones."""
     ecog = run.case.ecog
-    if not held or (ecog is not None and ecog > 2) or any(_active(c) for c in run.candidates):
+    if not held or (ecog is not None and ecog > 2):
         return
+    if not any(_active(c) for c in run.candidates):
+        for cand in held:
+            cand.trace.append("condition.no_active_option")
+            _place(cand, run.case)
+            run.candidates.append(cand)
+        return
+    if not _awaiting_applies(run):
+        return
+    best: dict[frozenset[str], Candidate] = {}
     for cand in held:
-        cand.trace.append("condition.no_active_option")
         _place(cand, run.case)
+        if cand.fit != 0 or not _active(cand):
+            continue
+        key = frozenset(b for b, role in cand.cond_markers.items() if role in ("present", "any"))
+        other = best.get(key)
+        if other is None or _held_key(cand) < _held_key(other):
+            best[key] = cand
+    for cand in best.values():
+        cand.awaits_test = True
+        cand.trace.append("condition.awaiting_test")
         run.candidates.append(cand)
+
+
+def _awaiting_applies(run: Run) -> bool:
+    """Driver-directed standard care is shown while its test is awaited only where that test is
+    routine and still open: not once a driver alteration has been found (the first-line driver
+    decision is made; co-occurrence policy speaks to the others), and not in squamous NSCLC,
+    where driver testing is not routine (the same exception as the NSCLC panel)."""
+    case = run.case
+    if "NSCLC" in case.lineage and case.code == "LUSC":
+        return False
+    return not run.driver_found
+
+
+def _held_key(c: Candidate) -> tuple[object, ...]:
+    """Which held item stands for its marker: guideline preference, then China access, then id."""
+    p = c.ev.preference
+    nccn = {"preferred": 0, "other_recommended": 1, "certain_circumstances": 2}.get(p.nccn, 3) if p else 3
+    csco = {"I": 0, "II": 1, "III": 2}.get(p.csco, 3) if p else 3
+    return (min(nccn, csco), max(nccn, csco), c.reg.regimen.id)
 
 
 def _late_curative_failures_count(case: Case, items: list[Evidence]) -> None:
@@ -283,6 +330,12 @@ def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) 
         cand = Candidate(ev=ev, reg=reg, trace=["cancer.lineage", *trace, *bm_trace, *v2_trace])
         if ev.cancer in ("SOLID", "HEME") or not ev.cancer:
             cand.trace.append("cancer.agnostic")
+        if "prior.after_failure_unread" in cand.trace:
+            # missing data never hides standard care: shown, lower, asking for the drugs
+            cand.demote(
+                1, msg("c_prior_unread", prior="; ".join(case.unread_failed)), "prior.after_failure_unread"
+            )
+            case.warn("w_prior_unread", prior="; ".join(case.unread_failed))
         _fitness(cand, case, run)
         if run.fitness_rules:
             fitness_policy.apply(cand, run, run.fitness_rules)

@@ -82,6 +82,8 @@ def _reasons(c: Candidate, lang: str) -> list[RankReason]:
         out.append(("fitness_tier", msg("rr_tier_failed" if c.tier == 2 else "rr_tier_demoted")))
     if c.conditional:
         key = {True: "rr_condition_likely", False: "rr_condition_unlikely"}.get(c.likely, "rr_condition_open")  # type: ignore[arg-type]
+        if c.awaits_test and c.likely is None:
+            key = "rr_condition_awaiting"
         out.append(("condition", msg(key)))
     if matched_standard(c.ev) == 0:
         out.append(("matched_standard", msg("rr_matched")))

@@ -82,16 +82,20 @@ class Candidate:
     cond_facts: list[str] = field(default_factory=list)  # fact ids (policy/facts)
     likely: bool | None = None  # co-occurrence: True likely, False unlikely, None open
     cond_notes: list[str] = field(default_factory=list)  # exclusive-set ids that decided `likely`
+    awaits_test: bool = False  # standard care shown while an untested alteration decides it
 
     @property
     def conditional(self) -> bool:
         return bool(self.cond_markers or self.cond_facts)
 
     def cond_rank(self) -> int:
-        """0 active or likely, 1 open, 2 unlikely (ranking step ``condition``)."""
+        """0 active or likely, 1 open, 2 waiting on an untested alteration no named test decides
+        (``condition.awaiting_test``), 3 unlikely (ranking step ``condition``)."""
         if not self.conditional or self.likely is True:
             return 0
-        return 2 if self.likely is False else 1
+        if self.likely is False:
+            return 3
+        return 2 if self.awaits_test else 1
 
     def demote(self, tier: int, reason: Msg, rule: str) -> None:
         self.tier = max(self.tier, tier)
@@ -133,6 +137,7 @@ class Run:
     builtin: Builtin | None = None  # knowledge/policy/fitness-builtin.yaml, compiled (engine/fitness.py)
     classes: dict[str, DrugClass] = field(default_factory=dict)  # knowledge/policy/classes
     named_markers: frozenset[str] = frozenset()  # biomarkers a named situational test decides
+    driver_found: bool = False  # a driver alteration (DRIVER_GENES, not a resistance marker) is present
 
 
 def text(tx: Text | None, lang: str) -> str:

@@ -5,6 +5,12 @@ prior-therapy entry whose drug is not a drug the knowledge base knows but is a r
 abbreviation is read as that regimen's drugs (rule ``normalize.regimen_name``); so is the
 ``regimen`` field when no drugs are given. Unknown names stay as they are (the engine then warns
 that the drug is not in the knowledge base).
+
+A combination written as one entry ("pembro/axi", "carbo/pem/pembro", "ipi-nivo",
+"pembrolizumab + axitinib") is split on ``+ / , ;`` and "and" / "with" when one of its parts is an
+abbreviation, or when every part is a known drug or abbreviation; on hyphens only when every part
+is (so "R-CHOP", "nab-paclitaxel" or "trastuzumab-deruxtecan" are never cut apart). Short forms of
+single drugs ("pembro", "axi", scoped "len" and "pem") are abbreviations like any other.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ from onconav.engine.profile import Profile
 from onconav.engine.vocabulary import Vocabulary
 from onconav.kbdata.policy import RegimenName
 
-_SPLIT = re.compile(r"\s*(?:\+|/|,|;| and | with |联合|＋)\s*")
+_SPLIT = re.compile(r"\s*(?:\+|/|,|;| and | with |联合|＋)\s*", re.IGNORECASE)
+_HYPHEN = re.compile(r"\s*-\s*")
 
 
 Index = dict[str, tuple[tuple[frozenset[str], tuple[str, ...]], ...]]
@@ -48,13 +55,19 @@ def _expand(raw: str, vocab: Vocabulary, index: dict[str, tuple[str, ...]]) -> l
         return None
     if key in index:
         return list(index[key])
-    parts = [p for p in _SPLIT.split(raw) if p]
-    if len(parts) < 2 or not any(p.strip().lower() in index for p in parts):
-        return None
-    out: list[str] = []
-    for p in parts:
-        out += list(index.get(p.strip().lower(), (p.strip(),)))
-    return out
+    for splitter in (_SPLIT, _HYPHEN):
+        parts = [p.strip() for p in splitter.split(raw) if p.strip()]
+        if len(parts) < 2:
+            continue
+        keys = [p.lower() for p in parts]
+        named = any(k in index for k in keys)
+        known = all(k in index or k in vocab.drug_alias for k in keys)
+        if known or (named and splitter is _SPLIT):
+            out: list[str] = []
+            for p, k in zip(parts, keys, strict=True):
+                out += list(index.get(k, (p,)))
+            return out
+    return None
 
 
 def expand(prof: Profile, vocab: Vocabulary, index: dict[str, tuple[str, ...]]) -> tuple[Profile, bool]:

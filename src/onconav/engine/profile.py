@@ -205,6 +205,9 @@ _ZH_OUTCOME = {
     "完成": "no progression",
     "不耐受": "intolerance",
     "毒性": "intolerance",
+    "耐药": "progression",
+    "治疗失败": "progression",
+    "失败": "progression",
 }
 
 
@@ -250,6 +253,10 @@ class PriorTherapy(_Open):
             return _ZH_OUTCOME[v]
         if v in ("progressive disease", "pd", "progressed"):
             return "progression"
+        # treatment failure (ELN CML: "failure" of a TKI), resistance: the disease was not
+        # controlled on it, read as progression (a failed line; not "refractory" unless stated)
+        if v in ("failure", "failed", "treatment failure", "tki failure", "resistance", "resistant"):
+            return "progression"
         if v in (
             "stable disease",
             "sd",
@@ -261,7 +268,20 @@ class PriorTherapy(_Open):
             "done",
         ):
             return "no progression"  # a course completed as planned: it did not progress on it
-        if v in ("partial response", "complete response", "pr", "cr", "vgpr", "remission", "responded"):
+        if v in (
+            "partial response",
+            "complete response",
+            "pr",
+            "cr",
+            "vgpr",
+            "scr",  # IMWG stringent complete response
+            "stringent complete response",
+            "very good partial response",
+            "complete remission",
+            "partial remission",
+            "remission",
+            "responded",
+        ):
             return "response"
         if v in ("intolerant", "toxicity", "side effects", "adverse events", "stopped for toxicity"):
             return "intolerance"

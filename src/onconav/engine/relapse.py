@@ -80,7 +80,9 @@ def infer_sequence(prof: Profile) -> tuple[Profile, bool]:
       after it, at the maintenance's progression date: "progression on or after platinum" for the
       small cell lung cancer progressing on durvalumab two months after platinum-etoposide. Later
       progression on maintenance (lenalidomide maintenance years after induction) blames only
-      the maintenance drugs.
+      the maintenance drugs. Maintenance stopped for side effects (outcome intolerance) with a
+      later ``progression_date`` ends the whole line at that date: the induction relapsed then,
+      and its platinum-free interval is read from the dates.
     * A line recorded as responding but with a ``progression_date`` relapsed at that date.
     * The last line for advanced disease with an end date and no outcome ended by progression.
     * A later line for advanced disease means the one before it ended: a line recorded as
@@ -131,6 +133,22 @@ def _ended_at(p: PriorTherapy, later: list[PriorTherapy]) -> tuple[bool, str | N
     )
     if failed_maint is not None and _early(p.end, failed_maint.progression_date or failed_maint.end):
         return True, failed_maint.progression_date or failed_maint.end
+    # maintenance stopped for side effects, then progression off treatment: the line's effect
+    # ended at that date (durvalumab stopped for pneumonitis, relapse 16 months after
+    # platinum-etoposide: a platinum-sensitive relapse; rule ``relapse.after_stopped_maintenance``)
+    stopped = next(
+        (
+            q
+            for q in later
+            if q.line == p.line
+            and _maintenance(q)
+            and q.outcome == Outcome.INTOLERANCE
+            and q.progression_date
+        ),
+        None,
+    )
+    if stopped is not None:
+        return True, stopped.progression_date
     nxt = next((q for q in later if q.line is not None and q.line > p.line), None)
     if nxt is not None:
         return True, p.progression_date or nxt.start

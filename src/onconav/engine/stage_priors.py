@@ -4,6 +4,7 @@ not tolerated; the line now being chosen)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from onconav.engine.case import Case
 from onconav.engine.profile import FAILED_OUTCOMES, Outcome, Profile
@@ -148,6 +149,16 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
                 case.failed_reuse_tags.update(vocab.drug_tags.get(i, frozenset()))
         elif p.outcome == Outcome.INTOLERANCE:
             case.intolerant.update(inns)
+            case.intolerant_tags.update(tags)
+        if refractory_line(profile.prior_therapies, order):
+            case.refractory.update(inns)
+        if (
+            p.outcome in FAILED_OUTCOMES
+            and p.drugs
+            and p.setting not in SURGERY_SETTINGS
+            and not any(d.strip().lower() in vocab.drug_alias for d in p.drugs)
+        ):
+            case.unread_failed.append(" + ".join(p.drugs))
         if not inns:
             continue
         key = (p.line or 0, order, p.outcome)
@@ -172,6 +183,39 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
 
 
 LATE_RELAPSE_MONTHS = 6  # platinum-refractory / -resistant: progression within 6 months
+# IMWG (Rajkumar et al., Blood 2011, DOI:10.1182/blood-2010-10-299487): refractory disease is
+# progression on therapy or within 60 days of the last dose
+REFRACTORY_WINDOW_MONTHS = 2.0
+_CONTINUOUS_SETTINGS = frozenset({"maintenance"})
+
+
+def refractory_line(priors: list[Any], i: int) -> bool:
+    """The disease was refractory to the drugs of prior therapy ``i``: outcome "refractory", best
+    response PD on a failed line, or progression on it or within 60 days of its end (IMWG). The
+    progression date is ``progression_date``, else the start of the next entry when that is another
+    line (a consolidation or maintenance of the same line is not a progression). Without an end
+    date only maintenance (given until progression) reads as progression on it: a fixed-length
+    regimen whose end was not written down may have ended long before (rule
+    ``prior.refractory``)."""
+    from onconav.engine.facts import months  # local: facts imports normalize
+
+    p = priors[i]
+    if p.outcome == Outcome.REFRACTORY:
+        return True
+    if p.outcome not in FAILED_OUTCOMES:
+        return False
+    if p.best_response is not None and p.best_response.value == "PD":
+        return True
+    if p.end is None:
+        return bool(p.progression_date) and p.setting in _CONTINUOUS_SETTINGS
+    back = p.progression_date
+    if back is None and i + 1 < len(priors):
+        q = priors[i + 1]
+        same_line = q.line is not None and q.line == p.line
+        if not same_line and q.setting not in ("maintenance", "consolidation"):
+            back = q.start
+    end, rel = months(p.end), months(back)
+    return end is not None and rel is not None and rel - end <= REFRACTORY_WINDOW_MONTHS
 
 
 def _late_relapse(profile: Profile, i: int) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from onconav.engine.answer import FactOut
+from onconav.engine.biomarkers import pending
 from onconav.engine.messages import MESSAGES
 from onconav.engine.model import Run, text
 from onconav.engine.msg import Join, Msg, Txt, msg, render
@@ -53,7 +54,10 @@ def _treatment_parts(prof: Profile, case: Case, vocab: Vocabulary) -> list[Msg]:
     if prof.child_pugh is not None:
         parts.append(msg("ps_child_pugh", cp=prof.child_pugh.value))
     if prof.biomarkers:
-        items = [_biomarker_label(e.label(), case, vocab) for e in prof.biomarkers]
+        items = [
+            msg("ps_pending", label=e.label()) if pending(e) else _biomarker_label(e.label(), case, vocab)
+            for e in prof.biomarkers
+        ]
         parts.append(msg("ps_biomarkers", items=Join(tuple(dict.fromkeys(items)))))
     if case.advanced_lines:
         parts.append(

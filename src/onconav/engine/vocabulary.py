@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from onconav.kbdata.loader import KnowledgeBase
 from onconav.kbdata.schema import Biomarker
@@ -297,6 +297,14 @@ class Vocabulary:
     # INNs whose every class tag is ``failure_neutral`` (knowledge/policy/classes): a backbone or
     # supportive drug (dexamethasone, leucovorin) whose failed line says nothing about it
     failure_neutral: frozenset[str] = frozenset()
+    # fusions named by their two partners in HGNC notation ("PML::RARA"): the set of the two
+    # canonical genes -> id, for a biomarker whose id names the pair (PML-RARA:fusion); and a
+    # gene -> the fusion id named by that gene alone (ALK:fusion, KMT2A:fusion), any partner
+    fusion_pairs: dict[frozenset[str], str] = field(default_factory=dict)
+    fusion_genes: dict[str, str] = field(default_factory=dict)
+    # canonical gene -> (first codon, last codon, kind, biomarker id): in-frame variants recognised
+    # by where they fall (Biomarker.codon_ranges: EGFR exon 19 deletions 729-761, exon 20 insertions)
+    codon_ranges: dict[str, tuple[tuple[int, int, str, str], ...]] = field(default_factory=dict)
 
     @classmethod
     def compile(cls, kb: KnowledgeBase) -> Vocabulary:
@@ -336,7 +344,51 @@ class Vocabulary:
             drug_tags=drug_tags,
             stage_maps=stage_maps,
             failure_neutral=_failure_neutral(kb),
+            **_fusion_indexes(kb),
+            codon_ranges=_codon_ranges(kb),
         )
+
+    def fusion_for(self, partners: list[str]) -> str | None:
+        """The fusion biomarker an HGNC pair name ("PML::RARA", "EML4::ALK", "KMT2A::AFF1")
+        stands for: the KB's biomarker named by the pair, else one named by either gene alone
+        (any partner); None when the KB has neither (NPM1::RARA is not PML::RARA)."""
+        genes = [canon_gene(p) for p in partners if p.strip()]
+        if len(genes) < 2:
+            return None
+        bid = self.fusion_pairs.get(frozenset(genes))
+        if bid is not None:
+            return bid
+        for g in reversed(genes):  # the 3' partner first: usually the kinase (EML4::ALK)
+            if g in self.fusion_genes:
+                return self.fusion_genes[g]
+        return None
+
+
+def _fusion_indexes(kb: KnowledgeBase) -> dict[str, dict]:
+    """``fusion_pairs`` and ``fusion_genes`` of :class:`Vocabulary` (see there)."""
+    pairs: dict[frozenset[str], str] = {}
+    genes: dict[str, str] = {}
+    for b in kb.biomarkers:
+        if b.kind != "fusion":
+            continue
+        prefix = b.id.partition(":")[0]
+        parts = [canon_gene(p) for p in prefix.split("-") if p]
+        if len(parts) == 2:
+            pairs.setdefault(frozenset(parts), b.id)
+        elif len(parts) == 1:
+            genes.setdefault(parts[0], b.id)
+            if b.gene:
+                genes.setdefault(canon_gene(b.gene), b.id)
+    return {"fusion_pairs": pairs, "fusion_genes": genes}
+
+
+def _codon_ranges(kb: KnowledgeBase) -> dict[str, tuple[tuple[int, int, str, str], ...]]:
+    out: dict[str, list[tuple[int, int, str, str]]] = {}
+    for b in kb.biomarkers:
+        gene = canon_gene(b.gene or b.id.partition(":")[0])
+        for r in b.codon_ranges:
+            out.setdefault(gene, []).append((r.start, r.end, r.kind, b.id))
+    return {g: tuple(v) for g, v in out.items()}
 
 
 def _failure_neutral(kb: KnowledgeBase) -> frozenset[str]:

@@ -160,6 +160,10 @@ class Biomarker(Cited):
     # Percentage of stained tumour cells at or above which a result counts as positive (ER/PR:
     # 1%, ASCO/CAP 2020), so that "ER 90%" is read; cited in the record's sources.
     positive_cutoff_percent: float | None = Field(default=None, ge=0, le=100)
+    # IHC staining intensity (1 to 3, as in "2+") that the cells counted against
+    # ``positive_cutoff_percent`` must reach (MAGE-A4: 2+ or more in 30% or more of tumour cells),
+    # so that "IHC 2+ 60%" is read; a result with no intensity or no percentage stays unknown.
+    positive_min_intensity: int | None = Field(default=None, ge=1, le=3)
 
 
 # --- drugs ------------------------------------------------------------------------------
@@ -362,6 +366,10 @@ class Evidence(Cited):
     # later-line item needs (setting.line_after_curative_failure), because its trial required the
     # line to be given for advanced disease (DESTINY-Breast06: endocrine therapy for metastatic disease).
     curative_failure_counts: bool = True
+    # True: `after_failure_of` is also met by a drug stopped for intolerance, as the label or
+    # guideline says ("resistance or intolerance to prior therapy including imatinib": dasatinib,
+    # nilotinib, bosutinib in CML). The drug is still not counted as failed anywhere else.
+    intolerance_counts: bool = False
     # Patient facts (knowledge/policy/facts/*.yaml): all of `requires` must hold, none of
     # `requires_not`. An unknown fact makes the option conditional on it (the fact's question).
     requires: list[FactId] = []
