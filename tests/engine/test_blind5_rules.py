@@ -284,7 +284,9 @@ def test_read_failed_drugs_do_not_trigger_the_unread_rule(engine: Engine) -> Non
     answer = engine.recommend(_hcc(["atezo", "bev"]))
     assert answer.options[0].regimen in ("lenvatinib", "sorafenib"), _regimens(answer)
     assert not any("prior.after_failure_unread" in o.trace for o in answer.options)
-    assert "regorafenib" not in _regimens(answer)  # written for after sorafenib
+    # the RESORCE item is written for after sorafenib; regorafenib after atezolizumab-bevacizumab
+    # comes from the NCCN subsequent-line item (evidence/v3-blind8-gaps.yaml), not from it
+    assert not any("hcc-regorafenib-after-sorafenib" in o.evidence for o in answer.options)
 
 
 @pytest.mark.parametrize(

@@ -117,6 +117,27 @@ def test_her2_ihc_scores(kb, vocab, score, ish, positive, low):
 
 
 @pytest.mark.parametrize(
+    ("markers", "ihc2", "ihc3"),
+    [
+        ([{"name": "HER2", "value": "IHC 2+"}], True, False),
+        ([{"name": "HER2 IHC", "value": "2+"}, {"name": "HER2 ISH", "value": "negative"}], True, False),
+        ([{"name": "HER2 IHC", "value": "2+"}, {"name": "HER2 ISH", "value": "positive"}], True, False),
+        ([{"name": "HER2 IHC", "value": "3+"}], False, True),
+        ([{"name": "HER2 IHC", "value": "1+"}], False, False),
+        ([{"name": "HER2", "value": "not amplified"}], None, "not checked"),
+    ],
+)
+def test_her2_ihc_2plus_is_read_from_the_score_whatever_the_ish(real_engine, markers, ihc2, ihc3):
+    # given a HER2 IHC score (DESTINY-PanTumor02 enrolled IHC 2+ or 3+ without ISH) and the real
+    # knowledge base (the fixture KB has no IHC-score biomarkers); when normalised; then
+    # ERBB2:ihc2plus follows the IHC score alone, and is unknown without one
+    case = norm(real_engine.kb, real_engine.vocab, biomarkers=markers)
+    assert case.state("ERBB2:ihc2plus") is ihc2
+    if ihc3 != "not checked":
+        assert case.state("ERBB2:ihc3plus") is ihc3
+
+
+@pytest.mark.parametrize(
     ("value", "expected"),
     [
         (60, (60, 60)),

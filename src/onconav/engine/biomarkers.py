@@ -556,6 +556,7 @@ def _her2(vocab: Vocabulary, facts: _Facts, case: Case) -> None:
     low_id = "ERBB2:low" if "ERBB2:low" in vocab.biomarker else None
     amp_id = "ERBB2:amplification" if "ERBB2:amplification" in vocab.biomarker else None
     ihc3_id = vocab.by_gene.get("ERBB2", {}).get(norm_alt("IHC 3+"))
+    ihc2_id = vocab.by_gene.get("ERBB2", {}).get(norm_alt("IHC 2+"))
     if (
         low_id
         and low_id in facts.present
@@ -579,6 +580,11 @@ def _her2(vocab: Vocabulary, facts: _Facts, case: Case) -> None:
             facts.pos(ihc3_id, label)
         elif score is not None:
             facts.neg(ihc3_id, label)
+    if ihc2_id and score is not None:  # the IHC score alone, whatever the ISH result
+        if score == "2":
+            facts.pos(ihc2_id, label)
+        else:
+            facts.neg(ihc2_id, label)
     if score == "3" or ish is True:
         if pos_id:
             facts.pos(pos_id, label)
