@@ -57,3 +57,49 @@ def test_platinum_after_an_early_relapse_still_counts_as_failed(engine):
     # then the platinum combination is shown as failed before
     opt = _option(answer, "pembrolizumab+platinum+fluorouracil")
     assert "failure.same_drug" in opt.trace
+
+
+def _crc_after_adjuvant_capox(progression: str) -> dict:
+    # NCCN Colon Cancer v2026 (advanced disease): recurrence within 12 months of adjuvant FOLFOX /
+    # CAPEOX is treated as oxaliplatin failure (irinotecan-based therapy next).
+    return {
+        "age": 58,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "COAD", "stage": "recurrent", "metastatic_sites": ["liver"]},
+        "biomarkers": [{"gene": "KRAS", "alteration": "G12D"}, {"name": "MMR", "value": "pMMR"}],
+        "prior_therapies": [
+            {
+                "drugs": ["capecitabine", "oxaliplatin"],
+                "setting": "adjuvant",
+                "start": "2025-02",
+                "end": "2025-07",
+                "progression_date": progression,
+            }
+        ],
+    }
+
+
+def test_colorectal_oxaliplatin_window_is_twelve_months_as_policy_data(engine):
+    # given a recurrence 7 months after adjuvant CAPOX (inside the 12-month colorectal window of
+    # knowledge/policy/relapse-windows.yaml, outside the 6-month default)
+    early = engine.recommend(_crc_after_adjuvant_capox("2026-02"))
+    # then oxaliplatin counts as failed: an irinotecan regimen is first, CAPOX is shown lower
+    assert "oxaliplatin" not in early.options[0].drugs
+    capox = next(o for o in early.options if o.regimen == "capecitabine+oxaliplatin+bevacizumab")
+    assert "failure.same_drug" in capox.trace and "failure.late_relapse" not in capox.trace
+    # and a recurrence 14 months after it is late: CAPOX may be used again (with the caution)
+    late = engine.recommend(_crc_after_adjuvant_capox("2026-09"))
+    capox = next(o for o in late.options if o.regimen == "capecitabine+oxaliplatin+bevacizumab")
+    assert "failure.late_relapse" in capox.trace and "failure.same_drug" not in capox.trace
+
+
+def test_the_default_window_still_applies_elsewhere(engine):
+    # a window rule for colorectal oxaliplatin does not change head and neck platinum (6 months)
+    from onconav.engine.stage_priors import relapse_window
+
+    vocab = engine.vocab
+    case_crc = type("C", (), {"lineage": ("COAD", "BOWEL")})()
+    case_hn = type("C", (), {"lineage": ("HNSC", "HEAD_NECK")})()
+    assert relapse_window(vocab, case_crc, ["oxaliplatin"]) == 12
+    assert relapse_window(vocab, case_crc, ["irinotecan"]) == 6
+    assert relapse_window(vocab, case_hn, ["cisplatin"]) == 6

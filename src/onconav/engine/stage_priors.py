@@ -138,7 +138,7 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
             case.failed_tags.update(tags)
             # chemotherapy only: endocrine and targeted drugs keep their own resistance windows
             late = {i for i in inns if "chemotherapy" in vocab.drug_tags.get(i, ())}
-            if late and _late_relapse(profile, order):
+            if late and _late_relapse(profile, order, relapse_window(vocab, case, list(inns))):
                 case.rules.append("failure.late_relapse")
             else:
                 late = set()
@@ -182,7 +182,7 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
     case.maintenance_line = case.advanced_lines if case.responding and case.advanced_lines else case.line
 
 
-LATE_RELAPSE_MONTHS = 6  # platinum-refractory / -resistant: progression within 6 months
+LATE_RELAPSE_MONTHS = 6  # the default of knowledge/policy/relapse-windows.yaml (fixture KBs without it)
 # IMWG (Rajkumar et al., Blood 2011, DOI:10.1182/blood-2010-10-299487): refractory disease is
 # progression on therapy or within 60 days of the last dose
 REFRACTORY_WINDOW_MONTHS = 2.0
@@ -218,7 +218,27 @@ def refractory_line(priors: list[Any], i: int) -> bool:
     return end is not None and rel is not None and rel - end <= REFRACTORY_WINDOW_MONTHS
 
 
-def _late_relapse(profile: Profile, i: int) -> bool:
+def relapse_window(vocab: Vocabulary, case: Case, drugs: list[str]) -> float:
+    """Months after the end of a curative-intent course from which a relapse is late: the
+    longest window of the rules (knowledge/policy/relapse-windows.yaml) whose cancer is in the
+    patient's lineage and that name one of the course's drugs or their classes, else the
+    default (rule ``failure.late_relapse``)."""
+    window = vocab.relapse_default_months
+    if not vocab.relapse_rules:
+        return window
+    lineage = set(case.lineage)
+    names: set[str] = set()
+    for raw in drugs:
+        inn = vocab.drug_alias.get(raw.strip().lower(), raw.strip().lower())
+        names.add(inn)
+        names |= vocab.drug_tags.get(inn, frozenset())
+    for cancer, rule_drugs, months in vocab.relapse_rules:
+        if cancer in lineage and rule_drugs & names:
+            window = max(window, months)
+    return window
+
+
+def _late_relapse(profile: Profile, i: int, window: float = LATE_RELAPSE_MONTHS) -> bool:
     """A curative-intent treatment (adjuvant, definitive, chemoradiation ...) after which the
     cancer came back >= 6 months after its end: its chemotherapy drugs may be used again (NCCN Head and Neck:
     platinum re-used when recurrence is > 6 months after it), so they are not "failed" for the
@@ -231,7 +251,7 @@ def _late_relapse(profile: Profile, i: int) -> bool:
         return False
     back = p.progression_date or (priors[i + 1].start if i + 1 < len(priors) else None)
     end, rel = months(p.end), months(back)
-    return end is not None and rel is not None and rel - end >= LATE_RELAPSE_MONTHS
+    return end is not None and rel is not None and rel - end >= window
 
 
 def curative_failures(vocab: Vocabulary, profile: Profile, case: Case) -> None:
@@ -243,7 +263,7 @@ def curative_failures(vocab: Vocabulary, profile: Profile, case: Case) -> None:
     for i, p in enumerate(profile.prior_therapies):
         if p.setting not in NON_ADVANCED_SETTINGS or p.outcome not in FAILED_OUTCOMES:
             continue
-        late = _late_relapse(profile, i)
+        late = _late_relapse(profile, i, relapse_window(vocab, case, p.drugs))
         for raw in p.drugs:
             inn = vocab.drug_alias.get(raw.strip().lower(), raw.strip().lower())
             tags = vocab.drug_tags.get(inn, frozenset())
@@ -267,7 +287,7 @@ def early_failures(vocab: Vocabulary, profile: Profile, case: Case) -> None:
             continue
         end, back = months(p.end), months(p.progression_date)
         if end is not None and back is not None:
-            early = back - end < LATE_RELAPSE_MONTHS
+            early = back - end < relapse_window(vocab, case, p.drugs)
         else:
             early = p.outcome != Outcome.RELAPSE
         if early:

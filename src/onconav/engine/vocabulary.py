@@ -305,6 +305,10 @@ class Vocabulary:
     # canonical gene -> (first codon, last codon, kind, biomarker id): in-frame variants recognised
     # by where they fall (Biomarker.codon_ranges: EGFR exon 19 deletions 729-761, exon 20 insertions)
     codon_ranges: dict[str, tuple[tuple[int, int, str, str], ...]] = field(default_factory=dict)
+    # late relapse after curative-intent treatment (knowledge/policy/relapse-windows.yaml):
+    # the default window in months, and (cancer node, drugs or class tags, months) rules
+    relapse_default_months: float = 6.0
+    relapse_rules: tuple[tuple[str, frozenset[str], float], ...] = ()
 
     @classmethod
     def compile(cls, kb: KnowledgeBase) -> Vocabulary:
@@ -346,6 +350,7 @@ class Vocabulary:
             failure_neutral=_failure_neutral(kb),
             **_fusion_indexes(kb),
             codon_ranges=_codon_ranges(kb),
+            **_relapse_windows(kb),
         )
 
     def fusion_for(self, partners: list[str]) -> str | None:
@@ -362,6 +367,15 @@ class Vocabulary:
             if g in self.fusion_genes:
                 return self.fusion_genes[g]
         return None
+
+
+def _relapse_windows(kb: KnowledgeBase) -> dict[str, object]:
+    """``relapse_default_months`` and ``relapse_rules`` of :class:`Vocabulary`."""
+    w = kb.policy.relapse_windows
+    if w is None:
+        return {}
+    rules = tuple((r.cancer, frozenset(r.drugs), float(r.months)) for r in w.rules)
+    return {"relapse_default_months": float(w.default_months), "relapse_rules": rules}
 
 
 def _fusion_indexes(kb: KnowledgeBase) -> dict[str, dict]:

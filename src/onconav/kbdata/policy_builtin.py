@@ -121,6 +121,46 @@ class BuiltinFitness(Strict):
     comorbidity: list[ComorbidityRule] = Field(min_length=1)
 
 
+class RelapseWindowRule(BuiltinRule):
+    """A relapse this many ``months`` or more after the end of a curative-intent (adjuvant,
+    neoadjuvant, definitive ...) course of these ``drugs`` (INNs or class tags) in this
+    ``cancer`` (OncoTree node; its descendants too) is a late relapse: the drugs may be used
+    again; an earlier one counts as their failure (rule ``failure.late_relapse``)."""
+
+    id: RuleId
+    cancer: str
+    drugs: list[str] = Field(min_length=1)
+    months: float = Field(gt=0, le=60)
+
+
+class RelapseWindows(Strict):
+    """When a relapse after curative-intent treatment is "late" (``knowledge/policy/relapse-windows.yaml``;
+    docs/engine.md, "Late relapse"). ``default_months`` applies where no rule does."""
+
+    default_months: float = Field(gt=0, le=60)
+    sources: list[Reference] = Field(min_length=1)
+    reviewed: dt.date
+    notes: str | None = None
+    rules: list[RelapseWindowRule] = []
+
+
+def check_relapse_windows(kb: KnowledgeBase, tags: set[str], problems: list[str]) -> None:
+    """Relapse-window rules name known cancers and drugs or class tags, with unique ids."""
+    w = kb.policy.relapse_windows
+    if w is None:
+        return
+    where = "policy/relapse-windows.yaml"
+    ids = [r.id for r in w.rules]
+    for d in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"{where}: duplicate rule id {d}")
+    for r in w.rules:
+        if r.cancer not in kb.cancer_by_code:
+            problems.append(f"{where}: {r.id}: unknown cancer {r.cancer}")
+        for d in r.drugs:
+            if d not in kb.drug_by_inn and d not in tags:
+                problems.append(f"{where}: {r.id}: {d} is neither a drug nor a class tag")
+
+
 def check_builtin(kb: KnowledgeBase, tags: set[str], problems: list[str]) -> None:
     """The built-in fitness thresholds: drugs, class tags and message codes exist."""
     b = kb.policy.fitness_builtin

@@ -27,7 +27,7 @@ from onconav.kbdata.policy import (
     TestRule,
     TrialGateRule,
 )
-from onconav.kbdata.policy_builtin import BuiltinFitness, check_builtin
+from onconav.kbdata.policy_builtin import BuiltinFitness, RelapseWindows, check_builtin, check_relapse_windows
 
 if TYPE_CHECKING:
     from onconav.kbdata.loader import KnowledgeBase
@@ -51,6 +51,7 @@ SINGLE_SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "labels": ("labels.yaml", Labels),
     "her2": ("her2.yaml", Her2Scoring),
     "fitness_builtin": ("fitness-builtin.yaml", BuiltinFitness),
+    "relapse_windows": ("relapse-windows.yaml", RelapseWindows),
 }
 # Single files a knowledge base with a policy directory must have.
 REQUIRED_SINGLE = ("fitness_builtin",)
@@ -71,6 +72,7 @@ class Policy:
     labels: Labels | None = None
     her2: Her2Scoring | None = None
     fitness_builtin: BuiltinFitness | None = None  # thresholds of the built-in fitness checks
+    relapse_windows: RelapseWindows | None = None  # when a relapse after curative treatment is late
     fact_by_id: dict[str, Fact] = field(default_factory=dict, compare=False)
     class_by_tag: dict[str, DrugClass] = field(default_factory=dict, compare=False)
 
@@ -189,6 +191,7 @@ def check_policy(kb: KnowledgeBase, problems: list[str]) -> None:
     _fact_cycles(kb, problems)
     _check_fitness_and_gates(kb, tags, problems)
     check_builtin(kb, tags, problems)
+    check_relapse_windows(kb, tags, problems)
     _check_regimen_names(kb, problems)
     _check_rule_sets(kb, tokens_ok, problems)
     _check_evidence_v2(kb, tokens_ok, problems)
@@ -391,7 +394,7 @@ KB_SECTIONS = (
 )  # fmt: skip
 POLICY_SECTIONS = (
     "facts", "fitness", "classes", "tests", "panels", "exclusive", "ranking", "labels", "her2",
-    "fitness_builtin",
+    "fitness_builtin", "relapse_windows",
 )  # fmt: skip
 
 
