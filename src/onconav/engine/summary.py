@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from onconav.engine.answer import FactOut
-from onconav.engine.biomarkers import pending
+from onconav.engine.biomarkers import PENDING_RE, pending
 from onconav.engine.messages import MESSAGES
 from onconav.engine.model import Run, text
 from onconav.engine.msg import Join, Msg, Txt, msg, render
@@ -55,7 +55,9 @@ def _treatment_parts(prof: Profile, case: Case, vocab: Vocabulary) -> list[Msg]:
         parts.append(msg("ps_child_pugh", cp=prof.child_pugh.value))
     if prof.biomarkers:
         items = [
-            msg("ps_pending", label=e.label()) if pending(e) else _biomarker_label(e.label(), case, vocab)
+            msg("ps_pending", label=_without_status(e.label()))
+            if pending(e)
+            else _biomarker_label(e.label(), case, vocab)
             for e in prof.biomarkers
         ]
         parts.append(msg("ps_biomarkers", items=Join(tuple(dict.fromkeys(items)))))
@@ -68,6 +70,12 @@ def _treatment_parts(prof: Profile, case: Case, vocab: Vocabulary) -> list[Msg]:
     if case.failed:
         parts.append(msg("ps_failed", drugs=_drugs(vocab, case.failed)))
     return parts
+
+
+def _without_status(label: str) -> str:
+    """The marker a pending entry names, without the status words ("EGFR L858R pending" -> "EGFR
+    L858R"): the summary adds "(no result yet)" in the answer's language."""
+    return re.sub(r"\s{2,}", " ", PENDING_RE.sub("", label)).strip(" :,;-()（）") or label
 
 
 def _biomarker_label(label: str, case: Case, vocab: Vocabulary) -> Txt:
