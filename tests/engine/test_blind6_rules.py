@@ -28,3 +28,30 @@ def test_a_bclc_stage_with_a_parenthesis_is_read(real_engine):
     assert not [w for w in answer.warnings if "stage" in w.lower() and "recogn" in w.lower()]
     top = regimens(answer)[:3]
     assert "liver-transplant" not in top and "ablation-liver" not in top, top
+
+
+def test_the_trial_referral_comes_before_a_repeat_of_failed_treatment(real_engine):
+    # given colorectal cancer after FOLFIRI + bevacizumab failed, with few active options left
+    profile = {
+        "age": 68,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "COAD", "stage": "IV", "left_sided_primary": True},
+        "biomarkers": [{"gene": "KRAS", "value": "wild type"}, {"gene": "NRAS", "value": "wild type"}],
+        "prior_therapies": [
+            {"drugs": ["FOLFOX", "panitumumab"], "line": 1, "outcome": "progression"},
+            {"drugs": ["FOLFIRI", "bevacizumab"], "line": 2, "outcome": "progression"},
+            {"drugs": ["TAS-102", "bevacizumab"], "line": 3, "outcome": "progression"},
+        ],
+    }
+    # when the engine answers
+    answer = real_engine.recommend(profile)
+    ids = regimens(answer)
+    repeats = [i for i, o in enumerate(answer.options) if o.group == "failed_before"]
+    # then the trial referral ranks before every repeat of a failed treatment
+    assert repeats, ids
+    trial = ids.index("clinical-trial-referral")
+    assert trial < repeats[0], ids
+    assert "rank.trial_before_repeat" in answer.options[trial].trace
+    # and the other supportive options stay after the repeats
+    supportive = [i for i, o in enumerate(answer.options) if o.group == "supportive" and i != trial]
+    assert min(supportive) > max(repeats), ids

@@ -115,5 +115,6 @@ RULES: dict[str, str] = {
     "merge.regimen": "several evidence items for one regimen are merged; the best decides",
     "rank.superseded": "a single-drug option beaten head-to-head by another option of the same level is listed after it",
     "rank.beaten": "the item records a randomised trial it lost to a regimen on offer now (Evidence.superseded_by): ranked after every option not beaten so, whatever its level",
+    "rank.trial_before_repeat": "the clinical trial referral is listed before the options that repeat a failed treatment (they keep their place before other supportive care)",
     "rank.key": "rank = (setting fit, repeats a failed treatment, condition, fitness tier, biomarker-matched with level 1-2 evidence, level, match specificity (genes matched), preference, superseded, China access, NRDL, route, cost vs budget, regimen id)",
 }
