@@ -55,3 +55,92 @@ def test_the_trial_referral_comes_before_a_repeat_of_failed_treatment(real_engin
     # and the other supportive options stay after the repeats
     supportive = [i for i, o in enumerate(answer.options) if o.group == "supportive" and i != trial]
     assert min(supportive) > max(repeats), ids
+
+
+def _her2_after_tdxd(reason=None, comorbidities=()):
+    line = {"drugs": ["trastuzumab deruxtecan"], "line": 2, "outcome": "intolerance"}
+    if reason:
+        line["reason"] = reason
+    return {
+        "age": 52,
+        "ecog": 1,
+        "comorbidities": list(comorbidities),
+        "cancer": {"oncotree_code": "IDC", "stage": "IV"},
+        "biomarkers": [{"name": "HER2", "value": "3+"}, {"name": "ER", "value": "negative"}],
+        "prior_therapies": [
+            {"drugs": ["trastuzumab", "pertuzumab", "docetaxel"], "line": 1, "outcome": "progression"},
+            line,
+        ],
+    }
+
+
+def test_tdxd_stopped_for_grade_2_ild_is_not_offered_again(real_engine):
+    # given T-DXd stopped for grade 2 ILD, written as the line's reason or as a comorbidity
+    for profile in (
+        _her2_after_tdxd(reason="grade 2 pneumonitis"),
+        _her2_after_tdxd(comorbidities=["间质性肺炎2级（德曲妥珠单抗相关，已缓解）"]),
+    ):
+        # when the engine answers
+        answer = real_engine.recommend(profile)
+        # then it is excluded with the label's reason, and T-DM1 is still offered
+        assert "trastuzumab-deruxtecan" not in regimens(answer)
+        ex = [e for e in answer.excluded if e.regimen == "trastuzumab-deruxtecan"]
+        assert ex and any(c["code"] == "x_no_rechallenge" for c in ex[0].reason_codes), ex
+        assert "trastuzumab-emtansine" in regimens(answer)
+
+
+def test_tdxd_stopped_for_grade_1_ild_or_without_a_reason_is_only_failed_before(real_engine):
+    for profile in (_her2_after_tdxd(reason="grade 1 ILD"), _her2_after_tdxd()):
+        answer = real_engine.recommend(profile)
+        opt = next(o for o in answer.options if o.regimen == "trastuzumab-deruxtecan")
+        # a drug stopped for intolerance with nothing new beside it is not among the options for now
+        assert opt.group == "failed_before"
+        assert "failure.intolerance_repeat" in opt.trace
+        assert "failure.no_rechallenge" not in opt.trace
+
+
+def test_checkpoint_myocarditis_excludes_every_checkpoint_inhibitor(real_engine):
+    def profile(reason):
+        return {
+            "age": 60,
+            "ecog": 1,
+            "cancer": {"oncotree_code": "SKCM", "stage": "IV"},
+            "biomarkers": [{"gene": "BRAF", "value": "wild type"}],
+            "prior_therapies": [
+                {"drugs": ["nivolumab"], "setting": "adjuvant", "outcome": "intolerance", "reason": reason}
+            ],
+        }
+
+    # given adjuvant nivolumab stopped for grade 2 myocarditis
+    answer = real_engine.recommend(profile("myocarditis grade 2"))
+    # then no checkpoint inhibitor is offered (all moved to excluded)
+    excluded = {e.regimen for e in answer.excluded}
+    assert {"pembrolizumab", "nivolumab", "nivolumab+ipilimumab"} <= excluded
+    assert not {"pembrolizumab", "nivolumab"} & set(regimens(answer))
+    # and a rash does not exclude them (pembrolizumab is still offered)
+    assert "pembrolizumab" in regimens(real_engine.recommend(profile("rash")))
+
+
+def test_checkpoint_inhibitors_are_demoted_after_a_solid_organ_transplant(real_engine):
+    def profile(comorbidity):
+        return {
+            "age": 70,
+            "ecog": 1,
+            "comorbidities": [comorbidity],
+            "cancer": {"oncotree_code": "LUSC", "stage": "metastatic"},
+            "biomarkers": [{"name": "PD-L1 TPS", "value": "80%"}],
+        }
+
+    for text in ("kidney transplant 2018", "on tacrolimus and mycophenolate", "肝移植术后"):
+        # given a solid-organ transplant (or its immunosuppression)
+        answer = real_engine.recommend(profile(text))
+        # then chemotherapy without a checkpoint inhibitor comes first and the
+        # checkpoint-inhibitor options are demoted, never preferred
+        assert regimens(answer)[0] == "carboplatin+paclitaxel", (text, regimens(answer)[:4])
+        pembro = next(o for o in answer.options if o.regimen == "pembrolizumab+carboplatin+paclitaxel")
+        assert "fitness.comorbidity_demote" in pembro.trace and pembro.group != "preferred"
+        assert all(u.value != text for u in answer.unused_inputs)  # the comorbidity is read
+    # and without it pembrolizumab + chemotherapy is not demoted
+    answer = real_engine.recommend(profile("gout"))
+    pembro = next(o for o in answer.options if o.regimen == "pembrolizumab+carboplatin+paclitaxel")
+    assert "fitness.comorbidity_demote" not in pembro.trace

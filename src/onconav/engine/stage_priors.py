@@ -171,6 +171,9 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
         elif p.outcome == Outcome.INTOLERANCE:
             case.intolerant.update(inns)
             case.intolerant_tags.update(tags)
+            if p.reason and p.reason.strip():
+                for i in inns:
+                    case.intolerance_reasons.setdefault(i, []).append(p.reason.strip())
         if refractory_line(profile.prior_therapies, order):
             case.refractory.update(inns)
         if (
