@@ -144,3 +144,30 @@ def test_checkpoint_inhibitors_are_demoted_after_a_solid_organ_transplant(real_e
     answer = real_engine.recommend(profile("gout"))
     pembro = next(o for o in answer.options if o.regimen == "pembrolizumab+carboplatin+paclitaxel")
     assert "fitness.comorbidity_demote" not in pembro.trace
+
+
+def _coad(crcl):
+    return {
+        "age": 70,
+        "ecog": 1,
+        "organ_function": {"creatinine_clearance_ml_min": crcl},
+        "cancer": {"oncotree_code": "COAD", "stage": "metastatic"},
+    }
+
+
+def test_capecitabine_is_not_given_below_creatinine_clearance_30(real_engine):
+    # given metastatic colon cancer at creatinine clearance 24 mL/min
+    answer = real_engine.recommend(_coad(24))
+    # then no capecitabine regimen is offered; infusional 5-FU regimens are
+    assert not [r for r in regimens(answer) if "capecitabine" in r], regimens(answer)
+    assert "capecitabine+oxaliplatin+bevacizumab" in {e.regimen for e in answer.excluded}
+    assert any(r.startswith("fluorouracil+leucovorin") for r in regimens(answer)[:3])
+
+
+def test_capecitabine_at_creatinine_clearance_30_to_50_keeps_a_dose_note(real_engine):
+    answer = real_engine.recommend(_coad(40))
+    cape = [o for o in answer.options if "capecitabine" in o.drugs]
+    assert cape and all("fitness.capecitabine-crcl-30-50" in o.trace for o in cape)
+    # and at 80 mL/min there is no note
+    answer = real_engine.recommend(_coad(80))
+    assert not [o for o in answer.options if "fitness.capecitabine-crcl-30-50" in o.trace]
