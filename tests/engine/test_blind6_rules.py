@@ -171,3 +171,38 @@ def test_capecitabine_at_creatinine_clearance_30_to_50_keeps_a_dose_note(real_en
     # and at 80 mL/min there is no note
     answer = real_engine.recommend(_coad(80))
     assert not [o for o in answer.options if "fitness.capecitabine-crcl-30-50" in o.trace]
+
+
+def _named_tests(answer):
+    return [set(t.biomarkers) for t in answer.tests_recommended if t.kind == "situational"]
+
+
+def test_pancreatic_cancer_gets_germline_testing(real_engine):
+    # given untreated metastatic pancreatic adenocarcinoma, no germline test on record
+    profile = {"age": 70, "ecog": 1, "cancer": {"oncotree_code": "PAAD", "stage": "metastatic"}}
+    # then germline BRCA1/2 / PALB2 testing is recommended
+    assert {"BRCA:mutation", "PALB2:mutation"} in _named_tests(real_engine.recommend(profile))
+
+
+def test_biliary_profiling_at_first_line_after_adjuvant_capecitabine(real_engine):
+    # given cholangiocarcinoma recurring after adjuvant capecitabine (no line for advanced disease)
+    profile = {
+        "age": 77,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "IHCH", "stage": "recurrent"},
+        "prior_therapies": [
+            {
+                "drugs": ["capecitabine"],
+                "setting": "adjuvant",
+                "end": "2024-09",
+                "progression_date": "2026-10",
+            }
+        ],
+    }
+    # then FGFR2 / IDH1 profiling is recommended
+    assert {"FGFR2:fusion", "IDH1:mutation"} in _named_tests(real_engine.recommend(profile))
+    # and not any more as a first-line test after a line for advanced disease
+    profile["prior_therapies"].append(
+        {"drugs": ["gemcitabine", "cisplatin"], "line": 1, "outcome": "progression"}
+    )
+    assert {"FGFR2:fusion", "IDH1:mutation"} not in _named_tests(real_engine.recommend(profile))
