@@ -206,3 +206,22 @@ def test_biliary_profiling_at_first_line_after_adjuvant_capecitabine(real_engine
         {"drugs": ["gemcitabine", "cisplatin"], "line": 1, "outcome": "progression"}
     )
     assert {"FGFR2:fusion", "IDH1:mutation"} not in _named_tests(real_engine.recommend(profile))
+
+
+def test_tvec_is_demoted_with_visceral_metastases(real_engine):
+    def answer(sites):
+        return real_engine.recommend(
+            {
+                "age": 60,
+                "ecog": 1,
+                "cancer": {"oncotree_code": "SKCM", "stage": "IV", "metastatic_sites": sites},
+                "biomarkers": [{"gene": "BRAF", "value": "wild type"}],
+            }
+        )
+
+    def tvec(a):
+        return next(o for o in a.options if o.regimen == "talimogene-laherparepvec")
+
+    # given lung metastases, T-VEC is shown lower; with skin and nodal disease only it is not
+    assert "fitness.tvec-visceral-metastases" in tvec(answer(["lung", "subcutaneous"])).trace
+    assert "fitness.tvec-visceral-metastases" not in tvec(answer(["skin", "lymph nodes"])).trace
