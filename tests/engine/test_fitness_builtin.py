@@ -161,7 +161,12 @@ def test_the_fixture_copy_holds_the_real_values():
     for f, r in zip(fixture.comorbidity, real.comorbidity, strict=True):
         assert set(f.class_tags) <= set(r.class_tags)
         assert f.model_dump(exclude={"class_tags"}) == r.model_dump(exclude={"class_tags"})
-    skip = {"heart": {"class_tags"}, "comorbidity": True}
+    # the fixture keeps the no-re-challenge rules whose drugs it has, each one as in the real file
+    real_nr = {r.id: r for r in real.no_rechallenge}
+    assert fixture.no_rechallenge
+    for f in fixture.no_rechallenge:
+        assert f == real_nr[f.id]
+    skip = {"heart": {"class_tags"}, "comorbidity": True, "no_rechallenge": True}
     assert fixture.model_dump(exclude=skip) == real.model_dump(exclude=skip)
 
 

@@ -46,6 +46,8 @@ class Case:
     curative_failed_late_tags: set[str] = field(default_factory=set)
     intolerant: set[str] = field(default_factory=set)
     intolerant_tags: set[str] = field(default_factory=set)
+    # drug stopped for intolerance -> the reasons given on its lines (PriorTherapy.reason)
+    intolerance_reasons: dict[str, list[str]] = field(default_factory=dict)
     # drugs the disease is refractory to (IMWG: progression on it or within 60 days of its last
     # dose, an outcome "refractory", or best response PD); stage_priors.refractory_line
     refractory: set[str] = field(default_factory=set)

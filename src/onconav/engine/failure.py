@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import re
+
 from onconav.engine.model import FAIL_TOGETHER, SUPPORTIVE_MODALITIES, Candidate, Run
 from onconav.engine.msg import Join, Msg, Txt, kb_text, msg
 from onconav.engine.normalize import Vocabulary
+from onconav.kbdata.policy_builtin import NoRechallengeRule
 
 
 def failed_class_tags(run: Run) -> dict[str, str]:
@@ -31,6 +34,8 @@ def failure(run: Run, vocab: Vocabulary) -> None:
     if not (case.failed or case.intolerant):
         return
     failed_tags = failed_class_tags(run)
+    no_rechallenge = _no_rechallenge(run, vocab)
+    dropped: list[Candidate] = []
     failed = case.failed_reuse  # a late relapse after curative-intent treatment does not count
     for c in run.candidates:
         drugs = set(c.reg.regimen.drugs)
@@ -77,11 +82,58 @@ def failure(run: Run, vocab: Vocabulary) -> None:
         if bad:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in bad))
             c.demote(1, msg("c_intolerance", drugs=names), "failure.intolerance")
+            active = {d for d in drugs if d not in vocab.failure_neutral}
+            if active and active <= (case.intolerant | failed) and not c.repeats_failure:
+                # nothing new besides what was not tolerated (or failed): not among the options for now
+                c.repeats_failure = True
+                c.trace.append("failure.intolerance_repeat")
+        for rule, drug, what in no_rechallenge:
+            if drug in drugs or (rule.class_tags and c.reg.tags & set(rule.class_tags)):
+                name = Txt.drug(vocab.drug_zh, drug)
+                c.exclude(msg("x_no_rechallenge", drugs=name, what=Join((what,))), "failure.no_rechallenge")
+                dropped.append(c)
+                break
         late = sorted(drugs & case.late_relapse)
         if late:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in late))
             c.caution(msg("c_late_relapse_reuse", drugs=names, months=6))
             c.trace.append("failure.late_relapse")
+    if dropped:  # not given again after a serious toxicity: answer.excluded
+        run.excluded.extend(dropped)
+        gone = {id(c) for c in dropped}
+        run.candidates = [c for c in run.candidates if id(c) not in gone]
+
+
+_GRADE = re.compile(r"(?:grade|gr\.?|g|ctcae)\s*([1-5])(?![0-9])|([1-5])\s*[级度]")
+
+
+def _no_rechallenge(run: Run, vocab: Vocabulary) -> list[tuple[NoRechallengeRule, str, str]]:
+    """(rule, drug, toxicity text) for each drug stopped for intolerance whose line's reason or a
+    comorbidity names a toxicity of a no-re-challenge rule (knowledge/policy/fitness-builtin.yaml,
+    ``no_rechallenge``): after it the label says to discontinue the drug permanently."""
+    case = run.case
+    rules = run.builtin.policy.no_rechallenge if run.builtin is not None else []
+    out: list[tuple[NoRechallengeRule, str, str]] = []
+    for drug in sorted(case.intolerant):
+        tags = vocab.drug_tags.get(drug, frozenset())
+        texts = [*case.intolerance_reasons.get(drug, []), *case.comorbidities]
+        for rule in rules:
+            if drug not in rule.drugs and not tags & set(rule.class_tags):
+                continue
+            hit = next((t for t in texts if _names_toxicity(rule, t)), None)
+            if hit is not None:
+                out.append((rule, drug, hit))
+    return out
+
+
+def _names_toxicity(rule: NoRechallengeRule, text: str) -> bool:
+    low = text.lower()
+    if not any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", low) for w in rule.keywords):
+        return False
+    if rule.min_grade is None:
+        return True
+    grades = [int(a or b) for a, b in _GRADE.findall(low)]
+    return not grades or max(grades) >= rule.min_grade
 
 
 def _rechallenged(c: Candidate, failed: set[str], early: set[str], vocab: Vocabulary) -> set[str]:

@@ -26,7 +26,7 @@ class Builtin:
     policy: BuiltinFitness
     kidney_drugs: frozenset[str]
     heart_tags: frozenset[str]
-    comorbidity: tuple[tuple[re.Pattern[str], frozenset[str], str], ...]
+    comorbidity: tuple[tuple[re.Pattern[str], frozenset[str], str, str], ...]
 
     @classmethod
     def compile(cls, policy: BuiltinFitness) -> Builtin:
@@ -35,6 +35,7 @@ class Builtin:
                 re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in r.keywords)),
                 frozenset({*r.class_tags, *(f"intensity:{i}" for i in r.intensity)}),
                 r.message,
+                r.action,
             )
             for r in policy.comorbidity
         )
@@ -147,15 +148,18 @@ def _liver_and_tumour(c: Candidate, case: Case, run: Run) -> None:
 
 
 def _comorbidity(c: Candidate, case: Case, b: Builtin) -> None:
-    """Comorbidity keywords (English or Chinese) add cautions only (``comorbidity`` rules)."""
+    """Comorbidity keywords (English or Chinese) add cautions (``comorbidity`` rules), or demote
+    the option for a rule with ``action: demote`` (trace ``fitness.comorbidity_demote``)."""
     if not case.comorbidities:
         return
     keys = set(c.reg.tags) | {f"intensity:{c.reg.regimen.intensity}"}
-    for pattern, applies, key in b.comorbidity:
+    for pattern, applies, key, action in b.comorbidity:
         if not applies & keys:
             continue
         hits = [cm for cm in case.comorbidities if pattern.search(cm.lower())]
-        if hits:
+        if hits and action == "demote":
+            c.demote(1, msg(key, what=Join(tuple(hits))), "fitness.comorbidity_demote")
+        elif hits:
             c.caution(msg(key, what=Join(tuple(hits))))
             if "fitness.comorbidity" not in c.trace:
                 c.trace.append("fitness.comorbidity")

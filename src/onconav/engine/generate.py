@@ -212,18 +212,23 @@ def _v2_filters(ev: Evidence, case: Case, run: Run) -> tuple[bool, list[str], li
     return True, unknown, trace
 
 
-def _conditional_allowed(ev: Evidence, unknown: dict[str, str], named: frozenset[str] = frozenset()) -> bool:
+def _conditional_allowed(
+    ev: Evidence, unknown: dict[str, str], named: frozenset[str] = frozenset(), now: bool = True
+) -> bool:
     """An item waiting on an unknown biomarker is shown as a conditional option only with
     standard evidence (levels 1-2); waiting on a patient fact alone, always. An item that needs
     an untested alteration to be *present* is shown only when a named decisive test for the
-    situation (knowledge/policy/tests) decides it; otherwise the test is recommended."""
+    situation (knowledge/policy/tests) decides it and the item is for now (not for later:
+    maintenance or a later line, the answer's group ``later``); otherwise the test is
+    recommended (the germline test for pancreatic cancer does not bring olaparib maintenance
+    into an untreated patient's answer)."""
     if not unknown:
         return True
     if ev.cancer in ("SOLID", "HEME"):
         return False  # tumour-agnostic items (basket trials) do not stand in for a cancer's own care
     lvl = LEVEL_RANK.get(ev.level.value, 9)
     present = [b for b, role in unknown.items() if role in ("present", "any")]
-    if present and not all(b in named for b in present):
+    if present and not (now and all(b in named for b in present)):
         return False
     return lvl <= LEVEL_RANK["2"]
 
@@ -344,7 +349,9 @@ def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) 
                 continue
             if unknown:
                 run.pending.append(Pending(ev=ev, reg=reg, unknown=tuple(sorted(unknown)), roles=unknown))
-            allowed = _conditional_allowed(ev, unknown, run.named_markers)
+            fit = _fit(ev, case, reg)
+            later = fit == 2 or (fit == 1 and ev.setting in ("later_line", "maintenance"))
+            allowed = _conditional_allowed(ev, unknown, run.named_markers, not later)
             cand.cond_markers = dict(unknown)
             cand.cond_facts = list(fact_unknown)
             cand.trace.append("condition.unknown")

@@ -235,6 +235,9 @@ class PriorTherapy(_Open):
     regimen: str | None = Field(default=None, max_length=120)
     best_response: Response | None = None
     progression_date: str | None = None
+    # Extension (optional): why the treatment was stopped, free text ("grade 2 pneumonitis"),
+    # read with outcome intolerance against the no-re-challenge rules (fitness-builtin.yaml)
+    reason: str | None = Field(default=None, max_length=300)
 
     @field_validator("best_response", mode="before")
     @classmethod

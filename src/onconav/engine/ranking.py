@@ -266,6 +266,31 @@ def rank(run: Run) -> None:
         memo[id(c)] = eff
         return eff
 
-    run.options = sorted(run.candidates, key=effective)
+    run.options = trial_before_repeats(sorted(run.candidates, key=effective))
     for c in run.options:
         c.trace.append("rank.key")
+
+
+def trial_before_repeats(options: list[Candidate]) -> list[Candidate]:
+    """The referral to a clinical trial (when its item applies: ECOG 0-2) moves up to just before
+    the first option that repeats a failed treatment (``failure.repeat``), so that with little
+    active treatment left a trial comes before treatment that already failed (NCCN: the best
+    management of any patient with cancer is in a clinical trial; NCCN Multiple Myeloma: after a
+    BCMA bispecific, a different target or a trial). The other supportive options keep their
+    place after the repeats. Rule ``rank.trial_before_repeat``."""
+    first = next((i for i, c in enumerate(options) if c.repeats_failure), None)
+    if first is None:
+        return options
+    trial = next(
+        (
+            i
+            for i, c in enumerate(options)
+            if i > first and c.reg.regimen.modality.value == "clinical_trial" and not c.repeats_failure
+        ),
+        None,
+    )
+    if trial is None:
+        return options
+    moved = options[trial]
+    moved.trace.append("rank.trial_before_repeat")
+    return [*options[:first], moved, *(c for i, c in enumerate(options[first:], first) if i != trial)]

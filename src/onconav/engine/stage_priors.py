@@ -18,14 +18,13 @@ def _stage(kb_vocab: Vocabulary, lineage: tuple[str, ...], profile: Profile, cas
     if raw:
         key = re.sub(r"\s+", " ", re.sub(r"\s*期$", "", raw.upper()))  # "BCLC C期", "IV期"
         keys = [key, re.sub(r"^STAGE\s*", "", key), key.replace("STAGE ", "")]
-        for code in lineage:
-            smap = kb_vocab.stage_maps.get(code, {})
-            for k in keys:
-                if k in smap:
-                    group = smap[k]
-                    break
-            if group:
-                break
+        group = _stage_map_group(kb_vocab, lineage, keys)
+        if group is None:
+            # free text after a recognised stage ("BCLC C (portal vein invasion)", "IIIA - N2"):
+            # the longest leading run of words that is a stage of the cancer
+            group = _stage_map_group(kb_vocab, lineage, _stage_prefixes(keys[1]))
+            if group is not None:
+                case.rules.append("stage.free_text_ignored")
         tnm = _tnm_groups(re.sub(r"^STAGE\s*", "", key), c.metastatic_sites) if group is None else None
         if tnm is not None:
             _set_groups(case, tnm, c.recurrent_metastatic, "stage.tnm")
@@ -33,6 +32,9 @@ def _stage(kb_vocab: Vocabulary, lineage: tuple[str, ...], profile: Profile, cas
         if group is None:
             k = _strip_tnm(re.sub(r"^STAGE\s*", "", key))
             m = re.fullmatch(r"(0|IV|I{1,3}|[1-4])([A-D]\d?)?", k.replace(" ", ""))
+            heads = _stage_prefixes(k)[:1]  # "IVB (liver, bone)": the text before the parenthesis
+            if m is None and heads:
+                m = re.fullmatch(r"(0|IV|I{1,3}|[1-4])([A-D]\d?)?", heads[0].replace(" ", ""))
             if m:
                 roman = {"1": "I", "2": "II", "3": "III", "4": "IV"}.get(m.group(1), m.group(1))
                 group = {
@@ -71,6 +73,25 @@ def _stage(kb_vocab: Vocabulary, lineage: tuple[str, ...], profile: Profile, cas
         case.rules.append("stage.resectable_locally_advanced")
     case.stage_groups = frozenset(groups)
     case.stage_known = True
+
+
+def _stage_map_group(kb_vocab: Vocabulary, lineage: tuple[str, ...], keys: list[str]) -> str | None:
+    for code in lineage:
+        smap = kb_vocab.stage_maps.get(code, {})
+        for k in keys:
+            if k in smap:
+                return smap[k]
+    return None
+
+
+def _stage_prefixes(key: str) -> list[str]:
+    """Leading runs of words of a stage written with free text after it, longest first: the text
+    before a parenthesis, comma, semicolon, colon or dash, then shorter runs of its words
+    ("BCLC C (PORTAL VEIN INVASION)" -> "BCLC C", "BCLC")."""
+    head = re.split(r"\s*[(（\[,;:，；]|\s+[-–—]\s*", key, maxsplit=1)[0].strip()
+    words = head.split()
+    out = [" ".join(words[:n]) for n in range(len(words), 0, -1)]
+    return [k for k in out if k and k != key]
 
 
 # "ypT2N1", "pT3 N0 M0", "cT4aN2M1b": a TNM stage without its AJCC group
@@ -150,6 +171,9 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
         elif p.outcome == Outcome.INTOLERANCE:
             case.intolerant.update(inns)
             case.intolerant_tags.update(tags)
+            if p.reason and p.reason.strip():
+                for i in inns:
+                    case.intolerance_reasons.setdefault(i, []).append(p.reason.strip())
         if refractory_line(profile.prior_therapies, order):
             case.refractory.update(inns)
         if (

@@ -90,18 +90,46 @@ class ComorbidityRule(BuiltinRule):
     """A comorbidity (free text) containing one of ``keywords`` as a whole word, English or
     Chinese, gives the caution ``message`` (an engine message code with ``{what}``) on options
     of the given ``intensity`` or with a drug of one of ``class_tags``; trace
-    ``fitness.comorbidity``. Cautions only."""
+    ``fitness.comorbidity``. Cautions, or with ``action: demote`` a demotion."""
 
     id: RuleId
     keywords: list[str] = Field(min_length=1)
     intensity: list[Literal["low", "moderate", "high", "very_high"]] = []
     class_tags: list[Tag] = []
     message: Annotated[str, StringConstraints(pattern=r"^c_comorbidity_[a-z_]+$")]
+    # caution (default) or demote: the option is shown lower (never first), trace
+    # fitness.comorbidity_demote (checkpoint inhibitors after a solid-organ transplant)
+    action: Literal["caution", "demote"] = "caution"
 
     @model_validator(mode="after")
     def _valid(self) -> ComorbidityRule:
         if not (self.intensity or self.class_tags):
             raise ValueError("a comorbidity rule needs intensity or class_tags")
+        for w in self.keywords:
+            if not w.strip() or w != w.strip().lower():
+                raise ValueError(f"keyword {w!r} must be lower-case words without outer spaces")
+        return self
+
+
+class NoRechallengeRule(BuiltinRule):
+    """A drug stopped for intolerance (outcome ``intolerance``) because of a serious toxicity is
+    not given again: when the line's ``reason`` or a comorbidity names one of ``keywords`` (whole
+    words, English or Chinese) and the drug is one of ``drugs`` or carries one of ``class_tags``,
+    every option with that drug (with ``class_tags``: with any drug of those classes) moves to
+    ``answer.excluded`` with the message ``x_no_rechallenge`` (trace ``failure.no_rechallenge``).
+    ``min_grade``: a grade stated next to the toxicity ("grade 1", "G1", "1级") below it does not
+    count; a toxicity without a grade does (the drug was stopped for it)."""
+
+    id: RuleId
+    keywords: list[str] = Field(min_length=1)
+    drugs: list[str] = []  # INNs
+    class_tags: list[Tag] = []
+    min_grade: int | None = Field(default=None, ge=1, le=5)
+
+    @model_validator(mode="after")
+    def _valid(self) -> NoRechallengeRule:
+        if not (self.drugs or self.class_tags):
+            raise ValueError("a no-re-challenge rule needs drugs or class_tags")
         for w in self.keywords:
             if not w.strip() or w != w.strip().lower():
                 raise ValueError(f"keyword {w!r} must be lower-case words without outer spaces")
@@ -119,6 +147,7 @@ class BuiltinFitness(Strict):
     kidney: KidneyRule
     heart: HeartRule
     comorbidity: list[ComorbidityRule] = Field(min_length=1)
+    no_rechallenge: list[NoRechallengeRule] = []
 
 
 class RelapseWindowRule(BuiltinRule):
@@ -187,3 +216,10 @@ def check_builtin(kb: KnowledgeBase, tags: set[str], problems: list[str]) -> Non
             problems.append(f"{where}: comorbidity {r.id}: unknown message {r.message} (engine/messages)")
         elif any("{what}" not in text for text in entry.values()):
             problems.append(f"{where}: comorbidity {r.id}: message {r.message} does not name {{what}}")
+    for r in b.no_rechallenge:
+        for inn in r.drugs:
+            if inn not in kb.drug_by_inn:
+                problems.append(f"{where}: no_rechallenge {r.id}: unknown drug {inn}")
+        for t in r.class_tags:
+            if t not in tags:
+                problems.append(f"{where}: no_rechallenge {r.id}: class tag {t} is on no drug")
