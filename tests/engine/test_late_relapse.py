@@ -103,3 +103,37 @@ def test_the_default_window_still_applies_elsewhere(engine):
     assert relapse_window(vocab, case_crc, ["oxaliplatin"]) == 12
     assert relapse_window(vocab, case_crc, ["irinotecan"]) == 6
     assert relapse_window(vocab, case_hn, ["cisplatin"]) == 6
+
+
+def test_progression_on_maintenance_ends_the_whole_line(engine):
+    # NCCN NSCLC v2026 (subsequent therapy after first-line chemo-immunotherapy): docetaxel with or
+    # without ramucirumab (REVEL: after platinum-based therapy). The platinum was given as the
+    # induction of line 1; progression came on pemetrexed-pembrolizumab maintenance.
+    profile = {
+        "age": 66,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+        "biomarkers": [{"gene": "EGFR", "value": "negative"}, {"gene": "ALK", "value": "negative"}],
+        "prior_therapies": [
+            {
+                "drugs": ["carboplatin", "pemetrexed", "pembrolizumab"],
+                "line": 1,
+                "start": "2025-09",
+                "end": "2025-12",
+            },
+            {
+                "drugs": ["pemetrexed", "pembrolizumab"],
+                "line": 1,
+                "setting": "maintenance",
+                "start": "2026-01",
+                "end": "2026-09",
+                "progression_date": "2026-10",
+                "outcome": "progression",
+            },
+        ],
+    }
+    answer = engine.recommend(profile)
+    regs = [o.regimen for o in answer.options]
+    # then the platinum counts as failed: REVEL's docetaxel + ramucirumab is offered
+    assert "docetaxel+ramucirumab" in regs
+    assert regs[0] in ("docetaxel", "docetaxel+ramucirumab")

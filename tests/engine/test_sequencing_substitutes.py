@@ -146,3 +146,36 @@ def test_unknown_fact_is_recommended_as_a_test(real_engine):
     # then the testosterone test is recommended for the facts it decides
     test = next(t for t in answer.tests_recommended if t.kind == "fact" and "testosterone" in t.test)
     assert "castration_sensitive" in test.facts and "adt+abiraterone+prednisone" in test.decides
+
+
+def test_newly_diagnosed_myeloma_gets_induction_before_the_transplant():
+    # NCCN Multiple Myeloma v2026 (transplant candidates): induction (D-VRd, PERSEUS) first, then
+    # high-dose melphalan with autologous stem-cell transplant, then maintenance.
+    from onconav.engine import Engine
+    from onconav.kbdata.loader import load_knowledge_base
+
+    engine = Engine(load_knowledge_base())
+    answer = engine.recommend(
+        {"age": 58, "ecog": 1, "cancer": {"oncotree_code": "PCM", "stage": "newly diagnosed"}}
+    )
+    regs = [o.regimen for o in answer.options]
+    asct = regs.index("autologous-stem-cell-transplant")
+    assert "daratumumab+bortezomib+lenalidomide+dexamethasone" in regs[:asct]
+    option = answer.options[asct]
+    assert "sequence.pcm-induction-before-transplant" in option.trace
+    # after induction (a line on record) the rule no longer holds
+    later = engine.recommend(
+        {
+            "age": 58,
+            "ecog": 1,
+            "cancer": {"oncotree_code": "PCM", "stage": "newly diagnosed"},
+            "prior_therapies": [
+                {
+                    "drugs": ["daratumumab", "bortezomib", "lenalidomide", "dexamethasone"],
+                    "line": 1,
+                    "outcome": "response",
+                }
+            ],
+        }
+    )
+    assert all("sequence.pcm-induction-before-transplant" not in o.trace for o in later.options)

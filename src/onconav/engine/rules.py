@@ -86,6 +86,7 @@ RULES: dict[str, str] = {
     "biomarker.absent": "biomarkers that must be negative are known negative",
     "biomarker.threshold": "measured biomarker thresholds hold",
     "biomarker.pending": "the item would hold if an unknown biomarker were known: a test is recommended",
+    "line.maintenance_failure": "progression on the maintenance of a line ends the whole line: the drugs of its induction count as failed (after_failure_of platinum holds after carboplatin-pemetrexed-pembrolizumab then pemetrexed-pembrolizumab maintenance); re-use still follows the late-relapse window",
     "condition.awaiting_test": "standard care (level 1, written for this setting and line) that waits on an untested alteration no named test decides: the best item per deciding marker is shown as a conditional option, ranked after the options that do not wait on a positive result",
     "biomarker.origin_unknown": "the item is for a germline (or somatic) alteration whose origin is not given: conditional on the origin fact's test",
     "resistance.R1": "a present biomarker predicts resistance (standard evidence): option removed",

@@ -139,6 +139,7 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
     lines: set[int] = set()
     unnumbered = 0
     last: tuple[int, int, Outcome | None] | None = None  # (line, order, outcome) of the latest systemic line
+    read: list[tuple[Any, list[str]]] = []  # each entry with the INNs read from it
     for order, p in enumerate(profile.prior_therapies):
         if p.with_radiotherapy:
             case.had_radiotherapy = True
@@ -152,6 +153,7 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
                 inn = key
             inns.append(inn)
         tags = set().union(*(vocab.drug_tags.get(i, frozenset()) for i in inns)) if inns else set()
+        read.append((p, inns))
         case.received.update(inns)
         case.received_tags.update(tags)
         if p.outcome in FAILED_OUTCOMES:
@@ -199,11 +201,45 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
             lines.add(p.line)
         else:
             unnumbered += 1
+    _maintenance_failure_fails_its_line(vocab, read, case)
     case.late_relapse = case.failed - case.failed_reuse - vocab.failure_neutral
     case.advanced_lines = max(len(lines) + unnumbered, max(lines, default=0))
     case.line = case.advanced_lines + 1
     case.responding = last is not None and last[2] in (Outcome.RESPONSE, Outcome.NO_PROGRESSION)
     case.maintenance_line = case.advanced_lines if case.responding and case.advanced_lines else case.line
+
+
+def _maintenance_failure_fails_its_line(
+    vocab: Vocabulary, read: list[tuple[Any, list[str]]], case: Case
+) -> None:
+    """Progression on the maintenance of a line ends that whole line: the drugs of its induction
+    (entries of the same line number recorded as working or with no outcome) count as failed too,
+    so items written "after failure of platinum" apply after carboplatin-pemetrexed-pembrolizumab
+    followed by pemetrexed-pembrolizumab maintenance (rule ``line.maintenance_failure``). Whether
+    they are shown lower as failed follows the late-relapse window from the induction's end."""
+    from onconav.engine.facts import months  # local: facts imports normalize
+
+    for m, _ in read:
+        if m.setting != "maintenance" or m.line is None or m.outcome not in FAILED_OUTCOMES:
+            continue
+        for p, inns in read:
+            if p is m or p.line != m.line or p.setting in ("maintenance", *SURGERY_SETTINGS):
+                continue
+            if p.outcome in FAILED_OUTCOMES or not inns:
+                continue
+            case.failed.update(inns)
+            for i in inns:
+                case.failed_tags.update(vocab.drug_tags.get(i, frozenset()))
+            end, back = months(p.end), months(m.progression_date or m.end)
+            late = end is not None and back is not None and back - end >= relapse_window(vocab, case, inns)
+            # shown lower as failed only when the line ended within the late-relapse window of
+            # the induction's end, for every drug of it (lenalidomide maintenance failing four
+            # years after daratumumab-bortezomib does not make them refractory)
+            kept = [] if late else [i for i in inns if i not in vocab.failure_neutral]
+            case.failed_reuse.update(kept)
+            for i in kept:
+                case.failed_reuse_tags.update(vocab.drug_tags.get(i, frozenset()))
+            case.rules.append("line.maintenance_failure")
 
 
 LATE_RELAPSE_MONTHS = 6  # the default of knowledge/policy/relapse-windows.yaml (fixture KBs without it)
