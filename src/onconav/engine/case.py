@@ -80,6 +80,11 @@ class Case:
             return False
         return None
 
+    def squamous_nsclc(self) -> bool:
+        """Squamous non-small cell lung cancer, where broad driver testing is not routine (no NSCLC
+        panel, no driver option shown while its test is awaited)."""
+        return "NSCLC" in self.lineage and self.code == "LUSC"
+
     @property
     def warning_texts(self) -> list[str]:
         """The warnings so far, rendered in the case's language."""

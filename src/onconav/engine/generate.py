@@ -20,6 +20,7 @@ from onconav.engine.model import (
 )
 from onconav.engine.msg import msg
 from onconav.engine.normalize import Case, threshold_holds
+from onconav.engine.ranking import preference_rank
 from onconav.kbdata.schema import Evidence
 
 
@@ -283,18 +284,12 @@ def _awaiting_applies(run: Run) -> bool:
     routine and still open: not once a driver alteration has been found (the first-line driver
     decision is made; co-occurrence policy speaks to the others), and not in squamous NSCLC,
     where driver testing is not routine (the same exception as the NSCLC panel)."""
-    case = run.case
-    if "NSCLC" in case.lineage and case.code == "LUSC":
-        return False
-    return not run.driver_found
+    return not (run.case.squamous_nsclc() or run.driver_found)
 
 
 def _held_key(c: Candidate) -> tuple[object, ...]:
-    """Which held item stands for its marker: guideline preference, then China access, then id."""
-    p = c.ev.preference
-    nccn = {"preferred": 0, "other_recommended": 1, "certain_circumstances": 2}.get(p.nccn, 3) if p else 3
-    csco = {"I": 0, "II": 1, "III": 2}.get(p.csco, 3) if p else 3
-    return (min(nccn, csco), max(nccn, csco), c.reg.regimen.id)
+    """Which held item stands for its marker: guideline preference (the ranking's), then id."""
+    return (*preference_rank(c.ev), c.reg.regimen.id)
 
 
 def _late_curative_failures_count(case: Case, items: list[Evidence]) -> None:

@@ -121,7 +121,7 @@ def _ngs(run: Run, groups: _Groups) -> tuple[tuple[Any, ...], TestRecommended] |
     driver_keys = sorted(k for k in groups if k in DRIVER_GENES)
     if not (
         "NSCLC" in case.lineage
-        and case.code != "LUSC"
+        and not case.squamous_nsclc()
         and "advanced" in case.stage_groups
         and len(driver_keys) >= 2
     ):
