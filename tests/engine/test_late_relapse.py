@@ -91,6 +91,16 @@ def test_colorectal_oxaliplatin_window_is_twelve_months_as_policy_data(engine):
     late = engine.recommend(_crc_after_adjuvant_capox("2026-09"))
     capox = next(o for o in late.options if o.regimen == "capecitabine+oxaliplatin+bevacizumab")
     assert "failure.late_relapse" in capox.trace and "failure.same_drug" not in capox.trace
+    # and its caution states the colorectal window (12 months), not the default 6
+    caution = next(c for c in capox.caution_codes if c["code"] == "c_late_relapse_reuse")
+    assert caution["params"]["months"] == 12
+
+
+def test_the_late_relapse_caution_states_the_default_window_elsewhere(engine):
+    answer = engine.recommend(_hnscc("2024-08", "2025-10"))
+    opt = _option(answer, "pembrolizumab+platinum+fluorouracil")
+    caution = next(c for c in opt.caution_codes if c["code"] == "c_late_relapse_reuse")
+    assert caution["params"]["months"] == 6
 
 
 def test_the_default_window_still_applies_elsewhere(engine):

@@ -8,6 +8,7 @@ import re
 from onconav.engine.model import FAIL_TOGETHER, SUPPORTIVE_MODALITIES, Candidate, Run
 from onconav.engine.msg import Join, Msg, Txt, kb_text, msg
 from onconav.engine.normalize import Vocabulary
+from onconav.engine.stage_priors import relapse_window
 from onconav.kbdata.policy_builtin import NoRechallengeRule
 
 
@@ -51,7 +52,7 @@ def failure(run: Run, vocab: Vocabulary) -> None:
         if rechallenge:
             exempt |= rechallenge
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in sorted(rechallenge)))
-            c.caution(msg("c_rechallenge_late_relapse", drugs=names, months=6))
+            c.caution(msg("c_rechallenge_late_relapse", drugs=names, months=_window(run, vocab, rechallenge)))
             c.trace.append("failure.rechallenge")
         own = _nothing_new(drugs, failed - rechallenge, vocab) if not rechallenge else False
         same = sorted(
@@ -96,12 +97,18 @@ def failure(run: Run, vocab: Vocabulary) -> None:
         late = sorted(drugs & case.late_relapse)
         if late:
             names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in late))
-            c.caution(msg("c_late_relapse_reuse", drugs=names, months=6))
+            c.caution(msg("c_late_relapse_reuse", drugs=names, months=_window(run, vocab, set(late))))
             c.trace.append("failure.late_relapse")
     if dropped:  # not given again after a serious toxicity: answer.excluded
         run.excluded.extend(dropped)
         gone = {id(c) for c in dropped}
         run.candidates = [c for c in run.candidates if id(c) not in gone]
+
+
+def _window(run: Run, vocab: Vocabulary, drugs: set[str]) -> int:
+    """The late-relapse window (months) that applies to these drugs in this cancer
+    (knowledge/policy/relapse-windows.yaml), as the caution states it."""
+    return int(relapse_window(vocab, run.case, sorted(drugs)))
 
 
 _GRADE = re.compile(r"(?:grade|gr\.?|g|ctcae)\s*([1-5])(?![0-9])|([1-5])\s*[级度]")

@@ -149,7 +149,9 @@ def _liver_and_tumour(c: Candidate, case: Case, run: Run) -> None:
 
 def _comorbidity(c: Candidate, case: Case, b: Builtin) -> None:
     """Comorbidity keywords (English or Chinese) add cautions (``comorbidity`` rules), or demote
-    the option for a rule with ``action: demote`` (trace ``fitness.comorbidity_demote``)."""
+    the option for a rule with ``action: demote`` (trace ``fitness.comorbidity_demote``); with
+    ``action: relative_contraindication`` it is also ranked after every option that is not
+    contraindicated, conditional ones included (``fitness.relative_contraindication``)."""
     if not case.comorbidities:
         return
     keys = set(c.reg.tags) | {f"intensity:{c.reg.regimen.intensity}"}
@@ -157,8 +159,13 @@ def _comorbidity(c: Candidate, case: Case, b: Builtin) -> None:
         if not applies & keys:
             continue
         hits = [cm for cm in case.comorbidities if pattern.search(cm.lower())]
-        if hits and action == "demote":
+        if hits and action == "exclude":
+            c.exclude(msg(key, what=Join(tuple(hits))), "fitness.comorbidity_exclude")
+        elif hits and action in ("demote", "relative_contraindication"):
             c.demote(1, msg(key, what=Join(tuple(hits))), "fitness.comorbidity_demote")
+            if action == "relative_contraindication":
+                c.contraindicated = 1
+                c.trace.append("fitness.relative_contraindication")
         elif hits:
             c.caution(msg(key, what=Join(tuple(hits))))
             if "fitness.comorbidity" not in c.trace:

@@ -71,6 +71,10 @@ class Candidate:
     repeats_failure: bool = False
     # beaten head-to-head (Evidence.superseded_by) by an option on offer for now (rank.beaten)
     beaten: int = 0
+    # 1: a comorbidity rule with action relative_contraindication applies (solid-organ transplant
+    # and checkpoint inhibitors): ranked after every option not contraindicated, conditional ones
+    # included (fitness.relative_contraindication)
+    contraindicated: int = 0
     # messages (codes with parameters), rendered into the answer's language by the answer step
     cautions: list[Msg] = field(default_factory=list)
     demotions: list[Msg] = field(default_factory=list)

@@ -121,6 +121,7 @@ def evidence_key(c: Candidate) -> tuple:  # type: ignore[type-arg]
     return (
         c.fit,
         failed_before(c),
+        c.contraindicated,
         c.cond_rank(),
         c.tier,
         c.beaten,

@@ -114,6 +114,8 @@ RULES: dict[str, str] = {
     "fitness.child_pugh": "Child-Pugh class outside the item's list excludes it",
     "fitness.substitute": "the standard substitute for a regimen a fitness rule drops (knowledge/policy/fitness substitutes): 'in place of X' with the reason",
     "fitness.comorbidity_demote": "a comorbidity rule with action demote (policy/fitness-builtin.yaml): checkpoint inhibitors after a solid-organ transplant are shown lower",
+    "fitness.comorbidity_exclude": "a comorbidity rule with action exclude (policy/fitness-builtin.yaml): a label contraindication, the option is not offered (talimogene laherparepvec in immunocompromised patients)",
+    "fitness.relative_contraindication": "a comorbidity rule with action relative_contraindication (policy/fitness-builtin.yaml): checkpoint inhibitors after a solid-organ transplant rank after every option not contraindicated, conditional ones included",
     "fitness.comorbidity": "a serious comorbidity gives a caution (intensive treatment, immunotherapy, HBV reactivation)",
     "fitness.tumor_size": "tumour size / count limits",
     "merge.regimen": "several evidence items for one regimen are merged; the best decides",

@@ -171,7 +171,9 @@ class FitnessRule(Strict):
     id: RuleId
     applies: Selector
     when: list[Condition] = Field(min_length=1)  # all must hold
-    action: Literal["exclude", "demote", "caution"]
+    # relative_contraindication: demoted and ranked after every option not contraindicated,
+    # conditional ones included (Candidate.contraindicated)
+    action: Literal["exclude", "demote", "relative_contraindication", "caution"]
     message: Text  # may use {age} {ecog} {crcl} {lvef} {bilirubin} {what}
     unless_regimen_has: list[str] = []
     alternative: Text | None = None

@@ -97,9 +97,14 @@ class ComorbidityRule(BuiltinRule):
     intensity: list[Literal["low", "moderate", "high", "very_high"]] = []
     class_tags: list[Tag] = []
     message: Annotated[str, StringConstraints(pattern=r"^c_comorbidity_[a-z_]+$")]
-    # caution (default) or demote: the option is shown lower (never first), trace
-    # fitness.comorbidity_demote (checkpoint inhibitors after a solid-organ transplant)
-    action: Literal["caution", "demote"] = "caution"
+    # caution (default); demote: the option is shown lower (never first), trace
+    # fitness.comorbidity_demote; relative_contraindication: demoted and ranked after every option
+    # that is not contraindicated, conditional ones included (an option that waits on a test
+    # comes before one that risks the graft), traces fitness.comorbidity_demote and
+    # fitness.relative_contraindication (checkpoint inhibitors after a solid-organ transplant)
+    # exclude: not offered (a label contraindication), listed in excluded with the message,
+    # trace fitness.comorbidity_exclude
+    action: Literal["caution", "demote", "relative_contraindication", "exclude"] = "caution"
 
     @model_validator(mode="after")
     def _valid(self) -> ComorbidityRule:
