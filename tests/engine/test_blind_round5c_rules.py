@@ -144,7 +144,7 @@ def _melanoma(prior: list[str]) -> dict[str, Any]:
 
 
 def test_nivolumab_ipilimumab_is_offered_after_anti_pd1_progression(engine):
-    # NCCN Melanoma subsequent therapy; SWOG S1616 (PMID 37414899): ipi + nivo after anti-PD-1
+    # NCCN Melanoma subsequent therapy; SWOG S1616 (VanderWalde, Nat Med 2023): ipi + nivo after anti-PD-1
     answer = engine.recommend(_melanoma(["pembrolizumab"]))
     option = next(o for o in answer.options if o.regimen == "nivolumab+ipilimumab")
     assert "mel-later-nivolumab-ipilimumab-after-pd1" in option.evidence
