@@ -147,3 +147,51 @@ def test_progression_on_maintenance_ends_the_whole_line(engine):
     # then the platinum counts as failed: REVEL's docetaxel + ramucirumab is offered
     assert "docetaxel+ramucirumab" in regs
     assert regs[0] in ("docetaxel", "docetaxel+ramucirumab")
+
+
+def _her2_after_adjuvant_tdm1(progression: str) -> dict:
+    # NCCN Breast Cancer (HER2-positive recurrent / stage IV): recurrence soon after (neo)adjuvant
+    # HER2-directed therapy is treated with second-line therapy (trastuzumab deruxtecan,
+    # DESTINY-Breast03 enrolled progression within 6 months of (neo)adjuvant therapy); CLEOPATRA
+    # (trastuzumab + pertuzumab + docetaxel) required a disease-free interval of 12 months or more.
+    return {
+        "age": 46,
+        "sex": "female",
+        "ecog": 0,
+        "cancer": {"oncotree_code": "IDC", "stage": "IV", "metastatic_sites": ["liver"]},
+        "biomarkers": [{"name": "HER2", "value": "IHC 3+"}, {"name": "ER", "value": "negative"}],
+        "prior_therapies": [
+            {
+                "drugs": ["docetaxel", "carboplatin", "trastuzumab", "pertuzumab"],
+                "setting": "neoadjuvant",
+                "start": "2023-01",
+                "end": "2023-05",
+            },
+            {
+                "drugs": ["trastuzumab emtansine"],
+                "setting": "adjuvant",
+                "start": "2023-07",
+                "end": "2024-06",
+                "progression_date": progression,
+            },
+        ],
+    }
+
+
+def test_early_relapse_after_adjuvant_anti_her2_shows_first_line_lower(engine):
+    # given liver metastases 4 months after adjuvant T-DM1
+    answer = engine.recommend(_her2_after_adjuvant_tdm1("2024-10"))
+    # then trastuzumab deruxtecan (second line) comes first and THP is shown lower, saying why
+    assert answer.options[0].regimen == "trastuzumab-deruxtecan"
+    thp = _option(answer, "trastuzumab+pertuzumab+docetaxel")
+    assert "failure.early_relapse_first_line" in thp.trace
+    caution = next(c for c in thp.caution_codes if c["code"] == "c_early_relapse_first_line")
+    assert caution["params"]["months"] == 6
+
+
+def test_a_late_relapse_keeps_first_line_anti_her2(engine):
+    # given the same recurrence 28 months after the end of adjuvant T-DM1
+    answer = engine.recommend(_her2_after_adjuvant_tdm1("2026-10"))
+    thp = _option(answer, "trastuzumab+pertuzumab+docetaxel")
+    assert "failure.early_relapse_first_line" not in thp.trace
+    assert answer.options[0].regimen != "trastuzumab-deruxtecan"

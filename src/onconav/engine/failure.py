@@ -30,8 +30,32 @@ def failed_class_tags(run: Run) -> dict[str, str]:
     return out
 
 
+def early_relapse_first_line(run: Run, vocab: Vocabulary) -> None:
+    """First-line options shown lower after an early relapse on curative-intent treatment
+    (knowledge/policy/relapse-windows.yaml, ``early_relapse_first_line``): HER2-positive breast
+    cancer back within the window of adjuvant trastuzumab emtansine is treated as second line
+    (trastuzumab deruxtecan), not with first-line trastuzumab + pertuzumab + taxane, whose trial
+    excluded such patients. Rule ``failure.early_relapse_first_line``."""
+    case = run.case
+    if not vocab.early_relapse_rules or not case.curative_failed:
+        return
+    lineage = set(case.lineage)
+    failed = case.curative_failed | case.curative_failed_tags
+    for cancer, drugs, lower in vocab.early_relapse_rules:
+        if cancer not in lineage or not drugs & failed:
+            continue
+        on = sorted(d for d in case.curative_failed if ({d} | vocab.drug_tags.get(d, frozenset())) & drugs)
+        names = Join(tuple(Txt.drug(vocab.drug_zh, d) for d in on))
+        months = _window(run, vocab, set(on))
+        for c in run.candidates:
+            if c.ev.setting != "first_line" or not (set(c.reg.regimen.drugs) | c.reg.tags) & lower:
+                continue
+            c.demote(1, msg("c_early_relapse_first_line", drugs=names, months=months), "failure.early_relapse_first_line")
+
+
 def failure(run: Run, vocab: Vocabulary) -> None:
     case = run.case
+    early_relapse_first_line(run, vocab)
     if not (case.failed or case.intolerant):
         return
     failed_tags = failed_class_tags(run)

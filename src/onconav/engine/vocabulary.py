@@ -309,6 +309,9 @@ class Vocabulary:
     # the default window in months, and (cancer node, drugs or class tags, months) rules
     relapse_default_months: float = 6.0
     relapse_rules: tuple[tuple[str, frozenset[str], float], ...] = ()
+    # (cancer node, drugs or tags of the curative course, drugs or tags of first-line options
+    # shown lower) - relapse-windows.yaml ``early_relapse_first_line``
+    early_relapse_rules: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = ()
 
     @classmethod
     def compile(cls, kb: KnowledgeBase) -> Vocabulary:
@@ -375,7 +378,14 @@ def _relapse_windows(kb: KnowledgeBase) -> dict[str, object]:
     if w is None:
         return {}
     rules = tuple((r.cancer, frozenset(r.drugs), float(r.months)) for r in w.rules)
-    return {"relapse_default_months": float(w.default_months), "relapse_rules": rules}
+    early = tuple(
+        (r.cancer, frozenset(r.drugs), frozenset(r.first_line_shown_lower)) for r in w.early_relapse_first_line
+    )
+    return {
+        "relapse_default_months": float(w.default_months),
+        "relapse_rules": rules,
+        "early_relapse_rules": early,
+    }
 
 
 def _fusion_indexes(kb: KnowledgeBase) -> dict[str, dict]:

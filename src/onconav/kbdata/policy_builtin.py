@@ -167,6 +167,19 @@ class RelapseWindowRule(BuiltinRule):
     months: float = Field(gt=0, le=60)
 
 
+class EarlyRelapseRule(BuiltinRule):
+    """The cancer came back on or within the window after a curative-intent course with one of
+    ``drugs`` (INNs or class tags) in this ``cancer`` (and its descendants): first-line options
+    for advanced disease with one of ``first_line_shown_lower`` (INNs or class tags) are shown
+    lower, because the trials behind them excluded such early relapses and the guideline treats
+    the patient as needing second-line therapy (rule ``failure.early_relapse_first_line``)."""
+
+    id: RuleId
+    cancer: str
+    drugs: list[str] = Field(min_length=1)
+    first_line_shown_lower: list[str] = Field(min_length=1)
+
+
 class RelapseWindows(Strict):
     """When a relapse after curative-intent treatment is "late" (``knowledge/policy/relapse-windows.yaml``;
     docs/engine.md, "Late relapse"). ``default_months`` applies where no rule does."""
@@ -176,6 +189,7 @@ class RelapseWindows(Strict):
     reviewed: dt.date
     notes: str | None = None
     rules: list[RelapseWindowRule] = []
+    early_relapse_first_line: list[EarlyRelapseRule] = []
 
 
 def check_relapse_windows(kb: KnowledgeBase, tags: set[str], problems: list[str]) -> None:
@@ -184,13 +198,14 @@ def check_relapse_windows(kb: KnowledgeBase, tags: set[str], problems: list[str]
     if w is None:
         return
     where = "policy/relapse-windows.yaml"
-    ids = [r.id for r in w.rules]
+    ids = [r.id for r in (*w.rules, *w.early_relapse_first_line)]
     for d in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"{where}: duplicate rule id {d}")
-    for r in w.rules:
+    for r in (*w.rules, *w.early_relapse_first_line):
         if r.cancer not in kb.cancer_by_code:
             problems.append(f"{where}: {r.id}: unknown cancer {r.cancer}")
-        for d in r.drugs:
+        names = [*r.drugs, *getattr(r, "first_line_shown_lower", [])]
+        for d in names:
             if d not in kb.drug_by_inn and d not in tags:
                 problems.append(f"{where}: {r.id}: {d} is neither a drug nor a class tag")
 
