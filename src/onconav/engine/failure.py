@@ -50,7 +50,11 @@ def early_relapse_first_line(run: Run, vocab: Vocabulary) -> None:
         for c in run.candidates:
             if c.ev.setting != "first_line" or not (set(c.reg.regimen.drugs) | c.reg.tags) & lower:
                 continue
-            c.demote(1, msg("c_early_relapse_first_line", drugs=names, months=months), "failure.early_relapse_first_line")
+            c.demote(
+                1,
+                msg("c_early_relapse_first_line", drugs=names, months=months),
+                "failure.early_relapse_first_line",
+            )
 
 
 def failure(run: Run, vocab: Vocabulary) -> None:

@@ -379,7 +379,8 @@ def _relapse_windows(kb: KnowledgeBase) -> dict[str, object]:
         return {}
     rules = tuple((r.cancer, frozenset(r.drugs), float(r.months)) for r in w.rules)
     early = tuple(
-        (r.cancer, frozenset(r.drugs), frozenset(r.first_line_shown_lower)) for r in w.early_relapse_first_line
+        (r.cancer, frozenset(r.drugs), frozenset(r.first_line_shown_lower))
+        for r in w.early_relapse_first_line
     )
     return {
         "relapse_default_months": float(w.default_months),
