@@ -19,11 +19,11 @@ from onconav.options.forms import (
     EGFR_CHOICES,
     HER2_CHOICES,
     MSI_CHOICES,
-    OUTCOME_CHOICES,
     YES_NO_UNKNOWN,
     cancer_choices,
     city_choices,
 )
+from onconav.options.prior_text import PriorLineError, parse_prior_lines
 
 SEX_CHOICES = [("female", _("Female")), ("male", _("Male")), ("other", _("Other or prefer not to say"))]
 LANGUAGE_CHOICES = [
@@ -227,7 +227,7 @@ class TreatmentForm(StepForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "One line per treatment: drug names separated by “+”, then “:” and what happened, for example “carboplatin + pemetrexed: progression”. Leave empty if none."
+            "One line per treatment: drug names separated by “+”, then “:” and what happened, for example “carboplatin + pemetrexed: progression”; after a side effect, name it: “paclitaxel: intolerance, neuropathy”. Leave empty if none."
         ),
     )
     surgery_radiotherapy = forms.CharField(
@@ -245,20 +245,16 @@ class TreatmentForm(StepForm):
 
     def clean_prior_therapies(self) -> str:
         raw = self.cleaned_data.get("prior_therapies") or ""
-        outcomes = {k for k, _label in OUTCOME_CHOICES}
-        for n, line in enumerate(x.strip() for x in raw.splitlines() if x.strip()):
-            drugs_text, _sep, outcome = line.partition(":")
-            if not [d for d in drugs_text.split("+") if d.strip()]:
-                raise forms.ValidationError(
-                    _("Line %(n)s: write the drug names before the colon.") % {"n": n + 1}
-                )
-            if outcome.strip() and outcome.strip().lower() not in outcomes:
-                raise forms.ValidationError(
-                    _(
-                        "Line %(n)s: after the colon write one of: progression, relapse, refractory, response, no progression, intolerance."
-                    )
-                    % {"n": n + 1}
-                )
+        try:
+            parse_prior_lines(raw)
+        except PriorLineError as e:
+            if e.kind == "drugs":
+                msg = _("Line %(n)s: write the drug names before the colon.") % {"n": e.n}
+            else:
+                msg = _(
+                    "Line %(n)s: after the colon write one of: progression, relapse, refractory, response, no progression, intolerance."
+                ) % {"n": e.n}
+            raise forms.ValidationError(msg) from None
         return raw.strip()
 
 

@@ -18,6 +18,7 @@ from onconav.cases.models import Case
 from onconav.intake.consent import consent_text, text_hash
 from onconav.intake.forms import STEP_BY_SLUG, STEPS
 from onconav.intake.models import Consent, ConsentKind, DraftStatus, IntakeDraft
+from onconav.options.prior_text import PriorLineError, parse_prior_lines
 
 SESSION_KEY = "intake_draft"
 
@@ -246,17 +247,10 @@ def _intake_profile(answers: dict[str, Any]) -> dict[str, Any]:
             biomarkers.append({"name": name, "value": bio[key]})
     if biomarkers:
         profile["biomarkers"] = biomarkers
-    prior = []
-    lines = [
-        x.strip()
-        for x in (answers.get("treatment", {}).get("prior_therapies") or "").splitlines()
-        if x.strip()
-    ]
-    for n, line in enumerate(lines):
-        drugs_text, _sep, outcome = line.partition(":")
-        drugs = [d.strip().lower() for d in drugs_text.split("+") if d.strip()]
-        if drugs:
-            prior.append({"drugs": drugs, "line": n + 1, "outcome": outcome.strip().lower() or "progression"})
+    try:
+        prior = parse_prior_lines(answers.get("treatment", {}).get("prior_therapies") or "")
+    except PriorLineError:  # validated by the form; an older stored answer is read leniently
+        prior = []
     if prior:
         profile["prior_therapies"] = prior
     prefs: dict[str, Any] = {}

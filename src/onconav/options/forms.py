@@ -9,6 +9,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from onconav.options.prior_text import PriorLineError, parse_prior_lines
+
 ECOG_CHOICES = [
     ("", _("Not sure")),
     ("0", _("0 — fully active, no restrictions")),
@@ -48,6 +50,15 @@ OUTCOME_CHOICES = [
 CHILD_PUGH = [("", _("Not known / not liver cancer")), ("A", "A"), ("B", "B"), ("C", "C")]
 CITIES = ("Beijing", "Shanghai", "Guangzhou", "Shenzhen", "Chengdu", "Hangzhou", "Hainan")
 CITY_CHOICES = [(c, c) for c in CITIES]  # values; the words come from city_choices()
+
+
+def prior_line_message(e: PriorLineError) -> str:
+    """The form error for an earlier-treatment line that cannot be read."""
+    if e.kind == "drugs":
+        return _("Line %(n)s: write the drug names before the colon.") % {"n": e.n}
+    return _(
+        "Line %(n)s: “%(o)s” is not one of: progression, relapse, refractory, response, no progression, intolerance."
+    ) % {"n": e.n, "o": e.text}
 
 
 def city_choices() -> list[tuple[str, str]]:
@@ -137,7 +148,7 @@ class OptionsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text=_(
-            "One line per treatment: drug names separated by “+”, then “:” and what happened, for example “gefitinib: progression”."
+            "One line per treatment: drug names separated by “+”, then “:” and what happened, for example “gefitinib: progression”; after a side effect, name it: “trastuzumab deruxtecan: intolerance, grade 2 pneumonitis”."
         ),
     )
     cities = forms.MultipleChoiceField(
@@ -164,26 +175,10 @@ class OptionsForm(forms.Form):
         self.fields["currency"].initial = "USD"
 
     def clean_prior_therapies(self) -> list[dict[str, Any]]:
-        raw = self.cleaned_data.get("prior_therapies") or ""
-        outcomes = {k for k, _ in OUTCOME_CHOICES}
-        out = []
-        for n, line in enumerate(x.strip() for x in raw.splitlines() if x.strip()):
-            drugs_text, _sep, outcome = line.partition(":")
-            drugs = [d.strip().lower() for d in drugs_text.split("+") if d.strip()]
-            outcome = outcome.strip().lower() or "progression"
-            if not drugs:
-                raise forms.ValidationError(
-                    _("Line %(n)s: write the drug names before the colon.") % {"n": n + 1}
-                )
-            if outcome not in outcomes:
-                raise forms.ValidationError(
-                    _(
-                        "Line %(n)s: “%(o)s” is not one of: progression, relapse, refractory, response, no progression, intolerance."
-                    )
-                    % {"n": n + 1, "o": outcome}
-                )
-            out.append({"drugs": drugs, "line": n + 1, "outcome": outcome})
-        return out
+        try:
+            return parse_prior_lines(self.cleaned_data.get("prior_therapies") or "")
+        except PriorLineError as e:
+            raise forms.ValidationError(prior_line_message(e)) from None
 
     def to_profile(self) -> dict[str, Any]:
         d = self.cleaned_data
