@@ -16,7 +16,7 @@ from onconav.kbdata.policy_loader import completeness
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-NEW_NODES = ("WM", "MZL", "EMALT", "PTCL", "PMF")
+NEW_NODES = ("WM", "MZL", "EMALT", "PTCL", "PMF", "PCNSL")
 # child code -> the node whose evidence it reads
 CHILD_CODES = {"LPL": "WM", "NMZL": "MZL", "SMZL": "MZL", "AITL": "PTCL"}
 NEW_DRUGS = (
@@ -27,6 +27,7 @@ NEW_DRUGS = (
     "fedratinib",
     "pacritinib",
     "momelotinib",
+    "thiotepa",
 )
 
 # Case -> (profile, the regimen expected among the options, expected at rank 1 or not).
@@ -69,6 +70,7 @@ CASES: dict[str, tuple[dict[str, Any], str, bool]] = {
         "pacritinib",
         True,
     ),
+    "PCNSL": ({"age": 56, "cancer": {"oncotree_code": "PCNSL", "stage": "newly diagnosed"}}, "matrix", False),
 }
 
 
