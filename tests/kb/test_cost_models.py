@@ -322,6 +322,10 @@ UNPRICED: dict[str, tuple[str, ...]] = {
         "drug:doxorubicin",
         "drug:etoposide",
     ),
+    # knowledge base v4 heme (branch kbheme4): no China price searched for these in that change
+    "fedratinib": ("drug:fedratinib",),
+    "ibrutinib+rituximab": ("drug:rituximab",),
+    "ruxolitinib": ("drug:ruxolitinib",),
 }
 
 
