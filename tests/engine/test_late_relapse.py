@@ -6,6 +6,8 @@ pembrolizumab + platinum + 5-FU) is used."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from onconav.engine import Engine
@@ -187,6 +189,9 @@ def test_early_relapse_after_adjuvant_anti_her2_shows_first_line_lower(engine):
     assert "failure.early_relapse_first_line" in thp.trace
     caution = next(c for c in thp.caution_codes if c["code"] == "c_early_relapse_first_line")
     assert caution["params"]["months"] == 6
+    # and the second-line option's setting says why it is offered now (not "line 1")
+    assert "s_later_line_after_curative" in json.dumps(answer.options[0].setting_code)
+    assert "line 1" not in answer.options[0].setting
 
 
 def test_a_late_relapse_keeps_first_line_anti_her2(engine):

@@ -16,7 +16,13 @@ from onconav.kbdata.schema import Evidence
 
 def setting_label(ev: Evidence, case: Case) -> Msg:
     key = f"s_{ev.setting}"
-    setting = msg(key, line=case.line) if ev.setting == "later_line" else msg(key)
+    if ev.setting == "later_line" and case.line < ev.line_min:
+        # reached through an early relapse after curative-intent treatment (setting.line_after_curative_failure)
+        setting = msg("s_later_line_after_curative")
+    elif ev.setting == "later_line":
+        setting = msg(key, line=case.line)
+    else:
+        setting = msg(key)
     if case.stage:
         return msg("setting_with_stage", setting=setting, stage=case.stage)
     groups = [
