@@ -510,13 +510,16 @@ def _qualified_state(vocab: Vocabulary, bid: str, low: str) -> bool | None:
 
 _INTENSITY = re.compile(r"(?<![\d.])([0-3])\s*\+")
 _INTENSITY_PERCENT = re.compile(r"(?<![\d.])([0-3])\s*\+[^\d%]{0,12}?(\d+(?:\.\d+)?)\s*%")
+_PERCENT_INTENSITY = re.compile(r"(\d+(?:\.\d+)?)\s*%[^\d%+]{0,12}?(?<![\d.])([0-3])\s*\+")
 
 
 def _intensity_state(min_intensity: int, cutoff: float, low: str) -> bool | None:
     """An IHC result scored by intensity and share of cells ("IHC 2+ 60%", "2+ in 40% of cells,
-    3+ in 10%"): positive when the cells at ``min_intensity`` or more add up to ``cutoff`` percent;
+    3+ in 10%", or the share first: "85% PS2+", "80%, 2+"): positive when the cells at ``min_intensity`` or more add up to ``cutoff`` percent;
     negative when they do not, or when every stated intensity is below it; otherwise unknown."""
     pairs = [(int(i), float(p)) for i, p in _INTENSITY_PERCENT.findall(low)]
+    if not pairs:  # the share first: "85% PS2+" (FRα, VENTANA FOLR1), "80%, 2+"
+        pairs = [(int(i), float(p)) for p, i in _PERCENT_INTENSITY.findall(low)]
     if pairs:
         return sum(p for i, p in pairs if i >= min_intensity) >= cutoff
     intensities = [int(i) for i in _INTENSITY.findall(low)]

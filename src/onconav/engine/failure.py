@@ -119,6 +119,14 @@ def failure(run: Run, vocab: Vocabulary) -> None:
         for rule, drug, what in no_rechallenge:
             if drug in drugs or (rule.class_tags and c.reg.tags & set(rule.class_tags)):
                 name = Txt.drug(vocab.drug_zh, drug)
+                if rule.action == "relative_contraindication":
+                    c.demote(
+                        1,
+                        msg("c_no_rechallenge_relative", drugs=name, what=Join((what,))),
+                        "failure.no_rechallenge_relative",
+                    )
+                    c.contraindicated = 1
+                    continue
                 c.exclude(msg("x_no_rechallenge", drugs=name, what=Join((what,))), "failure.no_rechallenge")
                 dropped.append(c)
                 break

@@ -33,7 +33,9 @@ class Builtin:
         patterns = tuple(
             (
                 re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in r.keywords)),
-                frozenset({*r.class_tags, *(f"intensity:{i}" for i in r.intensity)}),
+                frozenset(
+                    {*r.class_tags, *(f"intensity:{i}" for i in r.intensity), *(f"drug:{d}" for d in r.drugs)}
+                ),
                 r.message,
                 r.action,
             )
@@ -154,7 +156,11 @@ def _comorbidity(c: Candidate, case: Case, b: Builtin) -> None:
     contraindicated, conditional ones included (``fitness.relative_contraindication``)."""
     if not case.comorbidities:
         return
-    keys = set(c.reg.tags) | {f"intensity:{c.reg.regimen.intensity}"}
+    keys = (
+        set(c.reg.tags)
+        | {f"intensity:{c.reg.regimen.intensity}"}
+        | {f"drug:{d}" for d in c.reg.regimen.drugs}
+    )
     for pattern, applies, key, action in b.comorbidity:
         if not applies & keys:
             continue

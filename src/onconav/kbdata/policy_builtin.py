@@ -96,6 +96,7 @@ class ComorbidityRule(BuiltinRule):
     keywords: list[str] = Field(min_length=1)
     intensity: list[Literal["low", "moderate", "high", "very_high"]] = []
     class_tags: list[Tag] = []
+    drugs: list[str] = []  # INNs, for a rule about particular drugs of a class
     message: Annotated[str, StringConstraints(pattern=r"^c_comorbidity_[a-z_]+$")]
     # caution (default); demote: the option is shown lower (never first), trace
     # fitness.comorbidity_demote; relative_contraindication: demoted and ranked after every option
@@ -108,8 +109,8 @@ class ComorbidityRule(BuiltinRule):
 
     @model_validator(mode="after")
     def _valid(self) -> ComorbidityRule:
-        if not (self.intensity or self.class_tags):
-            raise ValueError("a comorbidity rule needs intensity or class_tags")
+        if not (self.intensity or self.class_tags or self.drugs):
+            raise ValueError("a comorbidity rule needs intensity, class_tags or drugs")
         for w in self.keywords:
             if not w.strip() or w != w.strip().lower():
                 raise ValueError(f"keyword {w!r} must be lower-case words without outer spaces")
@@ -130,6 +131,10 @@ class NoRechallengeRule(BuiltinRule):
     drugs: list[str] = []  # INNs
     class_tags: list[Tag] = []
     min_grade: int | None = Field(default=None, ge=1, le=5)
+    # exclude (default): the label says to discontinue permanently; relative_contraindication:
+    # the options stay, ranked after every option not contraindicated, with the message
+    # c_no_rechallenge_relative (a cumulative toxicity the guidelines advise against re-exposing to)
+    action: Literal["exclude", "relative_contraindication"] = "exclude"
 
     @model_validator(mode="after")
     def _valid(self) -> NoRechallengeRule:
@@ -231,6 +236,9 @@ def check_builtin(kb: KnowledgeBase, tags: set[str], problems: list[str]) -> Non
         for t in r.class_tags:
             if t not in tags:
                 problems.append(f"{where}: comorbidity {r.id}: class tag {t} is on no drug")
+        for inn in r.drugs:
+            if inn not in kb.drug_by_inn:
+                problems.append(f"{where}: comorbidity {r.id}: unknown drug {inn}")
         entry = MESSAGES.get(r.message)
         if entry is None:
             problems.append(f"{where}: comorbidity {r.id}: unknown message {r.message} (engine/messages)")
