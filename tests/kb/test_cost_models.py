@@ -322,6 +322,14 @@ UNPRICED: dict[str, tuple[str, ...]] = {
         "drug:doxorubicin",
         "drug:etoposide",
     ),
+    # Knowledge base v4 (branch kbsolid, 2026-12-07): first-line level-1 regimens of the new solid
+    # cancers (GEP-NETs, anal SCC, uveal melanoma). No China price was searched for these components
+    # in that change (the drugs have no cost item); the cost-model owners are to search and model them.
+    "lanreotide": ("drug:lanreotide",),
+    "lutetium-177-dotatate": ("drug:lutetium-177 oxodotreotide",),
+    "octreotide-lar": ("drug:octreotide",),
+    "retifanlimab+carboplatin+paclitaxel": ("drug:retifanlimab",),
+    "tebentafusp": ("drug:tebentafusp",),
 }
 
 
