@@ -16,7 +16,7 @@ from onconav.kbdata.policy_loader import completeness
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-NEW_NODES = ("PANET", "GINET", "ANSC", "MCC", "CSCC", "UM")
+NEW_NODES = ("PANET", "GINET", "ANSC", "MCC", "CSCC", "UM", "TESTIS")
 NEW_DRUGS = ("octreotide", "lanreotide", "lutetium-177 oxodotreotide", "retifanlimab", "tebentafusp")
 
 # Cancer -> (profile, the regimens the guideline names first, any of which may rank 1). Written from NCCN / FDA labels (see
@@ -41,6 +41,21 @@ CASES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "CSCC": (
         {"age": 78, "cancer": {"oncotree_code": "CSCC", "stage": "IV"}},
         ("cemiplimab", "pembrolizumab"),
+    ),
+    "NSGCT": (
+        {"age": 28, "cancer": {"oncotree_code": "NSGCT", "stage": "IIB", "risk_groups": {"IGCCCG": "good"}}},
+        ("bep-x3", "ep-x4"),
+    ),
+    "MGCT": (
+        {"age": 30, "cancer": {"oncotree_code": "MGCT", "stage": "IIIC", "risk_groups": {"IGCCCG": "poor"}}},
+        ("bep-x4", "vip-x4"),
+    ),
+    "SEM": (
+        {
+            "age": 38,
+            "cancer": {"oncotree_code": "SEM", "stage": "IIIB", "risk_groups": {"IGCCCG": "intermediate"}},
+        },
+        ("bep-x4", "vip-x4"),
     ),
     "UM": (
         {
