@@ -326,6 +326,17 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     "fedratinib": ("drug:fedratinib",),
     "ibrutinib+rituximab": ("drug:rituximab",),
     "ruxolitinib": ("drug:ruxolitinib",),
+    # Knowledge base v4 (branch kbsolid, 2026-12-07): first-line level-1 regimens of the new solid
+    # cancers (GEP-NETs, anal SCC, uveal melanoma, testicular germ cell tumours). No China price was searched for these components
+    # in that change (the drugs have no cost item); the cost-model owners are to search and model them.
+    "bep-x3": ("drug:bleomycin", "drug:etoposide"),
+    "bep-x4": ("drug:bleomycin", "drug:etoposide"),
+    "ep-x4": ("drug:etoposide",),
+    "lanreotide": ("drug:lanreotide",),
+    "lutetium-177-dotatate": ("drug:lutetium-177 oxodotreotide",),
+    "octreotide-lar": ("drug:octreotide",),
+    "retifanlimab+carboplatin+paclitaxel": ("drug:retifanlimab",),
+    "tebentafusp": ("drug:tebentafusp",),
 }
 
 
