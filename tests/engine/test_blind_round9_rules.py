@@ -1,0 +1,146 @@
+"""Rules added after blind rounds 8 and 9 (tests/engine/vignettes/blind-2026-12j/k.yaml): each is
+policy data (knowledge/policy/fitness-builtin.yaml, co-occurrence/heme.yaml, biomarker cut-offs);
+the sources are in the data files."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.engine.conftest import regimens
+
+
+def _opt(answer, regimen):
+    return next(o for o in answer.options if o.regimen == regimen)
+
+
+def _hr_breast(comorbidities):
+    # NCCN Breast: HR+ HER2- after an AI + CDK4/6 inhibitor, PIK3CA and ESR1 mutated
+    return {
+        "age": 70,
+        "sex": "female",
+        "ecog": 1,
+        "comorbidities": comorbidities,
+        "cancer": {"oncotree_code": "IDC", "stage": "IV"},
+        "biomarkers": [
+            {"name": "ER", "value": "90%"},
+            {"name": "HER2", "value": "IHC 0"},
+            {"gene": "PIK3CA", "alteration": "H1047R"},
+            {"gene": "ESR1", "alteration": "Y537S"},
+        ],
+        "prior_therapies": [{"drugs": ["letrozole", "palbociclib"], "line": 1, "outcome": "progression"}],
+    }
+
+
+def test_uncontrolled_diabetes_ranks_pi3k_and_akt_inhibitors_last(real_engine):
+    answer = real_engine.recommend(_hr_breast(["uncontrolled type 2 diabetes on insulin (HbA1c 9.6%)"]))
+    for rid in ("alpelisib+fulvestrant", "capivasertib+fulvestrant"):
+        assert "fitness.relative_contraindication" in _opt(answer, rid).trace
+        assert rid not in regimens(answer)[:3]
+    # controlled diabetes changes nothing
+    calm = real_engine.recommend(_hr_breast(["type 2 diabetes on metformin, HbA1c 6.4%"]))
+    assert "fitness.relative_contraindication" not in _opt(calm, "capivasertib+fulvestrant").trace
+
+
+def _her2_gastric(comorbidities):
+    return {
+        "age": 66,
+        "ecog": 1,
+        "comorbidities": comorbidities,
+        "cancer": {"oncotree_code": "STAD", "stage": "IV"},
+        "biomarkers": [{"name": "HER2", "value": "IHC 3+"}],
+        "prior_therapies": [
+            {"drugs": ["trastuzumab", "capecitabine", "oxaliplatin"], "line": 1, "outcome": "progression"}
+        ],
+    }
+
+
+def test_interstitial_lung_disease_ranks_trastuzumab_deruxtecan_after_the_others(real_engine):
+    answer = real_engine.recommend(_her2_gastric(["interstitial lung disease (UIP) on home oxygen"]))
+    tdxd = _opt(answer, "trastuzumab-deruxtecan")
+    assert "fitness.relative_contraindication" in tdxd.trace
+    assert regimens(answer).index("trastuzumab-deruxtecan") > regimens(answer).index("ramucirumab+paclitaxel")
+    plain = real_engine.recommend(_her2_gastric([]))
+    assert "fitness.relative_contraindication" not in _opt(plain, "trastuzumab-deruxtecan").trace
+
+
+def _uec(comorbidity):
+    return {
+        "age": 61,
+        "sex": "female",
+        "ecog": 1,
+        "comorbidities": [comorbidity],
+        "cancer": {"oncotree_code": "UEC", "stage": "IV"},
+        "biomarkers": [{"name": "MMR", "value": "pMMR"}],
+        "prior_therapies": [],
+    }
+
+
+def test_active_autoimmune_disease_shows_checkpoint_inhibitors_lower_quiet_disease_only_cautions(real_engine):
+    active = real_engine.recommend(_uec("active ulcerative colitis on vedolizumab"))
+    quiet = real_engine.recommend(_uec("ulcerative colitis in remission"))
+    rid = "pembrolizumab+carboplatin+paclitaxel"
+    assert "fitness.comorbidity_demote" in _opt(active, rid).trace
+    assert "fitness.comorbidity_demote" not in _opt(quiet, rid).trace
+    assert "fitness.comorbidity" in _opt(quiet, rid).trace
+
+
+def _ovarian(reason, fra="85% PS2+ (VENTANA FOLR1)"):
+    return {
+        "age": 69,
+        "sex": "female",
+        "ecog": 1,
+        "cancer": {"oncotree_code": "HGSOC", "stage": "recurrent", "platinum_sensitivity": "resistant"},
+        "biomarkers": [{"name": "FRalpha", "value": fra}],
+        "prior_therapies": [
+            {"drugs": ["carboplatin", "paclitaxel"], "line": 1, "outcome": "relapse"},
+            {"drugs": ["paclitaxel"], "line": 2, "outcome": "intolerance", "reason": reason},
+        ],
+    }
+
+
+def test_grade_3_taxane_neuropathy_ranks_taxanes_after_the_others_grade_2_does_not(real_engine):
+    bad = real_engine.recommend(_ovarian("grade 3 peripheral neuropathy"))
+    mild = real_engine.recommend(_ovarian("grade 2 peripheral neuropathy"))
+    assert "failure.no_rechallenge_relative" in _opt(bad, "paclitaxel+bevacizumab").trace
+    assert "failure.no_rechallenge_relative" not in _opt(mild, "paclitaxel+bevacizumab").trace
+    # FRα 85% of cells at 2+ or more (share written first) reads as FRα-high: mirvetuximab first
+    assert regimens(bad)[0] == "mirvetuximab-soravtansine"
+
+
+@pytest.mark.parametrize(
+    ("value", "present"),
+    [("85% PS2+ (VENTANA FOLR1)", True), ("80%, 2+", True), ("60% PS2+", False), ("90% 1+", False)],
+)
+def test_fr_alpha_written_share_first_is_read_against_75_percent_at_2_plus(real_engine, value, present):
+    answer = real_engine.recommend(_ovarian("grade 2 peripheral neuropathy", fra=value))
+    mirv = [o for o in answer.options if o.regimen == "mirvetuximab-soravtansine"]
+    assert bool(mirv and mirv[0].condition is None) is present
+
+
+def test_idh1_makes_an_idh2_option_unlikely_in_aml(real_engine):
+    answer = real_engine.recommend(
+        {
+            "age": 79,
+            "ecog": 1,
+            "cancer": {"oncotree_code": "AML", "stage": "relapsed"},
+            "biomarkers": [{"gene": "IDH1", "alteration": "R132H"}],
+            "prior_therapies": [{"drugs": ["venetoclax", "azacitidine"], "line": 1, "outcome": "relapse"}],
+        }
+    )
+    assert regimens(answer)[0] in ("ivosidenib", "olutasidenib", "ivosidenib+azacitidine")
+    assert "enasidenib" not in regimens(answer)[:3]
+
+
+def test_talimogene_laherparepvec_is_not_offered_to_an_immunosuppressed_patient(real_engine):
+    answer = real_engine.recommend(
+        {
+            "age": 64,
+            "ecog": 1,
+            "comorbidities": ["kidney transplant 2018 on tacrolimus"],
+            "cancer": {"oncotree_code": "SKCM", "stage": "IIIC"},
+            "biomarkers": [{"gene": "BRAF", "alteration": "wild-type"}],
+            "prior_therapies": [],
+        }
+    )
+    assert "talimogene-laherparepvec" not in regimens(answer)
+    assert any(x.regimen == "talimogene-laherparepvec" for x in answer.excluded)
