@@ -144,3 +144,49 @@ def test_talimogene_laherparepvec_is_not_offered_to_an_immunosuppressed_patient(
     )
     assert "talimogene-laherparepvec" not in regimens(answer)
     assert any(x.regimen == "talimogene-laherparepvec" for x in answer.excluded)
+
+
+def _odg(prior):
+    # NCCN CNS Cancers: grade 2 oligodendroglioma (IDH-mutant, 1p/19q-codeleted) after resection:
+    # radiotherapy + PCV, or vorasidenib for residual / recurrent disease after surgery only
+    return {
+        "age": 34,
+        "ecog": 0,
+        "cancer": {"oncotree_code": "ODG", "stage": "grade 2"},
+        "biomarkers": [{"gene": "IDH1", "alteration": "R132H"}, {"name": "1p/19q", "value": "codeleted"}],
+        "prior_therapies": [prior],
+    }
+
+
+def test_an_operation_on_record_counts_as_resected_a_biopsy_does_not(real_engine):
+    operated = real_engine.recommend(_odg({"regimen": "subtotal resection", "setting": "surgery"}))
+    assert regimens(operated)[0] in ("vorasidenib", "radiotherapy+pcv")
+    assert any("subtotal resection" in w and "taken as operated on" in w for w in operated.warnings)
+    biopsied = real_engine.recommend(_odg({"regimen": "stereotactic biopsy", "setting": "surgery"}))
+    assert not any("taken as operated on" in w for w in biopsied.warnings)
+
+
+def test_a_fistula_ranks_bevacizumab_regimens_after_the_others(real_engine):
+    answer = real_engine.recommend(
+        {
+            "age": 63,
+            "ecog": 1,
+            "comorbidities": ["vesicovaginal fistula after pelvic radiotherapy, repaired 2024"],
+            "cancer": {"oncotree_code": "CESC", "stage": "recurrent"},
+            "biomarkers": [{"name": "PD-L1 CPS", "value": 20}],
+            "prior_therapies": [],
+        }
+    )
+    top3 = regimens(answer)[:3]
+    assert not [r for r in top3 if "bevacizumab" in r], top3
+    assert "carboplatin+paclitaxel" in regimens(answer)
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"), [(True, "transformed"), (False, "none"), ("Richter", "Richter")]
+)
+def test_histologic_transformation_may_be_written_as_yes_or_no(value, stored):
+    from onconav.engine.profile import Profile
+
+    prof = Profile.model_validate({"cancer": {"oncotree_code": "FL", "histologic_transformation": value}})
+    assert prof.cancer.histologic_transformation == stored

@@ -18,6 +18,7 @@ from onconav.engine.stage_priors import (
     _stage,
     curative_failures,
     early_failures,
+    resected_from_surgery,
     stage_from_lines,
 )  # noqa: F401
 from onconav.engine.vocabulary import (  # noqa: F401  (re-exported: historical home)
@@ -118,6 +119,7 @@ def normalize(vocab: Vocabulary, kb: KnowledgeBase, profile: Profile, lang: str)
     curative_failures(vocab, profile, case)
     early_failures(vocab, profile, case)
     stage_from_lines(case)
+    resected_from_surgery(profile, case)
     if profile.ecog is None:
         case.warn("w_ecog_unknown")
     return case

@@ -80,6 +80,14 @@ class CancerInfo(_Open):
     histologic_transformation: str | None = Field(default=None, max_length=60)  # small cell, Richter
     left_sided_primary: bool | None = None  # colorectal: primary from the splenic flexure to the rectum
 
+    @field_validator("histologic_transformation", mode="before")
+    @classmethod
+    def _transformation(cls, v: Any) -> Any:
+        # a yes / no written as a boolean: true = transformed (type not given), false = none
+        if isinstance(v, bool):
+            return "transformed" if v else "none"
+        return v
+
     @field_validator("castration_status", mode="before")
     @classmethod
     def _castration(cls, v: Any) -> Any:

@@ -102,7 +102,10 @@ def preference_rank(ev: Evidence) -> tuple[int, int]:
     p = ev.preference
     if p is None:
         return (4, 4)
-    a, b = NCCN_RANK.get(p.nccn, 4), CSCO_RANK.get(p.csco, 4)
+    a = NCCN_RANK.get(p.nccn, 4)
+    if p.csco == "unknown":  # the CSCO tier could not be confirmed: the NCCN tier alone decides
+        return (a, a)
+    b = CSCO_RANK.get(p.csco, 4)
     return (min(a, b), max(a, b))
 
 

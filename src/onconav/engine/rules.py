@@ -117,6 +117,7 @@ RULES: dict[str, str] = {
     "fitness.comorbidity_exclude": "a comorbidity rule with action exclude (policy/fitness-builtin.yaml): a label contraindication, the option is not offered (talimogene laherparepvec in immunocompromised patients)",
     "failure.early_relapse_first_line": "an early relapse on or after curative-intent treatment (policy/relapse-windows.yaml, early_relapse_first_line): first-line options with the named drugs or classes are shown lower (HER2-positive breast cancer back soon after adjuvant trastuzumab emtansine: second-line therapy)",
     "failure.no_rechallenge_relative": "a no-re-challenge rule with action relative_contraindication (policy/fitness-builtin.yaml): after a cumulative toxicity (grade 3 taxane neuropathy) options with the drug or class rank after every option not contraindicated",
+    "stage.resected_from_surgery": "cancer.resected not given, an operation on record (not a biopsy), nothing failed and the stage is not advanced: the tumour is taken as operated on (warning w_resected_from_surgery)",
     "fitness.relative_contraindication": "a comorbidity rule with action relative_contraindication (policy/fitness-builtin.yaml): checkpoint inhibitors after a solid-organ transplant rank after every option not contraindicated, conditional ones included",
     "fitness.comorbidity": "a serious comorbidity gives a caution (intensive treatment, immunotherapy, HBV reactivation)",
     "fitness.tumor_size": "tumour size / count limits",

@@ -365,3 +365,30 @@ def stage_from_lines(case: Case) -> None:
     case.stage_groups = frozenset({"advanced"})
     case.rules.append("stage.from_prior_lines")
     case.warn("w_stage_from_lines")
+
+
+_RESECTION = re.compile(r"resect|ectomy|excision|whipple|surgery|operation|切除|根治术|手术")
+
+
+def resected_from_surgery(profile: Profile, case: Case) -> None:
+    """``cancer.resected`` not given, an operation on record ("subtotal resection", "lobectomy",
+    not a biopsy), no treatment that failed, and a stage that is not advanced: the tumour was
+    operated on, so the items for after surgery apply (rule ``stage.resected_from_surgery``; the
+    answer warns, naming the operation). A grade 2 oligodendroglioma after subtotal resection
+    gets radiotherapy + PCV or vorasidenib, not a second operation first (blind round 10)."""
+    if case.resected is not None or not case.stage_known or "advanced" in case.stage_groups:
+        return
+    if any(p.outcome in FAILED_OUTCOMES for p in profile.prior_therapies):
+        return
+    for p in profile.prior_therapies:
+        if (p.setting or "").lower() not in SURGERY_SETTINGS:
+            continue
+        text = (p.regimen or " + ".join(p.drugs)).strip()
+        low = text.lower()
+        if "biops" in low and not re.search(r"resect|ectomy|excision|切除", low):
+            continue
+        if _RESECTION.search(low) or not low:
+            case.resected = True
+            case.rules.append("stage.resected_from_surgery")
+            case.warn("w_resected_from_surgery", what=text or (p.setting or ""))
+            return
