@@ -3,11 +3,12 @@
 An answer lists, for each option, the best few hospitals recorded as offering everything the
 option needs (``onconav.options.services.option_hospitals``). Asking the database once per option
 costs more than the engine itself, so each process keeps the few columns this needs (no record
-data), in rank order, with lists of positions by capability and by city and capability: an answer
-reads from the start of one of them and stops as soon as nothing further on can reach its list,
-so its cost does not grow with the size of the directory (it was a pass over every hospital able
-to deliver each option, and set operations over every hospital, 15 ms of 30 at 100x data). At most every ``CHECK_SECONDS`` it checks with
-one small query (``count`` and ``max(id)`` of the index: every rebuild and every change writes
+data), in rank order, with lists of positions by capability, city and language: an answer reads
+from the start of the shortest that applies and stops as soon as nothing further on can reach
+its list, so its cost does not grow with the size of the directory (it was a pass over every
+hospital able to deliver each option and set operations over every hospital: 15 ms of the
+endpoint's 30 ms in process at 100x data). At most every ``CHECK_SECONDS`` it checks with one
+small query (``count`` and ``max(id)`` of the index: every rebuild and every change writes
 new rows) that the directory has not changed; the process that rebuilds the index forgets its
 copy at once (``directory_reset``), the others within ``CHECK_SECONDS``. The order is
 ``hospital_match``'s: points, then name, then key.
@@ -19,21 +20,23 @@ import heapq
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from onconav.hospitals.matching import POINTS
 
 
-@dataclass(frozen=True)
-class Light:
+class Light(NamedTuple):
+    """A hospital: strings and integers only, so that the garbage collector stops tracking it
+    (a directory of 14,700 objects with sets would be walked again at every full collection)."""
+
     key: str
     name: str
     name_zh: str
     city: str
     base2: int  # doubled points that do not depend on the request
-    languages: frozenset[str]
-    capabilities: frozenset[str] = frozenset()
-    audiences: frozenset[str] = frozenset()  # special audiences; empty: adults in general
+    languages: str  # ``|a|b|`` lists as in the index ('' when none): ``'|a|' in`` finds a member
+    capabilities: str = ""
+    audiences: str = ""  # special audiences; '' for adults in general
 
 
 Where = tuple[str | None, str | None, str]  # (city or None, language or None, capability)
@@ -80,16 +83,19 @@ class Directory:
         (read from their own lists) and the others, each read in its own rank order."""
         if not needs or limit <= 0:
             return []
-        any_ofs = [frozenset(any_of) for _need, any_of in needs]
+        any_ofs = [tuple(dict.fromkeys(any_of)) for _need, any_of in needs]
+        need_members = [[f"|{cap}|" for cap in any_of] for any_of in any_ofs]
+        audience_members = [f"|{a}|" for a in audiences]
+        language_members = [f"|{lang}|" for lang in languages]
 
         def fits(h: Light) -> bool:
-            if h.audiences and h.audiences.isdisjoint(audiences):
+            if h.audiences and not any(m in h.audiences for m in audience_members):
                 return False
             caps = h.capabilities
-            return all(not caps.isdisjoint(any_of) for any_of in any_ofs)
+            return all(any(m in caps for m in ms) for ms in need_members)
 
         def silent_fits(h: Light) -> bool:
-            return languages.isdisjoint(h.languages) and fits(h)
+            return not any(m in h.languages for m in language_members) and fits(h)
 
         lang_pts = int(2 * POINTS["language"])
         for where in ([*cities], [None]) if cities else ([None],):
@@ -105,7 +111,7 @@ class Directory:
         return []
 
     def _lists(
-        self, any_ofs: list[frozenset[str]], cities: list[Any], languages: list[Any]
+        self, any_ofs: list[tuple[str, ...]], cities: list[Any], languages: list[Any]
     ) -> list[list[int]]:
         """The lists of the need with the fewest hospitals."""
         per_need = [
@@ -198,27 +204,17 @@ def _build(stamp: tuple[Any, ...]) -> Directory:
             + (pts["accreditation"] if accredited else 0)
             + (pts["verified"] if verified else 0)
         )
-        split = lambda s: [x for x in s.split("|") if x]  # noqa: E731
         if onc is False:
             continue  # marked as without oncology: never listed for an option
-        rows.append(
-            Light(
-                key,
-                name,
-                name_zh,
-                city,
-                base2,
-                frozenset(split(langs)),
-                frozenset(split(caps)),
-                frozenset(split(auds)),
-            )
-        )
+        rows.append(Light(key, name, name_zh, city, base2, langs or "", caps or "", auds or ""))
     rows.sort(key=lambda light: (-light.base2, light.name, light.key))
     d = Directory(stamp=stamp, hospitals=rows)
+    split = lambda s: dict.fromkeys(x for x in s.split("|") if x)  # noqa: E731
     for i, light in enumerate(rows):
+        caps = split(light.capabilities)
         for city in (None, light.city):
-            for lang in (None, *light.languages):
-                for cap in light.capabilities:
+            for lang in (None, *split(light.languages)):
+                for cap in caps:
                     d.lists.setdefault((city, lang, cap), []).append(i)
     return d
 
