@@ -3,6 +3,25 @@
 from django.db import migrations, models
 
 
+def order_index_c(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """PostgreSQL: the directory's order (``sort_group``, then name and key as Python sorts them,
+    ``COLLATE "C"``, ``selectors.name_order``) as an index, so that a page is read in order and
+    stops at its last row. ``hospital_entry_order`` has the database's collation, which that
+    order cannot use: every row of the first group was read and sorted (100x data: 10.9 ms to
+    0.1 ms for the default page). On SQLite ``BINARY`` is the default collation:
+    ``hospital_entry_order`` serves."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "CREATE INDEX hospital_entry_order_c ON hospitals_hospitalentry "
+            '(sort_group, name COLLATE "C", key COLLATE "C")'
+        )
+
+
+def drop_order_index_c(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS hospital_entry_order_c")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("hospitals", "0002_directory_index"),
@@ -16,4 +35,5 @@ class Migration(migrations.Migration):
                 fields=["audiences", "city", "oncology_relevant"], name="hospital_entry_scope"
             ),
         ),
+        migrations.RunPython(order_index_c, drop_order_index_c),
     ]
