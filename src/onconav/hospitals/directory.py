@@ -3,8 +3,12 @@
 An answer lists, for each option, the best few hospitals recorded as offering everything the
 option needs (``onconav.options.services.option_hospitals``). Asking the database once per option
 costs more than the engine itself, so each process keeps the few columns this needs (no record
-data) with sets by capability, city and audience. At most every ``CHECK_SECONDS`` it checks with
-one small query (``count`` and ``max(id)`` of the index: every rebuild and every change writes
+data), in rank order, with lists of positions by capability, city and language: an answer reads
+from the start of the shortest that applies and stops as soon as nothing further on can reach
+its list, so its cost does not grow with the size of the directory (it was a pass over every
+hospital able to deliver each option and set operations over every hospital: 15 ms of the
+endpoint's 30 ms in process at 100x data). At most every ``CHECK_SECONDS`` it checks with one
+small query (``count`` and ``max(id)`` of the index: every rebuild and every change writes
 new rows) that the directory has not changed; the process that rebuilds the index forgets its
 copy at once (``directory_reset``), the others within ``CHECK_SECONDS``. The order is
 ``hospital_match``'s: points, then name, then key.
@@ -12,78 +16,145 @@ copy at once (``directory_reset``), the others within ``CHECK_SECONDS``. The ord
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from onconav.hospitals.matching import POINTS
 
 
-@dataclass(frozen=True)
-class Light:
+class Light(NamedTuple):
+    """A hospital: strings and integers only, so that the garbage collector stops tracking it
+    (a directory of 14,700 objects with sets would be walked again at every full collection)."""
+
     key: str
     name: str
     name_zh: str
     city: str
     base2: int  # doubled points that do not depend on the request
-    languages: frozenset[str]
+    languages: str  # ``|a|b|`` lists as in the index ('' when none): ``'|a|' in`` finds a member
+    capabilities: str = ""
+    audiences: str = ""  # special audiences; '' for adults in general
+
+
+Where = tuple[str | None, str | None, str]  # (city or None, language or None, capability)
 
 
 @dataclass
 class Directory:
-    stamp: tuple[Any, ...]
-    hospitals: list[Light] = field(default_factory=list)  # best base points first, then name, key
-    by_capability: dict[str, set[int]] = field(default_factory=dict)
-    by_city: dict[str, set[int]] = field(default_factory=dict)
-    by_audience: dict[str, set[int]] = field(default_factory=dict)
-    general: set[int] = field(default_factory=set)  # for adults in general (no special audience)
-    eligible: set[int] = field(default_factory=set)  # not marked as without oncology
+    """Hospitals not marked as without oncology (the others are never listed for an option), best
+    base points first, then name, key. ``lists`` holds, by capability, by city and capability, by
+    language and capability and by the three, the positions in ``hospitals`` ascending: a list
+    read from its start is read best first."""
 
-    def fits(self, *, age: float | None, lineage: list[str]) -> set[int]:
-        """``fits_patient`` as a set of hospitals."""
+    stamp: tuple[Any, ...]
+    hospitals: list[Light] = field(default_factory=list)
+    lists: dict[Where, list[int]] = field(default_factory=dict)
+
+    @staticmethod
+    def audiences_for(*, age: float | None, lineage: list[str]) -> frozenset[str]:
+        """The special audiences whose hospitals fit this patient (``fits_patient``)."""
         from onconav.hospitals.audience import FITS
 
-        out = set(self.general)
-        if age is not None and age < 18:
-            out |= self.by_audience.get("children", set())
+        out = {"children"} if age is not None and age < 18 else set()
         lineage_set = set(lineage)
-        for aud, fits in FITS.items():
-            if lineage_set & fits:
-                out |= self.by_audience.get(aud, set())
-        return out
+        out |= {aud for aud, fits in FITS.items() if lineage_set & fits}
+        return frozenset(out)
 
-    def able(self, needs: list[tuple[str, tuple[str, ...]]]) -> set[int]:
-        """Hospitals recorded as offering every need (any one capability of each)."""
-        out: set[int] | None = None
-        for _need, any_of in needs:
-            one: set[int] = set()
-            for cap in any_of:
-                one |= self.by_capability.get(cap, set())
-            out = one if out is None else out & one
-        return out or set()
+    def choose(
+        self,
+        needs: list[tuple[str, tuple[str, ...]]],
+        *,
+        audiences: frozenset[str],
+        cities: list[str],
+        languages: set[str],
+        limit: int,
+    ) -> list[Light]:
+        """The ``limit`` best hospitals recorded as offering every need (any one capability of
+        each) and fitting the patient (``audiences``), in ``cities`` when any there is, else
+        anywhere; ranked as ``hospital_match`` ranks (points, then name, then key).
 
-    def best(self, pool: set[int], *, cities: set[str], languages: set[str], limit: int) -> list[Light]:
-        """The ``limit`` best of ``pool`` by ``hospital_match``'s points, then name and key."""
-        if not pool or limit <= 0:
+        Never a pass over the directory: each walk starts at the best of one need's lists (the
+        shortest) and stops at its ``limit``-th fitting hospital or when nothing further on can
+        reach the list. Every candidate of a walk has the same city points (in the cities, or
+        none is); the language points split them in two: those who speak a preferred language
+        (read from their own lists) and the others, each read in its own rank order."""
+        if not needs or limit <= 0:
             return []
-        city_pts, lang_pts = int(2 * POINTS["city"]), int(2 * POINTS["language"])
-        max_bonus = (city_pts if cities else 0) + (lang_pts if languages else 0)
-        chosen: list[tuple[tuple[int, str, str], Light]] = []
-        for i, h in enumerate(self.hospitals):
-            if len(chosen) >= limit and h.base2 + max_bonus < -chosen[-1][0][0]:
-                break  # nothing further on can reach the last chosen one
-            if i not in pool:
+        any_ofs = [tuple(dict.fromkeys(any_of)) for _need, any_of in needs]
+        need_members = [[f"|{cap}|" for cap in any_of] for any_of in any_ofs]
+        audience_members = [f"|{a}|" for a in audiences]
+        language_members = [f"|{lang}|" for lang in languages]
+
+        def fits(h: Light) -> bool:
+            if h.audiences and not any(m in h.audiences for m in audience_members):
+                return False
+            caps = h.capabilities
+            return all(any(m in caps for m in ms) for ms in need_members)
+
+        def silent_fits(h: Light) -> bool:
+            return not any(m in h.languages for m in language_members) and fits(h)
+
+        lang_pts = int(2 * POINTS["language"])
+        for where in ([*cities], [None]) if cities else ([None],):
+            if not languages:
+                found = self._first(self._lists(any_ofs, where, [None]), fits, limit)
+            else:
+                speaking = self._first(self._lists(any_ofs, where, sorted(languages)), fits, limit, lang_pts)
+                cutoff = speaking[-1][0] if len(speaking) >= limit else None
+                others = self._first(self._lists(any_ofs, where, [None]), silent_fits, limit, 0, cutoff)
+                found = sorted(speaking + others, key=lambda x: x[0])[:limit]
+            if found:  # in the cities when any there is
+                return [h for _, h in found]
+        return []
+
+    def _lists(
+        self, any_ofs: list[tuple[str, ...]], cities: list[Any], languages: list[Any]
+    ) -> list[list[int]]:
+        """The lists of the need with the fewest hospitals."""
+        per_need = [
+            [
+                ls
+                for c in cities
+                for lang in languages
+                for cap in any_of
+                if (ls := self.lists.get((c, lang, cap)))
+            ]
+            for any_of in any_ofs
+        ]
+        return min(per_need, key=lambda ls: sum(map(len, ls)))
+
+    def _first(
+        self,
+        lists: list[list[int]],
+        fits: Any,
+        limit: int,
+        bonus: int = 0,
+        cutoff: tuple[int, str, str] | None = None,
+    ) -> list[tuple[tuple[int, str, str], Light]]:
+        """The first ``limit`` hospitals of ``lists`` (merged, in rank order) that ``fits``, with
+        their sort keys (``bonus`` points added); none ranked after ``cutoff``."""
+        if not lists:
+            return []
+        source = lists[0] if len(lists) == 1 else heapq.merge(*lists)
+        hospitals = self.hospitals
+        out: list[tuple[tuple[int, str, str], Light]] = []
+        last = -1
+        for i in source:
+            if i == last:  # in two of the merged lists
                 continue
-            score = h.base2
-            if h.city in cities:
-                score += city_pts
-            if languages & h.languages:
-                score += lang_pts
-            chosen.append(((-score, h.name, h.key), h))
-            chosen.sort(key=lambda x: x[0])
-            del chosen[limit:]
-        return [h for _, h in chosen]
+            last = i
+            h = hospitals[i]
+            key = (-(h.base2 + bonus), h.name, h.key)
+            if cutoff is not None and key > cutoff:
+                break
+            if fits(h):
+                out.append((key, h))
+                if len(out) >= limit:
+                    break
+        return out
 
 
 CHECK_SECONDS = 2.0
@@ -133,28 +204,18 @@ def _build(stamp: tuple[Any, ...]) -> Directory:
             + (pts["accreditation"] if accredited else 0)
             + (pts["verified"] if verified else 0)
         )
-        split = lambda s: [x for x in s.split("|") if x]  # noqa: E731
-        rows.append(
-            (
-                Light(key, name, name_zh, city, base2, frozenset(split(langs))),
-                split(caps),
-                split(auds),
-                onc is not False,
-            )
-        )
-    rows.sort(key=lambda r: (-r[0].base2, r[0].name, r[0].key))
-    d = Directory(stamp=stamp)
-    for i, (light, caps, auds, eligible) in enumerate(rows):
-        d.hospitals.append(light)
-        for c in caps:
-            d.by_capability.setdefault(c, set()).add(i)
-        d.by_city.setdefault(light.city, set()).add(i)
-        for a in auds:
-            d.by_audience.setdefault(a, set()).add(i)
-        if not auds:
-            d.general.add(i)
-        if eligible:
-            d.eligible.add(i)
+        if onc is False:
+            continue  # marked as without oncology: never listed for an option
+        rows.append(Light(key, name, name_zh, city, base2, langs or "", caps or "", auds or ""))
+    rows.sort(key=lambda light: (-light.base2, light.name, light.key))
+    d = Directory(stamp=stamp, hospitals=rows)
+    split = lambda s: dict.fromkeys(x for x in s.split("|") if x)  # noqa: E731
+    for i, light in enumerate(rows):
+        caps = split(light.capabilities)
+        for city in (None, light.city):
+            for lang in (None, *split(light.languages)):
+                for cap in caps:
+                    d.lists.setdefault((city, lang, cap), []).append(i)
     return d
 
 

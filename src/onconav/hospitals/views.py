@@ -17,7 +17,10 @@ PAGE_SIZE = 24
 
 
 def directory(request: HttpRequest) -> HttpResponse:
+    from urllib.parse import quote
+
     from django.core.paginator import Paginator
+    from django.urls import reverse
 
     data = request.GET.copy()
     data.pop("page", None)
@@ -27,12 +30,18 @@ def directory(request: HttpRequest) -> HttpResponse:
     page = Paginator(hospitals, PAGE_SIZE).get_page(request.GET.get("page"))
     query = data.urlencode()
     template = "hospitals/_list.html" if request.headers.get("HX-Request") else "hospitals/directory.html"
+    # each card's address: the hospital page's resolved once, then quoted as reverse() quotes
+    head, tail = reverse("hospitals:detail", kwargs={"hospital_id": "HOSPITAL-ID"}).split("HOSPITAL-ID")
+    cards = [
+        (h, head + quote(h.id, safe="!$&'()*+,;=/~:@") + tail)
+        for h in (selectors.entry_view(e) for e in page.object_list)
+    ]
     return render(
         request,
         template,
         {
             "form": form,
-            "hospitals": [selectors.entry_view(e) for e in page.object_list],
+            "hospitals": cards,  # (hospital, its page)
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "total": page.paginator.count,

@@ -77,11 +77,10 @@ def option_hospitals(
     cities = [str(c) for c in prefs.get("cities") or []]
     langs = {str(x).lower() for x in prefs.get("languages") or []}
     d = directory()
-    # hospitals not marked as without oncology, for adults in general or fitting this patient
-    pool = d.eligible & d.fits(
+    # hospitals for adults in general, or whose special audience fits this patient
+    audiences = d.audiences_for(
         age=profile.get("age"), lineage=_lineage(str((profile.get("cancer") or {}).get("oncotree_code", "")))
     )
-    in_cities: set[int] = set().union(*(d.by_city.get(c, set()) for c in cities))
     # the hospital page's address, resolved once (then quoted as reverse() quotes)
     url = reverse("hospitals:detail", kwargs={"hospital_id": "HOSPITAL-ID"})
     head, tail = url.split("HOSPITAL-ID")
@@ -96,9 +95,7 @@ def option_hospitals(
         if not needs:
             out[o.rank] = []
             continue
-        able = pool & d.able(needs)
-        local = able & in_cities
-        chosen = d.best(local or able, cities=set(cities), languages=langs, limit=limit)
+        chosen = d.choose(needs, audiences=audiences, cities=cities, languages=langs, limit=limit)
         out[o.rank] = [
             {
                 "id": h.key,
