@@ -100,3 +100,22 @@ def test_the_not_offered_list_is_in_chinese_on_the_chinese_page(client):
     assert "本病例未列出的1种治疗及原因" in html
     assert "发生该毒性后应永久停用" in html
     assert "treatments are not offered" not in html and "One treatment is not offered" not in html
+
+
+def test_prefill_carries_the_reason_into_the_intake_text_and_back():
+    from onconav.intake.prefill import answers_from_profile
+
+    profile = {
+        "cancer": {"oncotree_code": "IDC"},
+        "prior_therapies": [
+            {
+                "drugs": ["trastuzumab deruxtecan"],
+                "line": 1,
+                "outcome": "intolerance",
+                "reason": "grade 2 pneumonitis",
+            }
+        ],
+    }
+    text = answers_from_profile(profile)["treatment"]["prior_therapies"]
+    assert text == "trastuzumab deruxtecan: intolerance, grade 2 pneumonitis"
+    assert parse_prior_lines(text) == profile["prior_therapies"]

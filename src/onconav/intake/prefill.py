@@ -41,7 +41,8 @@ def _treatment(profile: dict[str, Any]) -> dict[str, Any]:
     for p in profile.get("prior_therapies") or []:
         drugs = " + ".join(p.get("drugs") or [])
         if drugs:
-            lines.append(f"{drugs}: {p.get('outcome') or 'progression'}")
+            reason = f", {p['reason']}" if p.get("reason") else ""
+            lines.append(f"{drugs}: {p.get('outcome') or 'progression'}{reason}")
     return {"prior_therapies": "\n".join(lines)} if lines else {}
 
 
