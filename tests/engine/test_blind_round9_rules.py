@@ -190,3 +190,24 @@ def test_histologic_transformation_may_be_written_as_yes_or_no(value, stored):
 
     prof = Profile.model_validate({"cancer": {"oncotree_code": "FL", "histologic_transformation": value}})
     assert prof.cancer.histologic_transformation == stored
+
+
+@pytest.mark.parametrize(
+    ("ki67", "first"),
+    [("15%", "lutetium-177-dotatate"), (5, "lanreotide"), ("12 %", "lutetium-177-dotatate")],
+)
+def test_a_ki67_written_as_a_biomarker_with_a_percent_sign_decides_the_net_options(real_engine, ki67, first):
+    # NETTER-2 (Ki-67 10-55%) vs CLARINET (Ki-67 < 10%): the fact reads cancer.risk_groups.Ki-67;
+    # a record writes it as a biomarker, often with a percent sign (rule normalize.risk_score)
+    answer = real_engine.recommend(
+        {
+            "age": 60,
+            "ecog": 1,
+            "cancer": {"oncotree_code": "PANET", "stage": "IV"},
+            "biomarkers": [{"name": "Ki-67", "value": ki67}, {"name": "SSTR PET", "value": "positive"}],
+            "prior_therapies": [],
+        }
+    )
+    assert answer.options[0].regimen == first
+    assert answer.options[0].condition is None
+    assert not [u for u in answer.unused_inputs if "Ki-67" in u.value]

@@ -263,6 +263,10 @@ def _read_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: Case)
         return
     if e.gene:
         _read_gene_entry(vocab, e, facts, case)
+    elif e.name and e.name.strip().lower() in vocab.risk_systems and e.value not in (None, ""):
+        # a risk score or index the facts read, written as a biomarker (rule normalize.risk_score)
+        case.risk_from_biomarkers[e.name.strip().lower()] = e.value
+        case.rules.append("normalize.risk_score")
     else:
         _read_named_entry(vocab, e, facts, case)
 

@@ -70,6 +70,9 @@ class Case:
     warnings: list[Msg] = field(default_factory=list)  # rendered by the answer step
     rules: list[str] = field(default_factory=list)  # normalisation rule ids that fired
     origins: dict[str, str] = field(default_factory=dict)  # biomarker id -> germline | somatic
+    # risk scores written as biomarker entries ({name: Ki-67, value: "15%"}), read by the facts as
+    # cancer.risk_groups.<name> when the profile's risk_groups does not give them
+    risk_from_biomarkers: dict[str, object] = field(default_factory=dict)
     route: str | None = None  # preferences.route: oral | infusion | any
     unused: list[tuple[str, str, str]] = field(default_factory=list)  # (field, value, reason key)
 

@@ -141,6 +141,9 @@ def view(vocab: Vocabulary, profile: Profile, case: Case) -> dict[str, Any]:
         "derived.prior_lines": case.advanced_lines,
         "derived.had_radiotherapy": case.had_radiotherapy,
     }
+    for name, value in case.risk_from_biomarkers.items():
+        for system in vocab.risk_systems.get(name, (name,)):
+            v[f"cancer.risk_groups.{system}"] = value.lower() if isinstance(value, str) else value
     for system, value in c.risk_groups.items():
         v[f"cancer.risk_groups.{system}"] = value.lower() if isinstance(value, str) else value
     v.update(_line_data(vocab, profile))
@@ -165,9 +168,8 @@ def _compare(have: Any, op: str, want: Any) -> bool | None:
             bool(wants & haves) if op == "contains" or isinstance(have, list) else str(have).lower() in wants
         )
     if isinstance(want, int | float) and not isinstance(want, bool):
-        try:
-            x = float(have)
-        except (TypeError, ValueError):
+        x = _number(have)
+        if x is None:
             return None
         return {
             "<": x < want,
@@ -179,6 +181,19 @@ def _compare(have: Any, op: str, want: Any) -> bool | None:
         }[op]
     same = str(have).lower() == str(want).lower()
     return same if op == "==" else not same if op == "!=" else None
+
+
+_NUMBER = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%?\s*")
+
+
+def _number(have: Any) -> float | None:
+    """A number, also written as text with a percent sign ("15%", "15 %")."""
+    if isinstance(have, bool):
+        return None
+    if isinstance(have, int | float):
+        return float(have)
+    m = _NUMBER.fullmatch(str(have))
+    return float(m.group(1)) if m else None
 
 
 def _and(values: list[bool | None]) -> bool | None:

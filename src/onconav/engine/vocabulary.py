@@ -312,6 +312,9 @@ class Vocabulary:
     # (cancer node, drugs or tags of the curative course, drugs or tags of first-line options
     # shown lower) - relapse-windows.yaml ``early_relapse_first_line``
     early_relapse_rules: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = ()
+    # lower-case names of the risk scores / indices the facts read (cancer.risk_groups.<name>):
+    # a biomarker entry written with one of these names ({name: Ki-67, value: "15%"}) is that score
+    risk_systems: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lower-case -> as the facts write it
 
     @classmethod
     def compile(cls, kb: KnowledgeBase) -> Vocabulary:
@@ -354,6 +357,7 @@ class Vocabulary:
             **_fusion_indexes(kb),
             codon_ranges=_codon_ranges(kb),
             **_relapse_windows(kb),
+            risk_systems=_risk_systems(kb),
         )
 
     def fusion_for(self, partners: list[str]) -> str | None:
@@ -370,6 +374,17 @@ class Vocabulary:
             if g in self.fusion_genes:
                 return self.fusion_genes[g]
         return None
+
+
+def _risk_systems(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    prefix = "cancer.risk_groups."
+    conditions = [c for f in kb.policy.facts for c in (*f.all, *f.any, *f.false_when)]
+    out: dict[str, set[str]] = {}
+    for c in conditions:
+        if (c.field or "").startswith(prefix):
+            name = c.field[len(prefix) :]
+            out.setdefault(name.lower(), set()).add(name)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 def _relapse_windows(kb: KnowledgeBase) -> dict[str, object]:
