@@ -211,3 +211,13 @@ def test_a_ki67_written_as_a_biomarker_with_a_percent_sign_decides_the_net_optio
     assert answer.options[0].regimen == first
     assert answer.options[0].condition is None
     assert not [u for u in answer.unused_inputs if "Ki-67" in u.value]
+
+
+def test_a_marker_recorded_without_a_gene_is_named_by_its_condition_name_in_the_tests(real_engine):
+    # uveal melanoma: tebentafusp needs HLA-A*02:01 (a tissue type, no gene field): the test is not "HLAA test"
+    answer = real_engine.recommend(
+        {"age": 60, "ecog": 1, "cancer": {"oncotree_code": "UM", "stage": "IV"}, "prior_therapies": []}
+    )
+    names = [t.test for t in answer.tests_recommended]
+    assert any("HLA-A*02:01" in n for n in names), names
+    assert not any("HLAA" in n for n in names), names

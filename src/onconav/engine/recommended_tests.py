@@ -151,11 +151,25 @@ def _ngs(run: Run, groups: _Groups) -> tuple[tuple[Any, ...], TestRecommended] |
     )
 
 
+def _gene_display(key: str, g: _Group, vocab: Vocabulary) -> Txt | str:
+    """How a test named by gene key is shown: the display name of the gene; for markers recorded
+    without a gene (a tissue type, "HLA-A*02:01"), their one condition name ("HLA-A*02:01 typing")
+    rather than the key the id makes ("HLAA")."""
+    if key in GENE_DISPLAY:
+        return GENE_DISPLAY[key]
+    records = [vocab.biomarker[i] for i in sorted(g.ids) if i in vocab.biomarker]
+    if records and not any(r.gene for r in records):
+        names = {r.condition_name.en: r.condition_name for r in records if r.condition_name}
+        if len(names) == 1:
+            return Txt.of(next(iter(names.values())))
+    return key
+
+
 def _marker_test(
     key: str, g: _Group, vocab: Vocabulary, regimens: dict[str, RegimenInfo], lang: str
 ) -> tuple[tuple[Any, ...], TestRecommended]:
     b = vocab.biomarker.get(key)
-    marker: Txt | str = Txt.of(b.condition_name or b.name) if b is not None else GENE_DISPLAY.get(key, key)
+    marker: Txt | str = Txt.of(b.condition_name or b.name) if b is not None else _gene_display(key, g, vocab)
     rid = min(g.regimens, key=lambda r: (g.regimens[r], r))
     title = Txt.of(regimens[rid].regimen.name)
     lvl = _LEVEL_OF_RANK.get(g.regimens[rid], "?")

@@ -314,7 +314,9 @@ class Vocabulary:
     early_relapse_rules: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = ()
     # lower-case names of the risk scores / indices the facts read (cancer.risk_groups.<name>):
     # a biomarker entry written with one of these names ({name: Ki-67, value: "15%"}) is that score
-    risk_systems: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lower-case -> as the facts write it
+    risk_systems: dict[str, tuple[str, ...]] = field(
+        default_factory=dict
+    )  # lower-case -> as the facts write it
 
     @classmethod
     def compile(cls, kb: KnowledgeBase) -> Vocabulary:
