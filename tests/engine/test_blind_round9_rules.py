@@ -221,3 +221,32 @@ def test_a_marker_recorded_without_a_gene_is_named_by_its_condition_name_in_the_
     names = [t.test for t in answer.tests_recommended]
     assert any("HLA-A*02:01" in n for n in names), names
     assert not any("HLAA" in n for n in names), names
+
+
+def test_in_squamous_nsclc_immunotherapy_needing_egfr_alk_absent_ranks_as_if_negative(real_engine):
+    # NCCN NSCLC: in squamous histology broad driver testing is not routine; PD-L1 80%, ECOG 2,
+    # age 81: pembrolizumab / atezolizumab / cemiplimab monotherapy (policy/co-occurrence, rare: true)
+    answer = real_engine.recommend(
+        {
+            "age": 81,
+            "ecog": 2,
+            "smoking": "current",
+            "cancer": {"oncotree_code": "LUSC", "stage": "IVA"},
+            "biomarkers": [{"name": "PD-L1 TPS", "value": 80}],
+            "prior_therapies": [],
+        }
+    )
+    first = answer.options[0]
+    assert first.regimen in ("pembrolizumab", "atezolizumab", "cemiplimab")
+    assert "condition.likely" in first.trace
+    # in adenocarcinoma the same profile still waits on the tests
+    adeno = real_engine.recommend(
+        {
+            "age": 81,
+            "ecog": 2,
+            "cancer": {"oncotree_code": "LUAD", "stage": "IVA"},
+            "biomarkers": [{"name": "PD-L1 TPS", "value": 80}],
+            "prior_therapies": [],
+        }
+    )
+    assert not any("condition.likely" in o.trace for o in adeno.options)

@@ -44,6 +44,12 @@ def likelihood(run: Run, kb: KnowledgeBase, vocab: Vocabulary) -> None:
                 if not mine:
                     continue
                 present = {m for m in markers if case.state(m) is True} - mine
+                if not present and s.rare and role == "absent" and case.code == s.cancer:
+                    # the drivers are rare in this histology: ranked as if the test were negative
+                    verdict = True
+                    if s.id not in c.cond_notes:
+                        c.cond_notes.append(s.id)
+                    break
                 if not present:
                     continue
                 # a different driver of the set is present

@@ -256,6 +256,9 @@ class ExclusiveSet(Strict):
     note: Text
     sources: list[Reference] = Field(min_length=1)
     reviewed: dt.date
+    # True: the markers are rare in this cancer at all (squamous NSCLC: EGFR, ALK): an option that
+    # needs them absent is likely even when no driver was tested (rule condition.rare_drivers)
+    rare: bool = False
 
 
 class SequencingRule(Strict):
