@@ -99,7 +99,7 @@ def test_the_not_offered_list_is_in_chinese_on_the_chinese_page(client):
     html = resp.content.decode()
     assert "本病例未列出的1种治疗及原因" in html
     assert "发生该毒性后应永久停用" in html
-    assert "treatments are not offered" not in html and "One treatment is not offered" not in html
+    assert "treatments are not offered" not in html and "treatment is not offered" not in html
 
 
 def test_prefill_carries_the_reason_into_the_intake_text_and_back():
