@@ -192,3 +192,17 @@ def test_output_does_not_depend_on_hash_randomisation():
         outs.append(res.stdout)
     # then the bytes are identical
     assert outs[0] == outs[1] and outs[0]
+
+
+def test_an_unknown_csco_tier_ranks_like_not_listed():
+    # an unconfirmed CSCO tier neither wins nor loses against one recorded as not listed
+    from types import SimpleNamespace
+
+    from onconav.engine.ranking import preference_rank
+
+    def ev(nccn, csco):
+        return SimpleNamespace(preference=SimpleNamespace(nccn=nccn, csco=csco))
+
+    assert preference_rank(ev("preferred", "unknown")) == preference_rank(ev("preferred", "not_listed"))
+    assert preference_rank(ev("preferred", "I")) < preference_rank(ev("preferred", "unknown"))
+    assert preference_rank(ev("preferred", "unknown")) < preference_rank(ev("other_recommended", "unknown"))

@@ -337,6 +337,10 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     "octreotide-lar": ("drug:octreotide",),
     "retifanlimab+carboplatin+paclitaxel": ("drug:retifanlimab",),
     "tebentafusp": ("drug:tebentafusp",),
+    # Fifth sitting of 2026-12-07 (lead): first-line items added for squamous NSCLC and pancreatic
+    # NET; no China price was searched for nab-paclitaxel or everolimus in that change.
+    "carboplatin+nab-paclitaxel": ("drug:nab-paclitaxel",),
+    "everolimus": ("drug:everolimus",),
 }
 
 

@@ -103,8 +103,8 @@ def preference_rank(ev: Evidence) -> tuple[int, int]:
     if p is None:
         return (4, 4)
     a = NCCN_RANK.get(p.nccn, 4)
-    if p.csco == "unknown":  # the CSCO tier could not be confirmed: the NCCN tier alone decides
-        return (a, a)
+    if p.csco == "unknown":  # the CSCO tier could not be confirmed: no better than "not listed"
+        return (a, max(a, CSCO_RANK["not_listed"]))
     b = CSCO_RANK.get(p.csco, 4)
     return (min(a, b), max(a, b))
 

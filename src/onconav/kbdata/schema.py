@@ -316,7 +316,8 @@ class Preference(Strict):
     nccn: preferred | other_recommended | certain_circumstances ("useful in certain
     circumstances") | not_listed; csco: I | II | III (CSCO level of recommendation) | not_listed |
     unknown (the CSCO tier for this setting could not be confirmed: say what was searched in the
-    item's notes; ranking then reads the NCCN tier alone).
+    item's notes; ranking counts it no better than not_listed, so an unconfirmed tier neither
+    wins nor loses against one recorded as not listed).
     """
 
     nccn: Literal["preferred", "other_recommended", "certain_circumstances", "not_listed"]
