@@ -250,3 +250,39 @@ def test_in_squamous_nsclc_immunotherapy_needing_egfr_alk_absent_ranks_as_if_neg
         }
     )
     assert not any("condition.likely" in o.trace for o in adeno.options)
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"), [("premenopausal", "pre"), ("绝经后", "post"), ("Peri-menopausal", "peri")]
+)
+def test_menopausal_status_is_read(written, stored):
+    from onconav.engine.profile import Profile
+
+    prof = Profile.model_validate({"cancer": {"oncotree_code": "IDC"}, "menopausal_status": written})
+    assert prof.menopausal_status == stored
+
+
+def _hr_early(status):
+    profile = {
+        "age": 48,
+        "sex": "female",
+        "ecog": 0,
+        "cancer": {"oncotree_code": "IDC", "stage": "II", "resected": True},
+        "biomarkers": [{"name": "ER", "value": "90%"}, {"name": "HER2", "value": "IHC 0"}],
+        "prior_therapies": [],
+    }
+    if status:
+        profile["menopausal_status"] = status
+    return profile
+
+
+def test_menopausal_status_decides_ovarian_suppression_options_and_cautions(real_engine):
+    # NCCN Breast (adjuvant endocrine therapy): ovarian suppression + exemestane is for premenopausal
+    # women (SOFT/TEXT); an aromatase inhibitor before the menopause needs ovarian suppression
+    post = real_engine.recommend(_hr_early("postmenopausal"))
+    assert "goserelin+exemestane" not in regimens(post)
+    pre = real_engine.recommend(_hr_early("premenopausal"))
+    assert "goserelin+exemestane" in regimens(pre)
+    ai = next(o for o in pre.options if o.regimen == "anastrozole")
+    assert any("ovaries are switched off" in c for c in ai.cautions)
+    assert not [u for u in pre.unused_inputs if u.field == "menopausal_status"]

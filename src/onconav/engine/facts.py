@@ -120,6 +120,7 @@ def view(vocab: Vocabulary, profile: Profile, case: Case) -> dict[str, Any]:
         "sex": profile.sex.value if profile.sex else None,
         "ecog": profile.ecog,
         "smoking": profile.smoking.value if profile.smoking else None,
+        "menopausal_status": profile.menopausal_status.value if profile.menopausal_status else None,
         "child_pugh": case.child_pugh,
         "operable": profile.operable,
         "transplant_eligible": profile.transplant_eligible,

@@ -27,11 +27,13 @@ __all__ = [
 
 from onconav.engine.profile_types import (  # noqa: F401  (re-exported)
     _CASTRATION_WORDS,
+    _MENOPAUSE_WORDS,
     _ORIGIN_WORDS,
     _RESPONSE_WORDS,
     FAILED_OUTCOMES,
     CastrationStatus,
     ChildPugh,
+    MenopausalStatus,
     Origin,
     Outcome,
     PlatinumSensitivity,
@@ -368,6 +370,8 @@ class Profile(_Open):
     sex: Sex | None = None
     ecog: int | None = Field(default=None, ge=0, le=4)
     smoking: Smoking | None = None
+    # extension (optional): pre / peri / post ("premenopausal", "绝经后" are read)
+    menopausal_status: MenopausalStatus | None = None
     child_pugh: ChildPugh | None = None
     operable: bool | None = None
     transplant_eligible: bool | None = None  # extension: the transplant team's judgement
@@ -403,6 +407,14 @@ class Profile(_Open):
     def _enum(cls, v: Any) -> Any:
         v = _lower_enum(v)
         return _ZH_SEX.get(v, v) if isinstance(v, str) else v
+
+    @field_validator("menopausal_status", mode="before")
+    @classmethod
+    def _menopause(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            w = v.strip().lower()
+            return _MENOPAUSE_WORDS.get(w, w)
+        return v
 
     @field_validator("child_pugh", mode="before")
     @classmethod

@@ -62,6 +62,30 @@ class Sex(StrEnum):
     OTHER = "other"
 
 
+class MenopausalStatus(StrEnum):
+    PRE = "pre"
+    PERI = "peri"
+    POST = "post"
+
+
+# how records write it (English and Chinese) -> MenopausalStatus value
+_MENOPAUSE_WORDS = {
+    "premenopausal": "pre",
+    "pre-menopausal": "pre",
+    "before menopause": "pre",
+    "perimenopausal": "peri",
+    "peri-menopausal": "peri",
+    "postmenopausal": "post",
+    "post-menopausal": "post",
+    "after menopause": "post",
+    "绝经前": "pre",
+    "未绝经": "pre",
+    "围绝经期": "peri",
+    "绝经后": "post",
+    "已绝经": "post",
+}
+
+
 class Smoking(StrEnum):
     NEVER = "never"
     FORMER = "former"

@@ -40,6 +40,7 @@ FIELDS = (
     "sex",
     "ecog",
     "smoking",
+    "menopausal_status",
     "child_pugh",
     "operable",
     "transplant_eligible",
