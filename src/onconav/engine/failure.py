@@ -120,12 +120,8 @@ def failure(run: Run, vocab: Vocabulary) -> None:
             if drug in drugs or (rule.class_tags and c.reg.tags & set(rule.class_tags)):
                 name = Txt.drug(vocab.drug_zh, drug)
                 if rule.action == "relative_contraindication":
-                    c.demote(
-                        1,
-                        msg("c_no_rechallenge_relative", drugs=name, what=Join((what,))),
-                        "failure.no_rechallenge_relative",
-                    )
-                    c.contraindicated = 1
+                    reason = msg("c_no_rechallenge_relative", drugs=name, what=Join((what,)))
+                    c.contraindicate(reason, "failure.no_rechallenge_relative")
                     continue
                 c.exclude(msg("x_no_rechallenge", drugs=name, what=Join((what,))), "failure.no_rechallenge")
                 dropped.append(c)

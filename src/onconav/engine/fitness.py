@@ -167,11 +167,11 @@ def _comorbidity(c: Candidate, case: Case, b: Builtin) -> None:
         hits = [cm for cm in case.comorbidities if pattern.search(cm.lower())]
         if hits and action == "exclude":
             c.exclude(msg(key, what=Join(tuple(hits))), "fitness.comorbidity_exclude")
-        elif hits and action in ("demote", "relative_contraindication"):
+        elif hits and action == "relative_contraindication":
+            c.contraindicate(msg(key, what=Join(tuple(hits))), "fitness.comorbidity_demote")
+            c.trace.append("fitness.relative_contraindication")
+        elif hits and action == "demote":
             c.demote(1, msg(key, what=Join(tuple(hits))), "fitness.comorbidity_demote")
-            if action == "relative_contraindication":
-                c.contraindicated = 1
-                c.trace.append("fitness.relative_contraindication")
         elif hits:
             c.caution(msg(key, what=Join(tuple(hits))))
             if "fitness.comorbidity" not in c.trace:

@@ -91,11 +91,11 @@ def apply(c: Candidate, run: Run, rules: tuple[FitnessRule, ...]) -> None:
             c.trace.append(rid)
         elif rule.action == "exclude" and not (rule.keep_driver_targeted and is_driver_targeted(c.ev, c.reg)):
             c.exclude(msg, rid)
-        elif rule.action in ("exclude", "demote", "relative_contraindication"):
+        elif rule.action == "relative_contraindication":
+            c.contraindicate(msg, rid)
+            c.trace.append("fitness.relative_contraindication")
+        elif rule.action in ("exclude", "demote"):
             c.demote(1, msg, rid)
-            if rule.action == "relative_contraindication":
-                c.contraindicated = 1
-                c.trace.append("fitness.relative_contraindication")
         else:
             c.caution(msg)
             c.trace.append(rid)

@@ -110,6 +110,12 @@ class Candidate:
         self.caution(reason)
         self.trace.append(rule)
 
+    def contraindicate(self, reason: Msg, rule: str) -> None:
+        """A relative contraindication (policy ``action: relative_contraindication``): demoted with
+        the reason and ranked after every option not contraindicated (``contraindicated``)."""
+        self.demote(1, reason, rule)
+        self.contraindicated = 1
+
     def caution(self, m: Msg) -> None:
         if m not in self.cautions:
             self.cautions.append(m)

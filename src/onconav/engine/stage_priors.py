@@ -367,7 +367,8 @@ def stage_from_lines(case: Case) -> None:
     case.warn("w_stage_from_lines")
 
 
-_RESECTION = re.compile(r"resect|ectomy|excision|whipple|surgery|operation|切除|根治术|手术")
+_RESECTION = re.compile(r"resect|ectomy|excision|切除")  # words of a removal, even beside "biopsy"
+_OPERATION = re.compile(r"whipple|surgery|operation|根治术|手术")
 
 
 def resected_from_surgery(profile: Profile, case: Case) -> None:
@@ -385,9 +386,10 @@ def resected_from_surgery(profile: Profile, case: Case) -> None:
             continue
         text = (p.regimen or " + ".join(p.drugs)).strip()
         low = text.lower()
-        if "biops" in low and not re.search(r"resect|ectomy|excision|切除", low):
+        removal = _RESECTION.search(low)
+        if "biops" in low and not removal:
             continue
-        if _RESECTION.search(low) or not low:
+        if removal or _OPERATION.search(low) or not low:
             case.resected = True
             case.rules.append("stage.resected_from_surgery")
             case.warn("w_resected_from_surgery", what=text or (p.setting or ""))

@@ -312,11 +312,10 @@ class Vocabulary:
     # (cancer node, drugs or tags of the curative course, drugs or tags of first-line options
     # shown lower) - relapse-windows.yaml ``early_relapse_first_line``
     early_relapse_rules: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = ()
-    # lower-case names of the risk scores / indices the facts read (cancer.risk_groups.<name>):
-    # a biomarker entry written with one of these names ({name: Ki-67, value: "15%"}) is that score
-    risk_systems: dict[str, tuple[str, ...]] = field(
-        default_factory=dict
-    )  # lower-case -> as the facts write it
+    # the risk scores / indices the facts read (cancer.risk_groups.<name>), lower-case name -> the
+    # names as the facts write them: a biomarker entry written with one of these names
+    # ({name: Ki-67, value: "15%"}) is that score
+    risk_systems: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def compile(cls, kb: KnowledgeBase) -> Vocabulary:

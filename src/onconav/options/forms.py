@@ -39,14 +39,6 @@ HER2_CHOICES = [
     ("2+ ISH+", _("2+ with ISH positive")),
     ("3+", "3+"),
 ]
-OUTCOME_CHOICES = [
-    ("progression", _("the cancer grew (progression)")),
-    ("relapse", _("the cancer came back (relapse)")),
-    ("refractory", _("it did not work at all (refractory)")),
-    ("response", _("it worked (response)")),
-    ("no progression", _("stable, no growth")),
-    ("intolerance", _("stopped for side effects")),
-]
 CHILD_PUGH = [("", _("Not known / not liver cancer")), ("A", "A"), ("B", "B"), ("C", "C")]
 CITIES = ("Beijing", "Shanghai", "Guangzhou", "Shenzhen", "Chengdu", "Hangzhou", "Hainan")
 CITY_CHOICES = [(c, c) for c in CITIES]  # values; the words come from city_choices()
