@@ -91,3 +91,31 @@ def test_egfr_is_not_taken_for_creatinine_clearance():
     egfr = obs(cc(LOINC, "33914-3"), valueQuantity={"value": 40, "code": "mL/min/{1.73_m2}"})
     result = run(egfr)
     assert "organ_function" not in result.profile and "egfr_not_crcl" in keys(result)
+
+
+def test_blood_counts_are_read_in_the_profile_units():
+    # given a full blood count in common UCUM units (10*3/uL, g/L) and a later platelet count
+    early = obs(
+        cc(LOINC, "777-3"), rid="p1", date="2025-01-01", valueQuantity={"value": 150, "code": "10*3/uL"}
+    )
+    late = obs(
+        cc(LOINC, "777-3"), rid="p2", date="2025-03-01", valueQuantity={"value": 42, "code": "10*3/uL"}
+    )
+    anc = obs(cc(LOINC, "751-8"), rid="n", date="2025-03-01", valueQuantity={"value": 1.2, "code": "10*9/L"})
+    hb = obs(cc(LOINC, "718-7"), rid="h", date="2025-03-01", valueQuantity={"value": 87, "code": "g/L"})
+    of = run(early, late, anc, hb).profile["organ_function"]
+    # then the latest count is used, in 10^9/L and g/dL
+    assert of == {"platelets_10e9_l": 42.0, "neutrophils_10e9_l": 1.2, "hemoglobin_g_dl": 8.7}
+
+
+def test_a_blood_count_in_an_unknown_unit_is_not_used_and_said_so():
+    hb = obs(cc(LOINC, "718-7"), valueQuantity={"value": 8.7, "code": "mg/mL"})
+    result = run(hb)
+    assert "organ_function" not in result.profile and "count_not_used" in keys(result)
+
+
+def test_an_impossible_blood_count_is_not_used():
+    # the mCODE IG's Jenny M example records neutrophils as 3000 x 10^3/uL (3000 x 10^9/L)
+    anc = obs(cc(LOINC, "26499-4"), valueQuantity={"value": 3000, "code": "10*3/uL"})
+    result = run(anc)
+    assert "organ_function" not in result.profile and "count_not_used" in keys(result)

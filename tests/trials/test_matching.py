@@ -116,3 +116,38 @@ def test_an_example_list_does_not_exclude_another_drug_of_the_class():
         verdict[drug] = out["criteria"][0]["verdict"]
     # a named drug fits; another drug of the class is left to the trial team; no EGFR-TKI at all does not fit
     assert verdict == {"osimertinib": "met", "befotertinib": "unknown", "pemetrexed": "not_met"}
+
+
+BLOOD = """Inclusion Criteria:
+* Platelets ≥ 100,000/mm3
+* ANC ≥ 1.5 x 10^9/L
+* Hemoglobin ≥ 90 g/L
+* Creatinine clearance ≥ 60 mL/min
+"""
+
+
+def test_blood_counts_in_the_profile_decide_lab_criteria_in_either_unit():
+    # given counts in the profile's units (10^9/L, g/dL) and criteria in others (per mm3, g/L)
+    profile = {
+        **PROFILE,
+        "organ_function": {
+            "creatinine_clearance_ml_min": 75,
+            "platelets_10e9_l": 80,
+            "neutrophils_10e9_l": 2.4,
+            "hemoglobin_g_dl": 10.5,
+        },
+    }
+    [out] = match_trials(profile, [_trial("NCT00000009", BLOOD)])
+    verdicts = {c["text"]: c["verdict"] for c in out["criteria"]}
+    # then each count is compared after the unit is converted
+    assert verdicts["Platelets ≥ 100,000/mm3"] == "not_met"
+    assert verdicts["ANC ≥ 1.5 x 10^9/L"] == "met"
+    assert verdicts["Hemoglobin ≥ 90 g/L"] == "met"
+    # and the reasons name the value in the answer's language only
+    [zh] = match_trials(profile, [_trial("NCT00000009", BLOOD)], lang="zh-hans")
+    reasons = " ".join(c["reason"] for c in zh["criteria"])
+    assert "血小板80×10^9/L" in reasons and "肌酐清除率75 mL/min" in reasons
+    assert "Platelets" not in reasons and "Creatinine" not in reasons
+    # and without counts the same criteria stay unknown
+    [none] = match_trials(PROFILE, [_trial("NCT00000009", BLOOD)])
+    assert {c["text"]: c["verdict"] for c in none["criteria"]}["Platelets ≥ 100,000/mm3"] == "unknown"

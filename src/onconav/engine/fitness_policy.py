@@ -49,6 +49,9 @@ def _message(rule: FitnessRule, run: Run, unknown: bool = False) -> Msg:
         crcl=_num(case.crcl),
         lvef=_num(case.lvef),
         bilirubin=_num(data.get("organ_function.bilirubin_x_uln")),
+        platelets=_num(data.get("organ_function.platelets_10e9_l")),
+        neutrophils=_num(data.get("organ_function.neutrophils_10e9_l")),
+        hemoglobin=_num(data.get("organ_function.hemoglobin_g_dl")),
         what=", ".join(case.comorbidities),
     )
     return kb_text(Txt(tx.en.format(**values), tx.zh.format(**values)), f"fitness.{rule.id}")

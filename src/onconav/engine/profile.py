@@ -57,8 +57,20 @@ class OrganFunction(_Open):
     creatinine_clearance_ml_min: float | None = Field(default=None, ge=0, le=500)
     bilirubin_x_uln: float | None = Field(default=None, ge=0, le=100)
     lvef_percent: float | None = Field(default=None, ge=0, le=100)
+    # blood counts (extension): platelets and neutrophils in 10^9/L, haemoglobin in g/dL
+    platelets_10e9_l: float | None = Field(default=None, ge=0, le=5000)
+    neutrophils_10e9_l: float | None = Field(default=None, ge=0, le=500)
+    hemoglobin_g_dl: float | None = Field(default=None, ge=0, le=30)
 
-    @field_validator("creatinine_clearance_ml_min", "bilirubin_x_uln", "lvef_percent", mode="before")
+    @field_validator(
+        "creatinine_clearance_ml_min",
+        "bilirubin_x_uln",
+        "lvef_percent",
+        "platelets_10e9_l",
+        "neutrophils_10e9_l",
+        "hemoglobin_g_dl",
+        mode="before",
+    )
     @classmethod
     def _num(cls, v: Any) -> Any:
         return _strict_number(v)

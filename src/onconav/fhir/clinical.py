@@ -91,6 +91,7 @@ def read_organ_function(ctx: Context, by_kind: dict[str, list[dict[str, Any]]]) 
     bili = _latest(by_kind.get("bilirubin", []))
     if bili is not None:
         _bilirubin(ctx, bili)
+    _blood_counts(ctx, by_kind)
     measured = _latest(by_kind.get("creatinine_clearance", []))
     if measured is not None and (q := quantity(measured)) is not None:
         of["creatinine_clearance_ml_min"] = round(q[0], 1)
@@ -99,6 +100,31 @@ def read_organ_function(ctx: Context, by_kind: dict[str, list[dict[str, Any]]]) 
         egfr = _latest(by_kind["egfr"])
         q = quantity(egfr) if egfr else None
         ctx.note("egfr_not_crcl", value=f"{q[0]:g}" if q else "?")
+
+
+# UCUM units of a blood count (compared in lower case) -> the factor to the profile's unit
+# (10^9/L for cells, g/dL for haemoglobin; haemoglobin in mmol/L x 1.611, as the monomer) and the
+# largest plausible value in that unit: a count above it is an entry error (an IG example gives
+# neutrophils as 3000 x 10^3/uL) and is not used.
+_CELLS = {"10*9/l": 1.0, "10*3/ul": 1.0, "10^9/l": 1.0, "k/ul": 1.0, "/ul": 0.001, "/mm3": 0.001}
+_COUNT_UNITS: dict[str, tuple[str, dict[str, float], float]] = {
+    "platelets": ("platelets_10e9_l", _CELLS, 3000.0),
+    "neutrophils": ("neutrophils_10e9_l", _CELLS, 200.0),
+    "hemoglobin": ("hemoglobin_g_dl", {"g/dl": 1.0, "g/l": 0.1, "mmol/l": 1.611}, 25.0),
+}
+
+
+def _blood_counts(ctx: Context, by_kind: dict[str, list[dict[str, Any]]]) -> None:
+    for kind, (field, units, most) in _COUNT_UNITS.items():
+        obs = _latest(by_kind.get(kind, []))
+        q = quantity(obs) if obs is not None else None
+        if q is None:
+            continue
+        factor = units.get(q[1].lower())
+        if factor is None or not 0 <= q[0] * factor <= most:
+            ctx.note("count_not_used", value=f"{q[0]:g} {q[1]}")
+            continue
+        ctx.organ_function[field] = round(q[0] * factor, 2)
 
 
 def _bilirubin(ctx: Context, obs: dict[str, Any]) -> None:

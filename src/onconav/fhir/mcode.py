@@ -137,7 +137,18 @@ def _cancer_ids(ctx: Context) -> set[str]:
 
 def _mark_read(ctx: Context, kinds: dict[str, list[dict[str, Any]]]) -> None:
     """Observations whose value went into the profile (performance, organ function, staging)."""
-    for kind in ("ecog", "karnofsky", "lvef", "bilirubin", "creatinine", "creatinine_clearance", "egfr"):
+    for kind in (
+        "ecog",
+        "karnofsky",
+        "lvef",
+        "bilirubin",
+        "creatinine",
+        "creatinine_clearance",
+        "egfr",
+        "platelets",
+        "neutrophils",
+        "hemoglobin",
+    ):
         for obs in kinds.get(kind, []):
             ctx.use(obs)
     for kind in ("stage_group", "stage_other", "body_weight"):

@@ -52,6 +52,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Bilirubin has no upper limit of normal from the laboratory; not used.",
         "zh": "胆红素结果没有化验室给出的正常值上限，未使用。",
     },
+    "count_not_used": {
+        "en": "A blood count ({value}) has a unit that could not be converted or a value that cannot be right; not used.",
+        "zh": "一项血细胞计数（{value}）的单位无法换算或数值不可能正确，未使用。",
+    },
     "crcl_not_estimated": {
         "en": "Creatinine clearance not estimated: the creatinine unit, the weight, the age or the sex is missing.",
         "zh": "未估算肌酐清除率：缺少肌酐单位、体重、年龄或性别。",

@@ -48,6 +48,9 @@ FIELDS = (
     "organ_function.creatinine_clearance_ml_min",
     "organ_function.bilirubin_x_uln",
     "organ_function.lvef_percent",
+    "organ_function.platelets_10e9_l",  # blood counts: 10^9/L (platelets, neutrophils), g/dL
+    "organ_function.neutrophils_10e9_l",
+    "organ_function.hemoglobin_g_dl",
     "cancer.stage",  # the stage as given, upper-case without "STAGE" ("IIB", "IVA", "EXTENSIVE")
     "cancer.stage_group",  # early | locally_advanced | advanced (may be several)
     "cancer.resected",
@@ -175,7 +178,9 @@ class FitnessRule(Strict):
     # relative_contraindication: demoted and ranked after every option not contraindicated,
     # conditional ones included (Candidate.contraindicated)
     action: Literal["exclude", "demote", "relative_contraindication", "caution"]
-    message: Text  # may use {age} {ecog} {crcl} {lvef} {bilirubin} {what}
+    message: (
+        Text  # may use {age} {ecog} {crcl} {lvef} {bilirubin} {platelets} {neutrophils} {hemoglobin} {what}
+    )
     unless_regimen_has: list[str] = []
     alternative: Text | None = None
     substitutes: list[str] = []

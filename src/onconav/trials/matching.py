@@ -113,8 +113,12 @@ REASONS: dict[str, tuple[str, str]] = {
 
 
 def reason_text(code: str, value: Any = "", lang: str = "en") -> str:
+    """The reason in one language; ``value`` may be a pair (English, Chinese) of its own."""
     en, zh = REASONS.get(code, REASONS["to_confirm"])
-    return (zh if lang.lower().startswith("zh") else en).format(value=value)
+    chinese = lang.lower().startswith("zh")
+    if isinstance(value, tuple | list) and len(value) == 2:
+        value = value[1] if chinese else value[0]
+    return (zh if chinese else en).format(value=value)
 
 
 # Regimen abbreviations that name drugs by letter.
@@ -240,6 +244,13 @@ class PatientFacts:
             organ["bilirubin"] = of.bilirubin_x_uln
         if of.lvef_percent is not None:
             organ["lvef"] = of.lvef_percent
+        for key, value in (
+            ("platelets", of.platelets_10e9_l),
+            ("anc", of.neutrophils_10e9_l),
+            ("hemoglobin", of.hemoglobin_g_dl),
+        ):
+            if value is not None:
+                organ[key] = value
         extra = p.preferences.model_extra or {}
         countries = extra.get("countries") or []
         return cls(
@@ -586,20 +597,35 @@ _OPS = {
     "<": lambda a, b: a < b,
     "=": lambda a, b: a == b,
 }
-_LAB_UNITS = {"crcl": ("ml/min", "ml/min/1.73 m2", "ml/min/1.73m2"), "bilirubin": ("xULN",), "lvef": ("%",)}
+# The units a criterion may state for each analyte, with the factor that turns the profile's
+# value (mL/min, x ULN, %, 10^9/L, g/dL) into that unit. The extractor already turns counts per
+# mm3 / µL into 10^9/L.
+_LAB_UNITS: dict[str, dict[str, float]] = {
+    "crcl": {"ml/min": 1.0, "ml/min/1.73 m2": 1.0, "ml/min/1.73m2": 1.0},
+    "bilirubin": {"xULN": 1.0},
+    "lvef": {"%": 1.0},
+    "platelets": {"10^9/L": 1.0},
+    "anc": {"10^9/L": 1.0},
+    "hemoglobin": {"g/dl": 1.0, "g/l": 10.0},
+}
 _LAB_NAMES = {
-    "crcl": "Creatinine clearance {v:g} mL/min",
-    "bilirubin": "Bilirubin {v:g} x ULN",
-    "lvef": "LVEF {v:g}%",
+    "crcl": ("Creatinine clearance {v:g} mL/min", "肌酐清除率{v:g} mL/min"),
+    "bilirubin": ("Bilirubin {v:g} x ULN", "胆红素为正常上限的{v:g}倍"),
+    "lvef": ("LVEF {v:g}%", "左心室射血分数{v:g}%"),
+    "platelets": ("Platelets {v:g} x 10^9/L", "血小板{v:g}×10^9/L"),
+    "anc": ("Neutrophils {v:g} x 10^9/L", "中性粒细胞{v:g}×10^9/L"),
+    "hemoglobin": ("Haemoglobin {v:g} g/dL", "血红蛋白{v:g} g/dL"),
 }
 
 
 def _lab(c: dict, f: PatientFacts, kind: str) -> Result:
     analyte = c["analyte"]
-    if analyte not in f.organ or c.get("unit") not in _LAB_UNITS.get(analyte, ()):
+    factor = _LAB_UNITS.get(analyte, {}).get(c.get("unit") or "")
+    if analyte not in f.organ or factor is None:
         return None, "not_in_profile", ""
     v = f.organ[analyte]
-    label = _LAB_NAMES[analyte].format(v=v)
+    label = tuple(name.format(v=v) for name in _LAB_NAMES[analyte])
+    v *= factor
     if _OPS[c["op"]](v, c["value"]):
         return True, "lab_in", label
     if any(_OPS[a["op"]](v, a["value"]) for a in c.get("alternatives", []) if a.get("unit") == c.get("unit")):

@@ -842,7 +842,13 @@ def _unit(u: str) -> str:
     return u.replace("x10^9/l", "10^9/L").replace("xuln", "xULN").replace("x10^12/l", "10^12/L")
 
 
+# "100,000/mm3" -> "100000/mm3"; "1.5 x 10^9/L", "1.5×10⁹/L", "1.5 x 10*9/L" -> "1.5 x10^9/L"
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_GIGA_PER_L = re.compile(r"\s*[x×*]\s*10\s*(?:\^|\*|\*\*)?\s*(?:9|⁹)\s*/\s*l\b", re.I)
+
+
 def _labs(t: str) -> list[Check]:
+    t = _GIGA_PER_L.sub(" x10^9/L", _THOUSANDS.sub("", t))
     out: list[Check] = []
     spans = []
     for analyte, rx in _ANALYTES:
