@@ -201,11 +201,14 @@ def test_biliary_profiling_at_first_line_after_adjuvant_capecitabine(real_engine
     }
     # then FGFR2 / IDH1 profiling is recommended
     assert {"FGFR2:fusion", "IDH1:mutation"} in _named_tests(real_engine.recommend(profile))
-    # and not any more as a first-line test after a line for advanced disease
+    # and after a line for advanced disease it is the test before second-line treatment
+    # (NCCN Biliary: FGFR2 / IDH1 decide the second line; knowledge/policy/tests chol-later-line-ngs)
     profile["prior_therapies"].append(
         {"drugs": ["gemcitabine", "cisplatin"], "line": 1, "outcome": "progression"}
     )
-    assert {"FGFR2:fusion", "IDH1:mutation"} not in _named_tests(real_engine.recommend(profile))
+    later = real_engine.recommend(profile)
+    assert {"FGFR2:fusion", "IDH1:mutation"} in _named_tests(later)
+    assert any("before second-line treatment" in t.test for t in later.tests_recommended)
 
 
 def test_tvec_is_demoted_with_visceral_metastases(real_engine):

@@ -88,3 +88,33 @@ def test_the_caution_is_wholly_chinese_in_a_chinese_answer(real_engine):
     text = next(c for c in _lu(answer).cautions if "VISION" in c)
     assert "血小板80×10^9/L" in text
     assert "Blood" not in text
+
+
+def test_counts_written_as_measured_markers_are_read_in_the_profile_units(real_engine):
+    # given the counts as biomarker entries, as a referral letter lists them
+    from onconav.engine.biomarkers import blood_count
+    from onconav.engine.profile import BiomarkerEntry
+
+    def read(name, value, unit=None):
+        return blood_count(BiomarkerEntry(name=name, value=value, unit=unit))
+
+    assert read("platelet count", 42, "x10^9/L") == ("platelets_10e9_l", 42.0)
+    assert read("PLT", "42,000/uL") == ("platelets_10e9_l", 42.0)
+    assert read("血小板", 42000) == ("platelets_10e9_l", 42.0)
+    assert read("haemoglobin", 8.2, "g/dL") == ("hemoglobin_g_dl", 8.2)
+    assert read("Hb", "82 g/L") == ("hemoglobin_g_dl", 8.2)
+    assert read("ANC", 1.2, "10^9/L") == ("neutrophils_10e9_l", 1.2)
+    assert read("PD-L1", "80%") is None
+    assert read("haemoglobin", "pending") is None
+    # and the myelofibrosis facts read them when organ_function does not give them
+    profile = _mf()
+    profile["biomarkers"] = [
+        *profile["biomarkers"],
+        {"name": "platelet count", "value": 42, "unit": "x10^9/L"},
+        {"name": "haemoglobin", "value": 8.2, "unit": "g/dL"},
+    ]
+    regs = regimens(real_engine.recommend(profile))
+    assert {"pacritinib", "momelotinib"} <= set(regs[:3]) and "ruxolitinib" not in regs
+    # organ_function wins over a marker entry
+    profile["organ_function"] = {"platelets_10e9_l": 160}
+    assert "ruxolitinib" in regimens(real_engine.recommend(profile))

@@ -25,7 +25,14 @@ Legend of ``expect`` (every key optional; all given keys must hold):
 A regimen named in an expectation is the option whose id it is, or one of whose KB aliases it is
 ("BEP x 4"), or whose drugs it lists joined by "+" in any order ("bleomycin+etoposide+cisplatin"
 is the option ``bep-x4``): writers who never read the knowledge base name a treatment by its
-drugs, and the order of drugs in an id carries no meaning.
+drugs, and the order of drugs in an id carries no meaning. A concrete choice names a regimen
+written as a family: "nivolumab+oxaliplatin+capecitabine" is the option whose drugs are nivolumab,
+oxaliplatin, capecitabine, fluorouracil and leucovorin (CAPOX or FOLFOX), because the drugs it does
+not name are alternatives of named ones (platinum, fluoropyrimidine, taxane) or supportive; a name
+that leaves out a drug of another kind ("oxaliplatin+capecitabine" for the nivolumab regimen) does
+not. Only expectations that ask for an option read a concrete choice so; ``not_top3`` and
+``excludes`` keep the concrete regimen the writer rules out (cisplatin + fluorouracil at low
+creatinine clearance does not rule out the carboplatin choice of the same family).
 """
 
 from __future__ import annotations
@@ -97,10 +104,40 @@ def _canonical(real_engine: Any, answer: Any, expect: dict[str, Any]) -> list[st
             names.setdefault(alias.strip().lower(), o.regimen)
         if o.drugs:
             names.setdefault("+".join(sorted(o.drugs)), o.regimen)
+    tags = {d.inn: frozenset(d.class_tags) for d in real_engine.kb.drugs}
     for key in ("top_any", "top3_any", "not_top3", "includes", "excludes", "conditional"):
         if expect.get(key):
-            expect[key] = [_resolve(rid, names, by_id) for rid in expect[key]]
+            resolved = [_resolve(rid, names, by_id) for rid in expect[key]]
+            if key not in NEGATIVE_KEYS:  # "not cisplatin + 5-FU" does not forbid the carboplatin choice
+                resolved = [_member(r, answer, tags) if r not in by_id else r for r in resolved]
+            expect[key] = resolved
     return [o.regimen for o in answer.options]
+
+
+# Classes whose members a regimen written as a family offers in turn ("fluoropyrimidine + platinum"
+# is CAPOX, FOLFOX or FP): a writer's concrete choice names the family regimen.
+INTERCHANGEABLE = frozenset({"platinum", "fluoropyrimidine", "taxane"})
+# A family regimen is named by a concrete choice only where the expectation asks for an option;
+# an option the writer rules out (not_top3, excludes) is the concrete one they name.
+NEGATIVE_KEYS = frozenset({"not_top3", "excludes"})
+
+
+def _member(rid: str, answer: Any, tags: dict[str, frozenset[str]]) -> str:
+    """The option of which ``rid`` (drugs joined by "+") is one concrete choice: every named drug
+    is in the option, and each of the option's other drugs is an alternative of a named one (same
+    interchangeable class) or supportive (leucovorin). Else ``rid`` as written."""
+    named = {d.strip().lower() for d in rid.split("+")}
+    if len(named) < 2:
+        return rid
+    named_classes = set().union(*(tags.get(d, frozenset()) & INTERCHANGEABLE for d in named))
+    for o in answer.options:
+        drugs = set(o.drugs or [])
+        if not named <= drugs:
+            continue
+        rest = drugs - named
+        if all("supportive" in tags.get(d, ()) or tags.get(d, frozenset()) & named_classes for d in rest):
+            return o.regimen
+    return rid
 
 
 def _resolve(rid: str, names: dict[str, str], by_id: dict[str, Any]) -> str:
@@ -157,3 +194,25 @@ def test_an_expected_name_resolves_by_id_alias_or_drugs_in_any_order():
     assert _resolve("bleomycin+etoposide+cisplatin", names, by_id) == "bep-x4"
     # a name that means no option stays as written (and so matches nothing)
     assert _resolve("etoposide+cisplatin", names, by_id) == "etoposide+cisplatin"
+
+
+def test_a_concrete_choice_names_a_regimen_written_as_a_family():
+    class Opt:
+        regimen = "nivolumab+oxaliplatin+fluoropyrimidine"
+        drugs = ["nivolumab", "oxaliplatin", "capecitabine", "fluorouracil", "leucovorin"]
+
+    class A:
+        options = [Opt()]
+
+    tags = {
+        "nivolumab": frozenset({"pd1"}),
+        "oxaliplatin": frozenset({"chemotherapy", "platinum"}),
+        "capecitabine": frozenset({"chemotherapy", "fluoropyrimidine"}),
+        "fluorouracil": frozenset({"chemotherapy", "fluoropyrimidine"}),
+        "leucovorin": frozenset({"supportive"}),
+    }
+    assert _member("nivolumab+oxaliplatin+capecitabine", A(), tags) == Opt.regimen
+    assert _member("nivolumab+fluorouracil+leucovorin+oxaliplatin", A(), tags) == Opt.regimen
+    # leaving out the antibody is another regimen, and so is a drug the option does not have
+    assert _member("oxaliplatin+capecitabine", A(), tags) == "oxaliplatin+capecitabine"
+    assert _member("nivolumab+oxaliplatin+s-1", A(), tags) == "nivolumab+oxaliplatin+s-1"

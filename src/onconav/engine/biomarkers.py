@@ -263,12 +263,56 @@ def _read_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case: Case)
         return
     if e.gene:
         _read_gene_entry(vocab, e, facts, case)
+    elif (count := blood_count(e)) is not None:
+        # a blood count written as a measured marker (rule normalize.blood_count)
+        case.counts_from_biomarkers.setdefault(count[0], count[1])
+        case.rules.append("normalize.blood_count")
     elif e.name and e.name.strip().lower() in vocab.risk_systems and e.value not in (None, ""):
         # a risk score or index the facts read, written as a biomarker (rule normalize.risk_score)
         case.risk_from_biomarkers[e.name.strip().lower()] = e.value
         case.rules.append("normalize.risk_score")
     else:
         _read_named_entry(vocab, e, facts, case)
+
+
+# Blood counts written as measured markers: name -> (organ_function field, per-unit factors,
+# the factor for a bare number by its size). Platelets and neutrophils in 10^9/L (= 10^3/µL);
+# haemoglobin in g/dL.
+_COUNT_NAMES = (
+    (re.compile(r"^(?:platelets?|plt|platelet count|血小板(?:计数)?)$", re.I), "platelets_10e9_l"),
+    (
+        re.compile(
+            r"^(?:anc|absolute neutrophil count|neutrophils?|neutrophil count|中性粒细胞(?:计数|绝对值)?)$",
+            re.I,
+        ),
+        "neutrophils_10e9_l",
+    ),
+    (re.compile(r"^(?:ha?emoglobin|hb|hgb|血红蛋白)$", re.I), "hemoglobin_g_dl"),
+)
+_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(.*)$")
+
+
+def blood_count(e: BiomarkerEntry) -> tuple[str, float] | None:
+    """(organ_function field, value in its unit) for a platelet, neutrophil or haemoglobin entry
+    with a number; None otherwise. A number without a unit is read by its size (platelets 42 is
+    10^9/L, 42000 is per µL; haemoglobin 82 is g/L)."""
+    name = (e.name or "").strip()
+    fld = next((f for rx, f in _COUNT_NAMES if rx.match(name)), None)
+    if fld is None or e.value in (None, "") or isinstance(e.value, bool):
+        return None
+    m = _NUMBER.match(str(e.value).replace(",", ""))
+    if not m:
+        return None
+    value = float(m.group(1))
+    unit = (e.unit or m.group(2) or "").replace(" ", "").lower()
+    if fld == "hemoglobin_g_dl":
+        if "g/l" in unit or (not unit and value > 25):
+            value /= 10
+    elif "/ul" in unit.replace("µ", "u") and not unit.startswith(("10^3", "k", "x10^3")):
+        value /= 1000
+    elif not unit and value > 2000:
+        value /= 1000
+    return fld, round(value, 2)
 
 
 def _with_value(alt: str, e: BiomarkerEntry) -> str:

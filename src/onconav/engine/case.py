@@ -70,9 +70,13 @@ class Case:
     warnings: list[Msg] = field(default_factory=list)  # rendered by the answer step
     rules: list[str] = field(default_factory=list)  # normalisation rule ids that fired
     origins: dict[str, str] = field(default_factory=dict)  # biomarker id -> germline | somatic
+    germline_absent: frozenset[str] = frozenset()  # negative on a germline test only (tumour unknown)
     # risk scores written as biomarker entries ({name: Ki-67, value: "15%"}), read by the facts as
     # cancer.risk_groups.<name> when the profile's risk_groups does not give them
     risk_from_biomarkers: dict[str, object] = field(default_factory=dict)
+    # blood counts written as biomarker entries ({name: platelet count, value: 42}), in the units
+    # of organ_function (platelets_10e9_l, neutrophils_10e9_l, hemoglobin_g_dl); organ_function wins
+    counts_from_biomarkers: dict[str, float] = field(default_factory=dict)
     route: str | None = None  # preferences.route: oral | infusion | any
     unused: list[tuple[str, str, str]] = field(default_factory=list)  # (field, value, reason key)
 

@@ -128,9 +128,7 @@ def view(vocab: Vocabulary, profile: Profile, case: Case) -> dict[str, Any]:
         "organ_function.creatinine_clearance_ml_min": case.crcl,
         "organ_function.bilirubin_x_uln": profile.organ_function.bilirubin_x_uln,
         "organ_function.lvef_percent": case.lvef,
-        "organ_function.platelets_10e9_l": profile.organ_function.platelets_10e9_l,
-        "organ_function.neutrophils_10e9_l": profile.organ_function.neutrophils_10e9_l,
-        "organ_function.hemoglobin_g_dl": profile.organ_function.hemoglobin_g_dl,
+        **{f"organ_function.{k}": v for k, v in _counts(profile, case).items()},
         "cancer.stage": stage if case.stage_known else None,
         "cancer.stage_group": sorted(case.stage_groups) if case.stage_known else None,
         "cancer.resected": case.resected,
@@ -152,6 +150,17 @@ def view(vocab: Vocabulary, profile: Profile, case: Case) -> dict[str, Any]:
         v[f"cancer.risk_groups.{system}"] = value.lower() if isinstance(value, str) else value
     v.update(_line_data(vocab, profile))
     return v
+
+
+def _counts(profile: Profile, case: Case) -> dict[str, float | None]:
+    """Blood counts: organ_function, else a count written as a biomarker entry."""
+    of = profile.organ_function
+    given = {
+        "platelets_10e9_l": of.platelets_10e9_l,
+        "neutrophils_10e9_l": of.neutrophils_10e9_l,
+        "hemoglobin_g_dl": of.hemoglobin_g_dl,
+    }
+    return {k: v if v is not None else case.counts_from_biomarkers.get(k) for k, v in given.items()}
 
 
 def _words(value: Any) -> list[str]:

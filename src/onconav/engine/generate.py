@@ -198,6 +198,11 @@ def _v2_filters(ev: Evidence, case: Case, run: Run) -> tuple[bool, list[str], li
         if not all(tok in case.received or tok in case.received_tags for tok in ev.after_exposure_to):
             return False, [], trace
         trace.append("prior.after_exposure_to")
+    if ev.biomarker_origin == "germline" and (
+        any(b in case.germline_absent for b in ev.biomarkers)
+        or (ev.biomarkers_any and all(b in case.germline_absent for b in ev.biomarkers_any))
+    ):
+        return False, [], [*trace, "biomarker.germline_negative"]
     if ev.biomarker_origin:
         for bid in [*ev.biomarkers, *(b for b in ev.biomarkers_any if case.state(b))]:
             got = case.origins.get(bid)
@@ -252,7 +257,9 @@ def _release_held(run: Run, held: list[Candidate]) -> None:
     per deciding marker that is written for this very situation (setting and line) is shown
     too, ranked after the options that do not wait on a positive result (rule
     ``condition.awaiting_test``): "If EGFR is positive: osimertinib" while EGFR is pending.
-    Their tests are already among the recommended ones."""
+    Equally preferred items waiting on the same result are shown together (up to
+    ``AWAITING_PER_MARKER``), so one alphabetical winner does not stand for a choice the
+    guideline leaves open. Their tests are already among the recommended ones."""
     ecog = run.case.ecog
     if not held or (ecog is not None and ecog > 2):
         return
@@ -264,19 +271,25 @@ def _release_held(run: Run, held: list[Candidate]) -> None:
         return
     if not _awaiting_applies(run):
         return
-    best: dict[frozenset[str], Candidate] = {}
+    per_marker: dict[frozenset[str], list[Candidate]] = {}
     for cand in held:
         _place(cand, run.case)
         if cand.fit != 0 or not _active(cand):
             continue
         key = frozenset(b for b, role in cand.cond_markers.items() if role in ("present", "any"))
-        other = best.get(key)
-        if other is None or _held_key(cand) < _held_key(other):
-            best[key] = cand
-    for cand in best.values():
-        cand.awaits_test = True
-        cand.trace.append("condition.awaiting_test")
-        run.candidates.append(cand)
+        per_marker.setdefault(key, []).append(cand)
+    for cands in per_marker.values():
+        cands.sort(key=_held_key)
+        best = preference_rank(cands[0].ev)
+        # the equally preferred choices the result would open (gBRCA: platinum and a PARP
+        # inhibitor), two at most: the others of the tie are for the care team with the result
+        for cand in [c for c in cands if preference_rank(c.ev) == best][:AWAITING_PER_MARKER]:
+            cand.awaits_test = True
+            cand.trace.append("condition.awaiting_test")
+            run.candidates.append(cand)
+
+
+AWAITING_PER_MARKER = 2
 
 
 def _awaiting_applies(run: Run) -> bool:

@@ -79,13 +79,25 @@ def _new_case(vocab: Vocabulary, kb: KnowledgeBase, profile: Profile, lang: str)
 def _biomarker_facts(vocab: Vocabulary, profile: Profile, case: Case) -> None:
     """Read every biomarker entry, then close over ``implies`` (present) and groups (absent)."""
     facts = _Facts()
+    germline_absent: set[str] = set()
     for entry in profile.biomarkers:
         before = set(facts.present)
+        before_absent = set(facts.absent)
         _read_entry(vocab, entry, facts, case)
         if entry.origin is not None:
             for bid in set(facts.present) - before:
                 for implied in vocab.closure.get(bid, frozenset({bid})):
                     case.origins.setdefault(implied, entry.origin.value)
+            if entry.origin.value == "germline":
+                # a negative germline test does not rule out the change in the tumour (sporadic
+                # RET-mutant medullary thyroid cancer, somatic BRCA in ovarian cancer): the marker
+                # stays unknown, only items that need the germline change are ruled out
+                for bid in set(facts.absent) - before_absent:
+                    facts.absent.pop(bid, None)
+                    germline_absent |= vocab.implied_by.get(bid, frozenset({bid}))
+                    case.warn("w_germline_negative", marker=entry.label())
+                    case.rules.append("normalize.germline_negative")
+    case.germline_absent = frozenset(germline_absent)
     _her2(vocab, facts, case)
     present: set[str] = set()
     for bid in facts.present:

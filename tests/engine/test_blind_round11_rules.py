@@ -1,0 +1,129 @@
+"""Rules added after blind rounds 11 and 12 (tests/engine/vignettes/blind-2026-12m/n.yaml). Each is
+policy or knowledge-base data with its source in the data file; these tests pin the behaviour on
+profiles other than the vignettes'."""
+
+from __future__ import annotations
+
+from tests.engine.conftest import regimens
+
+
+def _opt(answer, regimen):
+    return next((o for o in answer.options if o.regimen == regimen), None)
+
+
+def _tnbc(relapse: str):
+    # NCCN Breast / ASCENT: TNBC after neoadjuvant chemotherapy and adjuvant capecitabine
+    return {
+        "age": 45,
+        "sex": "female",
+        "ecog": 1,
+        "cancer": {"oncotree_code": "IDC", "stage": "IV", "recurrent_metastatic": True},
+        "biomarkers": [
+            {"name": "ER", "value": "0%"},
+            {"name": "PR", "value": "0%"},
+            {"name": "HER2", "value": "IHC 0"},
+        ],
+        "prior_therapies": [
+            {
+                "drugs": ["doxorubicin", "cyclophosphamide", "paclitaxel"],
+                "setting": "neoadjuvant",
+                "start": "2024-01",
+                "end": "2024-06",
+            },
+            {
+                "drugs": ["capecitabine"],
+                "setting": "adjuvant",
+                "start": "2024-08",
+                "end": "2025-02",
+                "progression_date": relapse,
+            },
+        ],
+    }
+
+
+def test_breast_relapse_within_12_months_of_adjuvant_chemotherapy_is_a_second_line(real_engine):
+    early = real_engine.recommend(_tnbc("2025-11"))  # 9 months after capecitabine
+    sg = _opt(early, "sacituzumab-govitecan")
+    assert sg is not None and sg.condition is None and regimens(early)[0] == "sacituzumab-govitecan"
+    late = real_engine.recommend(_tnbc("2026-06"))  # 16 months: a first line for advanced disease
+    assert "first line" in late.options[0].setting
+
+
+def test_a_negative_germline_test_leaves_the_tumour_result_open(real_engine):
+    # NCCN Thyroid: sporadic medullary cancer, germline RET negative, tumour not sequenced
+    profile = {
+        "age": 60,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "THME", "stage": "IVC", "metastatic_sites": ["liver"]},
+        "biomarkers": [{"gene": "RET", "value": "negative", "origin": "germline"}],
+    }
+    answer = real_engine.recommend(profile)
+    sel = _opt(answer, "selpercatinib")
+    assert sel is not None and sel.condition is not None
+    assert any("germline" in w for w in answer.warnings)
+    # a negative tumour test still rules it out
+    profile["biomarkers"] = [{"gene": "RET", "value": "negative"}]
+    assert _opt(real_engine.recommend(profile), "selpercatinib") is None
+
+
+def test_a_negative_germline_brca_test_rules_out_only_the_germline_items(real_engine):
+    # NCCN Pancreatic: olaparib maintenance is for germline BRCA (POLO)
+    profile = {
+        "age": 58,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "PAAD", "stage": "IV"},
+        "biomarkers": [{"gene": "BRCA2", "value": "negative", "origin": "germline"}],
+        "prior_therapies": [
+            {
+                "drugs": ["fluorouracil", "leucovorin", "irinotecan", "oxaliplatin"],
+                "line": 1,
+                "outcome": "response",
+                "best_response": "PR",
+            }
+        ],
+    }
+    assert "olaparib" not in regimens(real_engine.recommend(profile))
+
+
+def test_long_qt_excludes_vandetanib_with_the_reason(real_engine):
+    profile = {
+        "age": 50,
+        "ecog": 1,
+        "comorbidities": ["long QT syndrome"],
+        "cancer": {"oncotree_code": "THME", "stage": "IVC"},
+        "biomarkers": [{"gene": "RET", "alteration": "M918T"}],
+    }
+    answer = real_engine.recommend(profile)
+    assert "vandetanib" not in regimens(answer)
+    assert any(x.regimen == "vandetanib" and "QT" in x.reasons[0] for x in answer.excluded)
+    zh = real_engine.recommend(profile, lang="zh-Hans")
+    assert any(x.regimen == "vandetanib" and "QT间期" in x.reasons[0] for x in zh.excluded)
+    profile["comorbidities"] = []
+    assert "vandetanib" in regimens(real_engine.recommend(profile))
+
+
+def test_avapritinib_for_pdgfra_exon_18_after_imatinib(real_engine):
+    profile = {
+        "age": 62,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "GIST", "stage": "IV"},
+        "biomarkers": [{"gene": "PDGFRA", "alteration": "D842V"}],
+        "prior_therapies": [{"drugs": ["imatinib"], "line": 1, "outcome": "progression"}],
+    }
+    assert regimens(real_engine.recommend(profile))[0] == "avapritinib"
+
+
+def test_cholangiocarcinoma_second_line_waits_on_fgfr2_with_the_fgfr_inhibitors_shown(real_engine):
+    profile = {
+        "age": 63,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "IHCH", "stage": "IV"},
+        "biomarkers": [{"gene": "FGFR2", "value": "pending"}],
+        "prior_therapies": [
+            {"drugs": ["gemcitabine", "cisplatin", "durvalumab"], "line": 1, "outcome": "progression"}
+        ],
+    }
+    answer = real_engine.recommend(profile)
+    pem = _opt(answer, "pemigatinib")
+    assert pem is not None and pem.condition is not None
+    assert any("FGFR2" in t.test for t in answer.tests_recommended)
