@@ -3,7 +3,9 @@
 Three measures over knowledge/drugs/*.yaml:
   1. NRDL-listed drugs whose first-listing year (nrdl.since) is unknown;
   2. NMPA approvals without a year;
-  3. drugs (not investigational) with no NMPA approval record.
+  3. drugs (not investigational) with no NMPA approval record, split into those recorded as not
+     approved in mainland China (china_access not_available, boao_only or trial_only, with the
+     date and note of the NMPA search) and those whose mainland status is unknown.
 
 Usage: PYTHONPATH=src python scripts/china_access_report.py [knowledge dir] [--list]
 """
@@ -14,6 +16,12 @@ import sys
 from pathlib import Path
 
 from onconav.kbdata.loader import load_knowledge_base
+
+NOT_APPROVED = {"not_available", "boao_only", "trial_only"}
+
+
+def _recorded_not_approved(d) -> bool:
+    return d.china_access.value in NOT_APPROVED and bool(d.nmpa_searched and d.nmpa_search_note)
 
 
 def main(argv: list[str]) -> int:
@@ -32,6 +40,10 @@ def main(argv: list[str]) -> int:
     print(
         f"drugs without an NMPA record: {len(no_nmpa)} (investigational {sum(d.investigational for d in no_nmpa)})"
     )
+    not_approved = [d for d in no_nmpa if not d.investigational and _recorded_not_approved(d)]
+    status_unknown = [d for d in no_nmpa if not d.investigational and not _recorded_not_approved(d)]
+    print(f"  recorded as not approved in mainland China (searched, with a note): {len(not_approved)}")
+    print(f"  mainland status unknown: {len(status_unknown)}")
     if "--list" in argv:
         print("\n# NRDL listed, since unknown")
         for d in since_unknown:
