@@ -65,11 +65,7 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     "aumolertinib": ("drug:aumolertinib",),
     "autologous-stem-cell-transplant": ("drug:melphalan", "price:stem_cell_transplant"),
     "bendamustine+rituximab": ("drug:bendamustine", "drug:rituximab"),
-    "benmelstobart+anlotinib+etoposide+carboplatin": (
-        "drug:benmelstobart",
-        "drug:anlotinib",
-        "drug:etoposide",
-    ),
+    "benmelstobart+anlotinib+etoposide+carboplatin": ("drug:benmelstobart", "drug:etoposide"),
     "bortezomib+lenalidomide+dexamethasone": ("drug:bortezomib", "drug:lenalidomide", "drug:dexamethasone"),
     "bortezomib+rituximab+cyclophosphamide+doxorubicin+prednisone": (
         "drug:bortezomib",
@@ -190,10 +186,9 @@ UNPRICED: dict[str, tuple[str, ...]] = {
         "drug:dexamethasone",
     ),
     "ivonescimab": ("drug:ivonescimab",),
-    "ivosidenib+azacitidine": ("drug:ivosidenib", "drug:azacitidine"),
+    "ivosidenib+azacitidine": ("drug:ivosidenib",),
     "lenalidomide+rituximab": ("drug:lenalidomide", "drug:rituximab"),
     "lorlatinib": ("drug:lorlatinib",),
-    "nilotinib": ("drug:nilotinib",),
     "nivolumab+avd": ("drug:doxorubicin", "drug:vinblastine", "drug:dacarbazine"),
     "nivolumab+cabozantinib": ("drug:cabozantinib",),
     "nivolumab+cisplatin+fluorouracil": ("drug:fluorouracil",),
@@ -283,7 +278,7 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     "tretinoin+arsenic-trioxide": ("drug:tretinoin", "drug:arsenic trioxide"),
     "tretinoin+realgar-indigo-naturalis-formula": ("drug:tretinoin", "drug:realgar-indigo naturalis formula"),
     "vandetanib": ("drug:vandetanib",),
-    "venetoclax+azacitidine": ("drug:venetoclax", "drug:azacitidine"),
+    "venetoclax+azacitidine": ("drug:venetoclax",),
     "venetoclax+low-dose-cytarabine": ("drug:venetoclax", "drug:cytarabine"),
     "venetoclax+obinutuzumab": ("drug:venetoclax", "drug:obinutuzumab"),
     "zanubrutinib": ("drug:zanubrutinib",),
@@ -298,7 +293,6 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     # and of cobimetinib. No China price was searched for these components in that change (the
     # drugs have no cost item); the cost-model owners are to search and model them.
     "atezolizumab+cobimetinib+vemurafenib": ("drug:cobimetinib",),
-    "azacitidine": ("drug:azacitidine",),
     "brentuximab-vedotin+chp": (
         "drug:brentuximab vedotin",
         "drug:cyclophosphamide",
@@ -330,7 +324,6 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     "ep-x4": ("drug:etoposide",),
     "lanreotide": ("drug:lanreotide",),
     "lutetium-177-dotatate": ("drug:lutetium-177 oxodotreotide",),
-    "octreotide-lar": ("drug:octreotide",),
     "retifanlimab+carboplatin+paclitaxel": ("drug:retifanlimab",),
     "tebentafusp": ("drug:tebentafusp",),
     # Fifth sitting of 2026-12-07 (lead): first-line items added for squamous NSCLC and pancreatic
