@@ -168,11 +168,10 @@ UNPRICED: dict[str, tuple[str, ...]] = {
         "drug:oxaliplatin",
         "drug:panitumumab",
     ),
-    "fulvestrant": ("drug:fulvestrant",),
     "furmonertinib": ("drug:furmonertinib",),
     "gemcitabine+cisplatin+durvalumab": ("drug:durvalumab",),
     "gemcitabine+nab-paclitaxel": ("drug:nab-paclitaxel",),
-    "inavolisib+palbociclib+fulvestrant": ("drug:inavolisib", "drug:palbociclib", "drug:fulvestrant"),
+    "inavolisib+palbociclib+fulvestrant": ("drug:inavolisib", "drug:palbociclib"),
     "irinotecan-liposome+fluorouracil+leucovorin+oxaliplatin": (
         "drug:irinotecan liposome",
         "drug:fluorouracil",
@@ -256,7 +255,7 @@ UNPRICED: dict[str, tuple[str, ...]] = {
         "drug:cytarabine",
         "price:stem_cell_transplant",
     ),
-    "ribociclib+fulvestrant": ("drug:ribociclib", "drug:fulvestrant"),
+    "ribociclib+fulvestrant": ("drug:ribociclib",),
     "ribociclib+letrozole": ("drug:ribociclib", "drug:letrozole"),
     "sacituzumab-govitecan": ("drug:sacituzumab govitecan",),
     "sacituzumab-govitecan+pembrolizumab": ("drug:sacituzumab govitecan",),
@@ -327,9 +326,9 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     "retifanlimab+carboplatin+paclitaxel": ("drug:retifanlimab",),
     "tebentafusp": ("drug:tebentafusp",),
     # Fifth sitting of 2026-12-07 (lead): first-line items added for squamous NSCLC and pancreatic
-    # NET; no China price was searched for nab-paclitaxel or everolimus in that change.
+    # NET; no China price was searched for nab-paclitaxel in that change (everolimus was priced on
+    # 2026-12-08 and modelled).
     "carboplatin+nab-paclitaxel": ("drug:nab-paclitaxel",),
-    "everolimus": ("drug:everolimus",),
 }
 
 
