@@ -4,7 +4,7 @@ every item a cost model uses is sourced, dated and citable (docs/costs.md).
 
 UNPRICED can only shrink as prices are found: each entry names the drugs (``drug:<inn>``) or
 services (``price:<cost component>``, ``service:<regimen id>`` for a regimen-specific item such as
-one operation) that had no citable price when searched (2026-12-07: national and provincial
+one operation) that had no citable price when searched (2026-12-07 and 2026-12-08: national and provincial
 procurement results, NRDL negotiation reports, Chinese cost-effectiveness studies and cost-of-
 illness studies; see docs/costs.md). The test fails as soon as a named component gets a cost item,
 so the regimen must then be modelled (or the entry re-justified with what is still missing). An
