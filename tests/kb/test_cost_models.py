@@ -4,7 +4,7 @@ every item a cost model uses is sourced, dated and citable (docs/costs.md).
 
 UNPRICED can only shrink as prices are found: each entry names the drugs (``drug:<inn>``) or
 services (``price:<cost component>``, ``service:<regimen id>`` for a regimen-specific item such as
-one operation) that had no citable price when searched (2026-12-07: national and provincial
+one operation) that had no citable price when searched (2026-12-07 and 2026-12-08: national and provincial
 procurement results, NRDL negotiation reports, Chinese cost-effectiveness studies and cost-of-
 illness studies; see docs/costs.md). The test fails as soon as a named component gets a cost item,
 so the regimen must then be modelled (or the entry re-justified with what is still missing). An
@@ -65,11 +65,7 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     "aumolertinib": ("drug:aumolertinib",),
     "autologous-stem-cell-transplant": ("drug:melphalan", "price:stem_cell_transplant"),
     "bendamustine+rituximab": ("drug:bendamustine", "drug:rituximab"),
-    "benmelstobart+anlotinib+etoposide+carboplatin": (
-        "drug:benmelstobart",
-        "drug:anlotinib",
-        "drug:etoposide",
-    ),
+    "benmelstobart+anlotinib+etoposide+carboplatin": ("drug:benmelstobart", "drug:etoposide"),
     "bortezomib+lenalidomide+dexamethasone": ("drug:bortezomib", "drug:lenalidomide", "drug:dexamethasone"),
     "bortezomib+rituximab+cyclophosphamide+doxorubicin+prednisone": (
         "drug:bortezomib",
@@ -172,13 +168,10 @@ UNPRICED: dict[str, tuple[str, ...]] = {
         "drug:oxaliplatin",
         "drug:panitumumab",
     ),
-    "fulvestrant": ("drug:fulvestrant",),
     "furmonertinib": ("drug:furmonertinib",),
-    "gefitinib": ("drug:gefitinib",),
     "gemcitabine+cisplatin+durvalumab": ("drug:durvalumab",),
     "gemcitabine+nab-paclitaxel": ("drug:nab-paclitaxel",),
-    "icotinib": ("drug:icotinib",),
-    "inavolisib+palbociclib+fulvestrant": ("drug:inavolisib", "drug:palbociclib", "drug:fulvestrant"),
+    "inavolisib+palbociclib+fulvestrant": ("drug:inavolisib", "drug:palbociclib"),
     "irinotecan-liposome+fluorouracil+leucovorin+oxaliplatin": (
         "drug:irinotecan liposome",
         "drug:fluorouracil",
@@ -192,12 +185,9 @@ UNPRICED: dict[str, tuple[str, ...]] = {
         "drug:dexamethasone",
     ),
     "ivonescimab": ("drug:ivonescimab",),
-    "ivosidenib+azacitidine": ("drug:ivosidenib", "drug:azacitidine"),
+    "ivosidenib+azacitidine": ("drug:ivosidenib",),
     "lenalidomide+rituximab": ("drug:lenalidomide", "drug:rituximab"),
-    "lenvatinib": ("drug:lenvatinib",),
-    "lenvatinib+pembrolizumab": ("drug:lenvatinib",),
     "lorlatinib": ("drug:lorlatinib",),
-    "nilotinib": ("drug:nilotinib",),
     "nivolumab+avd": ("drug:doxorubicin", "drug:vinblastine", "drug:dacarbazine"),
     "nivolumab+cabozantinib": ("drug:cabozantinib",),
     "nivolumab+cisplatin+fluorouracil": ("drug:fluorouracil",),
@@ -265,7 +255,7 @@ UNPRICED: dict[str, tuple[str, ...]] = {
         "drug:cytarabine",
         "price:stem_cell_transplant",
     ),
-    "ribociclib+fulvestrant": ("drug:ribociclib", "drug:fulvestrant"),
+    "ribociclib+fulvestrant": ("drug:ribociclib",),
     "ribociclib+letrozole": ("drug:ribociclib", "drug:letrozole"),
     "sacituzumab-govitecan": ("drug:sacituzumab govitecan",),
     "sacituzumab-govitecan+pembrolizumab": ("drug:sacituzumab govitecan",),
@@ -287,7 +277,7 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     "tretinoin+arsenic-trioxide": ("drug:tretinoin", "drug:arsenic trioxide"),
     "tretinoin+realgar-indigo-naturalis-formula": ("drug:tretinoin", "drug:realgar-indigo naturalis formula"),
     "vandetanib": ("drug:vandetanib",),
-    "venetoclax+azacitidine": ("drug:venetoclax", "drug:azacitidine"),
+    "venetoclax+azacitidine": ("drug:venetoclax",),
     "venetoclax+low-dose-cytarabine": ("drug:venetoclax", "drug:cytarabine"),
     "venetoclax+obinutuzumab": ("drug:venetoclax", "drug:obinutuzumab"),
     "zanubrutinib": ("drug:zanubrutinib",),
@@ -302,7 +292,6 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     # and of cobimetinib. No China price was searched for these components in that change (the
     # drugs have no cost item); the cost-model owners are to search and model them.
     "atezolizumab+cobimetinib+vemurafenib": ("drug:cobimetinib",),
-    "azacitidine": ("drug:azacitidine",),
     "brentuximab-vedotin+chp": (
         "drug:brentuximab vedotin",
         "drug:cyclophosphamide",
@@ -334,13 +323,12 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     "ep-x4": ("drug:etoposide",),
     "lanreotide": ("drug:lanreotide",),
     "lutetium-177-dotatate": ("drug:lutetium-177 oxodotreotide",),
-    "octreotide-lar": ("drug:octreotide",),
     "retifanlimab+carboplatin+paclitaxel": ("drug:retifanlimab",),
     "tebentafusp": ("drug:tebentafusp",),
     # Fifth sitting of 2026-12-07 (lead): first-line items added for squamous NSCLC and pancreatic
-    # NET; no China price was searched for nab-paclitaxel or everolimus in that change.
+    # NET; no China price was searched for nab-paclitaxel in that change (everolimus was priced on
+    # 2026-12-08 and modelled).
     "carboplatin+nab-paclitaxel": ("drug:nab-paclitaxel",),
-    "everolimus": ("drug:everolimus",),
 }
 
 
