@@ -30,7 +30,9 @@ written as a family: "nivolumab+oxaliplatin+capecitabine" is the option whose dr
 oxaliplatin, capecitabine, fluorouracil and leucovorin (CAPOX or FOLFOX), because the drugs it does
 not name are alternatives of named ones (platinum, fluoropyrimidine, taxane) or supportive; a name
 that leaves out a drug of another kind ("oxaliplatin+capecitabine" for the nivolumab regimen) does
-not. Only expectations that ask for an option read a concrete choice so; ``not_top3`` and
+not. A regimen whose id says "doublet" (nivolumab + platinum doublet) is named by one platinum and
+one of its partner drugs with the other drugs ("nivolumab+paclitaxel+carboplatin"). Only
+expectations that ask for an option read a concrete choice so; ``not_top3`` and
 ``excludes`` keep the concrete regimen the writer rules out (cisplatin + fluorouracil at low
 creatinine clearance does not rule out the carboplatin choice of the same family).
 """
@@ -105,43 +107,66 @@ def _canonical(real_engine: Any, answer: Any, expect: dict[str, Any]) -> list[st
         if o.drugs:
             names.setdefault("+".join(sorted(o.drugs)), o.regimen)
     tags = {d.inn: frozenset(d.class_tags) for d in real_engine.kb.drugs}
+    offered = {o.regimen for o in answer.options}
     for key in ("top_any", "top3_any", "not_top3", "includes", "excludes", "conditional"):
         if expect.get(key):
-            resolved = [_resolve(rid, names, by_id) for rid in expect[key]]
-            if key not in NEGATIVE_KEYS:  # "not cisplatin + 5-FU" does not forbid the carboplatin choice
-                resolved = [_member(r, answer, tags) if r not in by_id else r for r in resolved]
+            if key in NEGATIVE_KEYS:
+                # a ruled-out regimen is the one the writer names: the KB id as written ("not
+                # temozolomide" is single-agent temozolomide, not radiotherapy with it), and a
+                # concrete choice is not its family ("not cisplatin + 5-FU" leaves the carboplatin one)
+                resolved = [_resolve(rid, names, set(by_id)) for rid in expect[key]]
+            else:
+                resolved = [_resolve(rid, names, offered) for rid in expect[key]]
+                resolved = [r if r in by_id else _member(r, answer, tags) for r in resolved]
             expect[key] = resolved
     return [o.regimen for o in answer.options]
 
 
 # Classes whose members a regimen written as a family offers in turn ("fluoropyrimidine + platinum"
 # is CAPOX, FOLFOX or FP): a writer's concrete choice names the family regimen.
-INTERCHANGEABLE = frozenset({"platinum", "fluoropyrimidine", "taxane"})
+INTERCHANGEABLE = frozenset({"platinum", "fluoropyrimidine", "taxane", "anthracycline", "gnrh"})
 # A family regimen is named by a concrete choice only where the expectation asks for an option;
 # an option the writer rules out (not_top3, excludes) is the concrete one they name.
 NEGATIVE_KEYS = frozenset({"not_top3", "excludes"})
 
 
+def _names_a_doublet(named: set[str], tags: dict[str, frozenset[str]]) -> bool:
+    platinum = [d for d in named if "platinum" in tags.get(d, ())]
+    partner = [d for d in named if "chemotherapy" in tags.get(d, ()) and "platinum" not in tags.get(d, ())]
+    return len(platinum) == 1 and len(partner) == 1
+
+
 def _member(rid: str, answer: Any, tags: dict[str, frozenset[str]]) -> str:
     """The option of which ``rid`` (drugs joined by "+") is one concrete choice: every named drug
-    is in the option, and each of the option's other drugs is an alternative of a named one (same
-    interchangeable class) or supportive (leucovorin). Else ``rid`` as written."""
+        is in the option, and each of the option's other drugs is an alternative of a named one (same
+        interchangeable class) or supportive (leucovorin). Else ``rid`` as written. A single drug names
+    such an option too ("goserelin" for radiotherapy + ADT with goserelin or leuprorelin)."""
     named = {d.strip().lower() for d in rid.split("+")}
-    if len(named) < 2:
-        return rid
     named_classes = set().union(*(tags.get(d, frozenset()) & INTERCHANGEABLE for d in named))
     for o in answer.options:
         drugs = set(o.drugs or [])
         if not named <= drugs:
             continue
         rest = drugs - named
-        if all("supportive" in tags.get(d, ()) or tags.get(d, frozenset()) & named_classes for d in rest):
+        # "... + platinum doublet": a platinum and one partner chosen from the listed chemotherapy
+        doublet = "doublet" in o.regimen and _names_a_doublet(named, tags)
+        if all(
+            "supportive" in tags.get(d, ())
+            or tags.get(d, frozenset()) & named_classes
+            or (doublet and "chemotherapy" in tags.get(d, ()))
+            for d in rest
+        ):
             return o.regimen
     return rid
 
 
-def _resolve(rid: str, names: dict[str, str], by_id: dict[str, Any]) -> str:
-    if rid in by_id:
+def _resolve(rid: str, names: dict[str, str], first: set[str]) -> str:
+    """An id in ``first`` as written (the options offered, for expectations that ask for an
+    option; every KB id, for those that rule one out); else the option the name means by alias
+    or drugs; else as written. A writer's "carboplatin" among the acceptable options for a
+    patient offered chemoradiation with carboplatin means that option, not the single-agent
+    regimen the KB also has under that id."""
+    if rid in first:
         return rid
     return names.get(rid.strip().lower()) or names.get("+".join(sorted(rid.split("+")))) or rid
 
@@ -189,11 +214,18 @@ def test_vignette(real_engine, case):
 def test_an_expected_name_resolves_by_id_alias_or_drugs_in_any_order():
     by_id = {"bep-x4": object(), "pemetrexed+platinum": object()}
     names = {"bep x 4": "bep-x4", "bleomycin+cisplatin+etoposide": "bep-x4"}
-    assert _resolve("pemetrexed+platinum", names, by_id) == "pemetrexed+platinum"
-    assert _resolve("BEP x 4", names, by_id) == "bep-x4"
-    assert _resolve("bleomycin+etoposide+cisplatin", names, by_id) == "bep-x4"
+    assert _resolve("pemetrexed+platinum", names, set(by_id)) == "pemetrexed+platinum"
+    assert _resolve("BEP x 4", names, set(by_id)) == "bep-x4"
+    assert _resolve("bleomycin+etoposide+cisplatin", names, set(by_id)) == "bep-x4"
     # a name that means no option stays as written (and so matches nothing)
-    assert _resolve("etoposide+cisplatin", names, by_id) == "etoposide+cisplatin"
+    assert _resolve("etoposide+cisplatin", names, set(by_id)) == "etoposide+cisplatin"
+    # asking for an option: an offered option named by its drugs wins over a KB id not offered
+    names["carboplatin"] = "chemoradiation-cervix-carboplatin"
+    assert (
+        _resolve("carboplatin", names, {"chemoradiation-cervix-carboplatin"})
+        == "chemoradiation-cervix-carboplatin"
+    )
+    assert _resolve("carboplatin", names, {"carboplatin", "bep-x4"}) == "carboplatin"
 
 
 def test_a_concrete_choice_names_a_regimen_written_as_a_family():
@@ -216,3 +248,21 @@ def test_a_concrete_choice_names_a_regimen_written_as_a_family():
     # leaving out the antibody is another regimen, and so is a drug the option does not have
     assert _member("oxaliplatin+capecitabine", A(), tags) == "oxaliplatin+capecitabine"
     assert _member("nivolumab+oxaliplatin+s-1", A(), tags) == "nivolumab+oxaliplatin+s-1"
+
+    class Doublet:
+        regimen = "nivolumab+platinum-doublet"
+        drugs = ["nivolumab", "cisplatin", "carboplatin", "pemetrexed", "paclitaxel"]
+
+    class B:
+        options = [Doublet()]
+
+    tags |= {
+        "cisplatin": frozenset({"chemotherapy", "platinum"}),
+        "carboplatin": frozenset({"chemotherapy", "platinum"}),
+        "pemetrexed": frozenset({"chemotherapy", "antifolate"}),
+        "paclitaxel": frozenset({"chemotherapy", "taxane"}),
+    }
+    assert _member("nivolumab+paclitaxel+carboplatin", B(), tags) == Doublet.regimen
+    # a platinum alone, or two partners, is not a doublet of this family
+    assert _member("nivolumab+carboplatin", B(), tags) == "nivolumab+carboplatin"
+    assert _member("nivolumab+pemetrexed+paclitaxel", B(), tags) == "nivolumab+pemetrexed+paclitaxel"
