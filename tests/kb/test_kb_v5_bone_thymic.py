@@ -148,6 +148,26 @@ def test_metastasectomy_follows_the_resectability_of_the_metastases(engine):
     assert "surgery-pulmonary-metastasectomy" not in regs(False)
 
 
+def test_osteosarcoma_metastatic_at_diagnosis_gets_map_and_metastasectomy(engine):
+    # given untreated osteosarcoma with resectable lung metastases at diagnosis (EURAMOS-1 enrolled such M1 patients)
+    answer = engine.recommend(
+        _profile(
+            {
+                "age": 15,
+                "cancer": {
+                    "oncotree_code": "OS",
+                    "stage": "IVA",
+                    "metastatic_sites": ["lung"],
+                    "resectable": True,
+                },
+            }
+        )
+    )
+    regs = [o.regimen for o in answer.options]
+    # then MAP and the removal of the metastases (both parts of the plan) are the first two options
+    assert set(regs[:2]) == {"methotrexate+doxorubicin+cisplatin", "surgery-pulmonary-metastasectomy"}
+
+
 def test_no_v5_record_adds_a_completeness_gap(kb):
     v5 = {e.id for e in kb.evidence if e.cancer in (*NEW_NODES, "TET", "BONE", "THYMUS")}
     gaps = completeness(kb)
