@@ -7,6 +7,7 @@ import re
 
 from onconav.engine.case import Case
 from onconav.engine.profile import BiomarkerEntry
+from onconav.engine.zh_terms import english, has_chinese
 from onconav.engine.vocabulary import (
     GENERIC_ALTERATIONS,
     IHC_RE,
@@ -340,6 +341,9 @@ def _read_gene_entry(
     alt = (e.alteration or "").strip()
     if not alt and e.value is not None:
         alt = str(e.value)
+    if has_chinese(alt):
+        alt = english(alt)  # "EML4-ALK融合阳性" -> "EML4-ALK fusion positive"
+        case.rules.append("normalize.chinese_terms")
     if gene == "ERBB2" and _her2_text(alt, facts):
         return
     alt = _with_value(alt, e)
@@ -394,6 +398,9 @@ def _read_named_entry(vocab: Vocabulary, e: BiomarkerEntry, facts: _Facts, case:
     name = (e.name or "").strip()
     value = e.value
     sval = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value).strip())
+    if has_chinese(sval):
+        sval = english(sval)  # {name: ER, value: 阳性}
+        case.rules.append("normalize.chinese_terms")
     if _read_her2_named(name.lower(), sval, label, facts, case):
         return
     bid = _name_id(vocab, name, e.unit)
