@@ -7,7 +7,6 @@ import re
 
 from onconav.engine.case import Case
 from onconav.engine.profile import BiomarkerEntry
-from onconav.engine.zh_terms import english, has_chinese
 from onconav.engine.vocabulary import (
     GENERIC_ALTERATIONS,
     IHC_RE,
@@ -22,6 +21,7 @@ from onconav.engine.vocabulary import (
     norm_alt,
     parse_range,
 )
+from onconav.engine.zh_terms import english, has_chinese
 
 
 class _Facts:
