@@ -310,11 +310,18 @@ def _late_curative_failures_count(case: Case, items: list[Evidence]) -> None:
         case.curative_failed_tags |= case.curative_failed_late_tags
 
 
-def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) -> None:
+def generate(
+    run: Run,
+    items: list[Evidence],
+    regimens: dict[str, RegimenInfo],
+    staged: list[Evidence] | None = None,
+) -> None:
+    """``staged``: the items among ``items`` whose stage groups meet the case's (the engine keeps
+    them per cancer and set of groups); the others would fail the first check below."""
     case = run.case
     held: list[Candidate] = []
     _late_curative_failures_count(case, items)
-    for ev in items:
+    for ev in items if staged is None else staged:
         reg = regimens.get(ev.regimen)
         if reg is None:
             continue  # a KB cross-reference problem: kb-check reports it
