@@ -335,3 +335,41 @@ def test_api_hospital_list_counts_only_when_the_page_is_full(
     with django_assert_max_num_queries(2):
         past = client.get("/api/v1/hospitals", {"offset": "100000"})
     assert past.json() == [] and past["X-Total-Count"] == str(total)
+
+
+@pytest.mark.parametrize("frozen", [0, 172_000])
+def test_the_per_process_copy_leaves_the_collectors_generations_in_a_warmed_up_process(
+    kb_loaded, monkeypatch, frozen
+):
+    """In a process that froze its start-up state (``warm_up``), the copy just built is frozen
+    too (after a collection), so that full collections do not walk it again; elsewhere (tests,
+    commands) nothing is frozen."""
+    import gc
+
+    from onconav.hospitals import directory as d
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "get_freeze_count", lambda: frozen)
+    monkeypatch.setattr(gc, "collect", lambda *a: calls.append("collect") or 0)
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    d.directory_reset()
+    assert d.directory().hospitals
+    assert calls == (["collect", "freeze"] if frozen else [])
+    calls.clear()
+    d.directory()  # the same copy: nothing more
+    assert calls == []
+    d.directory_reset()
+
+
+def test_warm_up_raises_the_first_collection_threshold(monkeypatch):
+    import gc
+
+    from onconav.foundation import warmup
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+    try:
+        warmup.warm_up()
+        assert gc.get_threshold() == (warmup.GC_THRESHOLD_0, *before[1:])
+    finally:
+        gc.set_threshold(*before)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from onconav.engine.answer import OptionCondition
 from onconav.engine.model import Candidate, Run
-from onconav.engine.msg import Join, Msg, Txt, code, codes, kb_text, msg, render_cached, render_unique
+from onconav.engine.msg import Join, Msg, Txt, codes, kb_text, msg, render_cached, render_unique
 from onconav.engine.normalize import Case, Vocabulary
 from onconav.kbdata.loader import KnowledgeBase
 from onconav.kbdata.policy import ExclusiveSet
@@ -165,7 +165,7 @@ def condition_of(c: Candidate, kb: KnowledgeBase, vocab: Vocabulary, lang: str) 
         facts=list(c.cond_facts),
         likely=c.likely,
         note=" ".join(render_cached(n, lang) for n in notes) if notes else None,
-        text_code=code(condition),
+        text_code=codes([condition])[0],  # memoised
         test_codes=codes(test_msgs),
         note_codes=codes(notes),
     )

@@ -71,6 +71,9 @@ class Engine:
             items = [ev for node in lineage for ev in by_cancer.get(node, [])]
             r_items = [ev for node in lineage for ev in res_by_cancer.get(node, [])]
             self._items_cache[cancer_code] = (items, r_items)
+        # per cancer and set of stage groups: the items written for one of those groups, in
+        # order (built on first use; most items fail that first check of ``generate``)
+        self._staged_cache: dict[tuple[str, frozenset[str]], list[Evidence]] = {}
 
     def _names_for(self, lineage: list[str]) -> dict[str, tuple[str, ...]]:
         """Regimen abbreviations for a cancer, computed once per OncoTree node."""
@@ -85,6 +88,17 @@ class Engine:
             }
             self._names_cache[key] = names
         return names
+
+    def _staged(self, code: str, items: list[Evidence], groups: frozenset[str]) -> list[Evidence]:
+        """The items of ``code`` whose stage groups meet ``groups`` (the others fail
+        ``generate``'s stage check, its first), computed once per cancer and set of groups."""
+        key = (code, groups)
+        staged = self._staged_cache.get(key)
+        if staged is None:
+            if len(self._staged_cache) >= 4096:
+                self._staged_cache.clear()
+            staged = self._staged_cache[key] = [ev for ev in items if groups.intersection(ev.stage_groups)]
+        return staged
 
     # -- public --------------------------------------------------------------------------
 
@@ -121,7 +135,9 @@ class Engine:
             if b in self.vocab.biomarker
         )
         # the pipeline
-        generate.generate(run, items, self.regimens)
+        generate.generate(
+            run, items, self.regimens, self._staged(case.code, items, frozenset(case.stage_groups))
+        )
         resistance.resistance(run, r_items, self.vocab)
         failure.not_reoffered(run, self.vocab)
         failure.maintenance_refractory(run, self.vocab)

@@ -69,7 +69,10 @@ def _biomarkers(ev: Evidence, case: Case) -> tuple[bool, dict[str, str], list[st
 
 
 def _matches_prior(tokens: list[str], drugs: set[str], tags: set[str]) -> bool:
-    return any(tok in drugs or tok in tags for tok in tokens)
+    for tok in tokens:  # (a loop, not any() over a generator: called for most items)
+        if tok in drugs or tok in tags:
+            return True
+    return False
 
 
 def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
@@ -87,7 +90,7 @@ def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
         if resected is True:
             return False, trace
         trace.append("setting.local_needs_unresected")
-    if _resected_not_advanced(ev, case):
+    if resected is True and _resected_not_advanced(ev, case):
         return False, [*trace, "setting.resected_not_advanced"]
     if s in LINE_SETTINGS:
         lo = ev.line_min
@@ -323,11 +326,18 @@ def _late_curative_failures_count(case: Case, items: list[Evidence]) -> None:
         case.curative_failed_tags |= case.curative_failed_late_tags
 
 
-def generate(run: Run, items: list[Evidence], regimens: dict[str, RegimenInfo]) -> None:
+def generate(
+    run: Run,
+    items: list[Evidence],
+    regimens: dict[str, RegimenInfo],
+    staged: list[Evidence] | None = None,
+) -> None:
+    """``staged``: the items among ``items`` whose stage groups meet the case's (the engine keeps
+    them per cancer and set of groups); the others would fail the first check below."""
     case = run.case
     held: list[Candidate] = []
     _late_curative_failures_count(case, items)
-    for ev in items:
+    for ev in items if staged is None else staged:
         reg = regimens.get(ev.regimen)
         if reg is None:
             continue  # a KB cross-reference problem: kb-check reports it

@@ -108,11 +108,13 @@ def place(run: Run, lang: str) -> list[Placement]:
     """Group, ranking reasons and ties for ``run.options`` (in rank order)."""
     opts = run.options
     keys = [evidence_key(c) for c in opts]
-    ties: list[list[int]] = []
-    for i, k in enumerate(keys):
-        ties.append(
-            [j + 1 for j, other in enumerate(keys) if j != i and other == k and not is_supportive(opts[j])]
-        )
+    supportive = [is_supportive(c) for c in opts]
+    same: dict[tuple, list[int]] = {}  # type: ignore[type-arg]  # positions by key, ascending
+    for j, k in enumerate(keys):
+        same.setdefault(k, []).append(j)
+    ties: list[list[int]] = [
+        [j + 1 for j in same[k] if j != i and not supportive[j]] for i, k in enumerate(keys)
+    ]
     groups = [_group(c) for c in opts]
     # preferred: the first active option and its equivalents, when standard (level 1-2, tier 0)
     first = next((i for i, g in enumerate(groups) if g == "reasonable"), None)
@@ -125,14 +127,14 @@ def place(run: Run, lang: str) -> list[Placement]:
     out: list[Placement] = []
     for i, c in enumerate(opts):
         reasons = _reasons(c, lang)
-        if ties[i] and not is_supportive(c):
+        if ties[i] and not supportive[i]:
             ranks = Join(tuple(str(r) for r in ties[i]))
             reasons.append(_reason("tie", msg("rr_tie", ranks=ranks), lang))
         out.append(
             Placement(
                 group=groups[i],
                 reasons=reasons,
-                tie_with=ties[i] if not is_supportive(c) else [],
+                tie_with=ties[i] if not supportive[i] else [],
                 preference=_preference(c, lang),
             )
         )

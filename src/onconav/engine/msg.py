@@ -53,8 +53,18 @@ _RICH = (Msg, Txt, Join)
 _CODE_CACHE_MAX = 8192  # memoised codes / texts kept (cleared when full)
 
 
+_PLAIN: dict[str, Msg] = {}  # messages without parameters, one (immutable) instance per code
+
+
 def msg(key: str, **params: Any) -> Msg:
-    return Msg(key, tuple(params.items()))
+    if params:
+        return Msg(key, tuple(params.items()))
+    m = _PLAIN.get(key)
+    if m is None:
+        if len(_PLAIN) >= _CODE_CACHE_MAX:
+            _PLAIN.clear()
+        m = _PLAIN[key] = Msg(key)
+    return m
 
 
 def kb_text(tx: Text | Txt, source: str) -> Msg:

@@ -7,7 +7,7 @@ from onconav.engine import conditions, grouping
 from onconav.engine.answer import China, Option, OutcomeOut
 from onconav.engine.messages import localise_endpoint, localise_value
 from onconav.engine.model import LEVEL_RANK, SUPPORTIVE_MODALITIES, Candidate, text
-from onconav.engine.msg import Join, Msg, Txt, code, codes, kb_text, msg, render_cached, render_unique
+from onconav.engine.msg import Join, Msg, Txt, codes, kb_text, msg, render_cached, render_unique
 from onconav.engine.normalize import Case, Vocabulary, drug_label
 from onconav.engine.ranking import best_hr, china_access
 from onconav.kbdata.loader import KnowledgeBase
@@ -207,7 +207,7 @@ def build_option(
         modality=modality,
         drugs=list(reg.regimen.drugs),
         setting=render_cached(label, lang),
-        setting_code=code(label),
+        setting_code=codes([label])[0],  # memoised: the same few setting lines recur
         evidence_level=level,
         rationale=[render_cached(m, lang) for m in why],
         outcomes=outcomes,

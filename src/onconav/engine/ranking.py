@@ -185,11 +185,14 @@ def supersede(run: Run) -> None:
     same clinical key (setting, fitness, condition, level, guideline preference) beat in a
     randomised comparison is listed right after it. This is a direct comparison within one
     trial, never a comparison of hazard ratios across trials. Records ``c.superseded_by``."""
+    # the candidates with each clinical key, in candidate order (what a pass over every
+    # candidate keeping those with b's key would read)
     keys = {id(c): evidence_key(c) for c in run.candidates}
+    same: dict[tuple, list[Candidate]] = {}  # type: ignore[type-arg]
+    for c in run.candidates:
+        same.setdefault(keys[id(c)], []).append(c)
     for b in run.candidates:
-        for a in run.candidates:
-            if keys[id(a)] != keys[id(b)]:
-                continue
+        for a in same[keys[id(b)]]:
             hit = _beats(a, b)
             if hit is None:
                 continue

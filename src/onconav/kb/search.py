@@ -76,15 +76,15 @@ def _pg_search(
         params.append(" ".join(grams))
     tsquery = " && ".join(parts)
     # candidates: the matches the GIN index finds (at most RANK_CANDIDATES; the key is in the
-    # document) and the record whose key is the query (index on lower(key)); only they are ranked
+    # document) and the record whose key is the query (index on lower(key)); only they are ranked,
+    # each as the candidate row is read (not read again by id to rank it: at 100x data that
+    # second read of 1,000 rows was a third of the query)
+    rank = "SELECT r.id, r.kind, r.key, ts_rank(r.search_document, q.query) AS rank FROM kb_kbrecord r, q "
     sql = (
         f"WITH q(query) AS MATERIALIZED ({'SELECT ' + tsquery}), "  # noqa: S608 - fixed SQL, values bound
-        "c AS (("
-        "SELECT r.id FROM kb_kbrecord r, q WHERE r.kind <> %s AND r.search_document @@ q.query LIMIT %s"
-        ") UNION SELECT r.id FROM kb_kbrecord r, q "
-        "WHERE lower(r.key) = lower(%s) AND r.kind <> %s AND r.search_document @@ q.query) "
-        "SELECT r.id FROM kb_kbrecord r JOIN c ON c.id = r.id, q "
-        "ORDER BY (lower(r.key) = lower(%s)) DESC, ts_rank(r.search_document, q.query) DESC, r.kind, r.key "
+        f"c AS (({rank}WHERE r.kind <> %s AND r.search_document @@ q.query LIMIT %s) "
+        f"UNION {rank}WHERE lower(r.key) = lower(%s) AND r.kind <> %s AND r.search_document @@ q.query) "
+        "SELECT c.id FROM c ORDER BY (lower(c.key) = lower(%s)) DESC, c.rank DESC, c.kind, c.key "
         "LIMIT %s OFFSET %s"
     )
     key = raw.strip()

@@ -210,3 +210,53 @@ def hospital_type(code: str) -> str:
 @register.filter
 def capability(code: str) -> str:
     return _word(CAPABILITIES, code)
+
+
+@register.simple_tag(takes_context=True)
+def hospital_cards(context: template.Context, hospitals: list[tuple[Any, str]]) -> str:
+    """The directory's hospital cards, written in Python: the same HTML as the loop they replace
+    in ``hospitals/_list.html`` (tested against it) without a template lookup and a filter call
+    per field and capability (24 cards were a quarter of the directory page's time). Every value
+    is written as the template wrote it (``render_value_in_context``: localised, escaped; a
+    missing field as the empty string)."""
+    from django.template.base import render_value_in_context
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext
+
+    from onconav.pages.labels import label as site_label
+
+    def show(value: Any) -> str:
+        return render_value_in_context(value, context)
+
+    zh = context.get("LANGUAGE_CODE") == "zh-hans"
+    boao = show(gettext("Boao Lecheng pilot zone"))
+    unverified = show(gettext("Some facts are not yet verified."))
+    missing = object()
+    out: list[str] = []
+    for h, url in hospitals:
+        d = h.data
+        name_zh = d.get("name_zh", missing)
+        has_zh = name_zh is not missing and name_zh
+        if zh and has_zh:
+            title = show(name_zh)
+        else:
+            name = d.get("name", missing)
+            title = f'<span lang="en">{show("" if name is missing else name)}</span>'
+        out.append(f'\n<article class="hospital-card">\n  <h3><a href="{show(url)}">{title}</a></h3>\n  ')
+        if not zh and has_zh:
+            out.append(f'<p class="hint" lang="zh-Hans">{show(name_zh)}</p>')
+        city, kind = d.get("city", ""), d.get("type", "")
+        out.append(f"\n  <p>{show(site_label('city', city))} · ")
+        out.append(show(hospital_type(kind)))
+        if d.get("boao_pilot_zone"):
+            out.append(f" · {boao}")
+        out.append("</p>\n  ")
+        caps = d.get("capabilities")
+        if caps:
+            badges = "".join(f'<span class="badge">{show(capability(c))}</span>' for c in caps)
+            out.append(f'<p class="badges">{badges}</p>')
+        out.append("\n  ")
+        if not d.get("verified"):
+            out.append(f'<p class="hint">{unverified}</p>')
+        out.append("\n</article>\n")
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

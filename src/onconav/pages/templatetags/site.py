@@ -150,3 +150,29 @@ def get_item(mapping: Any, key: Any) -> Any:
 @register.filter
 def split_csv(value: str) -> list[str]:
     return [x.strip() for x in str(value).split(",") if x.strip()]
+
+
+@register.simple_tag(takes_context=True)
+def form_field(context: template.Context, field: Any) -> str:
+    """``includes/field.html`` for a field shown without a fieldset, written in Python: the same
+    HTML (tested) without a template include per field (the directory's seven filters were a
+    tenth of its page's time). Each value is written as the template writes it
+    (``render_value_in_context``: localised and escaped)."""
+    from django.template.base import render_value_in_context
+    from django.utils.safestring import mark_safe
+
+    def show(value: Any) -> str:
+        return render_value_in_context(value, context)
+
+    errors = field.errors
+    fid = show(field.id_for_label)
+    out = [
+        f'<div class="field{" field-error" if errors else ""}">\n  <label for="{fid}">{show(field.label)}</label>\n  '
+    ]
+    if field.help_text:
+        out.append(f'<p class="hint" id="{fid}-hint">{show(field.help_text)}</p>')
+    out.append("\n  ")
+    for error in errors:
+        out.append(f'<p class="error-message" id="{fid}-error">{show(error)}</p>')
+    out.append(f"\n  {show(field)}\n</div>\n")
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
