@@ -49,3 +49,16 @@ def test_a_chinese_record_reaches_the_targeted_options(real_engine):
     # a Chinese negative is a negative, not an unread entry
     neg = real_engine.recommend(_luad([{"gene": "EGFR", "value": "阴性"}, {"gene": "ALK", "value": "阴性"}]))
     assert "osimertinib" not in regimens(neg)
+
+
+def test_small_cell_stage_words_in_chinese(real_engine):
+    # NCCN / CSCO SCLC: extensive stage -> chemo-immunotherapy; limited stage -> chemoradiation
+    extensive = real_engine.recommend(
+        {"age": 60, "ecog": 1, "cancer": {"oncotree_code": "SCLC", "stage": "广泛期"}}
+    )
+    assert not [w for w in extensive.warnings if "广泛期" in w]
+    assert any("etoposide" in r for r in regimens(extensive)[:3])
+    limited = real_engine.recommend(
+        {"age": 60, "ecog": 1, "cancer": {"oncotree_code": "SCLC", "stage": "局限期"}}
+    )
+    assert regimens(limited)[0] == "chemoradiation-sclc"

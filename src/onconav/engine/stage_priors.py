@@ -10,6 +10,17 @@ from onconav.engine.case import Case
 from onconav.engine.profile import FAILED_OUTCOMES, Outcome, Profile
 from onconav.engine.vocabulary import GROUPS, Vocabulary
 
+# Stage words written in Chinese (after the trailing 期 is dropped): small cell lung cancer's
+# limited / extensive stage, and words for newly diagnosed or recurrent disease
+_ZH_STAGE_WORDS = {
+    "广泛": "EXTENSIVE",
+    "广泛性": "EXTENSIVE",
+    "局限": "LIMITED",
+    "局限性": "LIMITED",
+    "初诊": "NEWLY DIAGNOSED",
+    "新诊断": "NEWLY DIAGNOSED",
+}
+
 
 def _stage(kb_vocab: Vocabulary, lineage: tuple[str, ...], profile: Profile, case: Case) -> None:
     c = profile.cancer
@@ -17,6 +28,7 @@ def _stage(kb_vocab: Vocabulary, lineage: tuple[str, ...], profile: Profile, cas
     group: str | None = None
     if raw:
         key = re.sub(r"\s+", " ", re.sub(r"\s*期$", "", raw.upper()))  # "BCLC C期", "IV期"
+        key = _ZH_STAGE_WORDS.get(key, key)  # "广泛期" -> EXTENSIVE (rule stage.chinese_words)
         keys = [key, re.sub(r"^STAGE\s*", "", key), key.replace("STAGE ", "")]
         group = _stage_map_group(kb_vocab, lineage, keys)
         if group is None:
