@@ -126,3 +126,38 @@ def test_late_relapse_after_completed_anastrozole_keeps_ai_plus_cdk46(engine):
     )
     # then AI + CDK4/6 inhibitor stays an option
     assert "palbociclib+letrozole" in [o.regimen for o in answer.options]
+
+
+def _hcc_after_tace(setting: str | None) -> dict[str, object]:
+    return {
+        "age": 70,
+        "sex": "male",
+        "ecog": 1,
+        "child_pugh": "B7",
+        "cancer": {"oncotree_code": "HCC", "stage": "BCLC B"},
+        "prior_therapies": [
+            {
+                "regimen": "TACE ×2",
+                "setting": setting,
+                "start": "2025-12",
+                "end": "2026-06",
+                "outcome": "progression",
+            },
+        ],
+    }
+
+
+def test_locoregional_treatment_is_not_a_line(engine):
+    # given HCC (Child-Pugh B7) progressing after TACE recorded as locoregional treatment
+    answer = engine.recommend(_hcc_after_tace("locoregional"))
+    regs = [o.regimen for o in answer.options]
+    # then first-line systemic therapy is offered (rule line.locoregional_not_a_line), and TACE
+    # is not reported as an unknown drug
+    assert "sorafenib" in regs
+    assert not any("TACE" in w for w in answer.warnings)
+
+
+def test_tace_without_the_locoregional_setting_still_counts(engine):
+    # given the same entry with no setting, the engine cannot tell it is local treatment
+    answer = engine.recommend(_hcc_after_tace(None))
+    assert "sorafenib" not in [o.regimen for o in answer.options]

@@ -162,6 +162,11 @@ UNPRICED: dict[str, tuple[str, ...]] = {
         "drug:leucovorin",
         "drug:oxaliplatin",
     ),
+    "fluorouracil+leucovorin+oxaliplatin+cetuximab": (
+        "drug:fluorouracil",
+        "drug:leucovorin",
+        "drug:oxaliplatin",
+    ),
     "fluorouracil+leucovorin+oxaliplatin+panitumumab": (
         "drug:fluorouracil",
         "drug:leucovorin",

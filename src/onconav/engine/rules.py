@@ -103,6 +103,7 @@ RULES: dict[str, str] = {
     "failure.late_relapse": "a chemotherapy drug given with curative intent (adjuvant, definitive, chemoradiation) with relapse >= 6 months after its end: not counted as failed for re-use (cautioned)",
     "failure.rechallenge": "a re-challenge item (it names one of its own drugs or their classes in after_exposure_to) after a late relapse (>= 6 months after the end of those drugs): they are not shown lower as failed (cautioned)",
     "line.surgery_not_a_line": "an operation recorded as a prior therapy (setting surgery) is local treatment, not a line of systemic therapy for advanced disease",
+    "line.locoregional_not_a_line": "a locoregional treatment recorded as a prior therapy (setting locoregional: TACE, ablation) is not a line of systemic therapy for advanced disease",
     "fitness.ecog": "ECOG above the item's limit excludes it",
     "fitness.ps_targeted_kept": "targeted therapy for a driver is kept in poor performance status",
     "fitness.ps_supportive_first": "ECOG 3-4: supportive and palliative care first",

@@ -145,6 +145,11 @@ NON_ADVANCED_SETTINGS = frozenset(
 # An operation recorded as a prior "therapy" (setting surgery: thyroidectomy, Whipple) is local
 # treatment, never a line of systemic therapy for advanced disease (rule line.surgery_not_a_line).
 SURGERY_SETTINGS = frozenset({"surgery", "surgical", "resection", "operation"})
+# Locoregional treatment recorded as a prior "therapy" (setting locoregional: TACE, ablation,
+# radioembolisation) is local too: systemic therapy after TACE failure is first-line systemic
+# therapy (rule line.locoregional_not_a_line).
+LOCOREGIONAL_SETTINGS = frozenset({"locoregional", "local", "local_therapy", "locoregional_therapy"})
+LOCAL_SETTINGS = SURGERY_SETTINGS | LOCOREGIONAL_SETTINGS
 
 
 def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
@@ -160,7 +165,7 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
             key = raw.strip().lower()
             inn = vocab.drug_alias.get(key)
             if inn is None:
-                if p.setting not in SURGERY_SETTINGS:  # "Whipple", "thyroidectomy": an operation
+                if p.setting not in LOCAL_SETTINGS:  # "Whipple", "thyroidectomy", "TACE": local treatment
                     case.warn("w_drug_unrecognised", drug=raw)
                 inn = key
             inns.append(inn)
@@ -193,7 +198,7 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
         if (
             p.outcome in FAILED_OUTCOMES
             and p.drugs
-            and p.setting not in SURGERY_SETTINGS
+            and p.setting not in LOCAL_SETTINGS
             and not any(d.strip().lower() in vocab.drug_alias for d in p.drugs)
         ):
             case.unread_failed.append(" + ".join(p.drugs))
@@ -206,6 +211,9 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
             continue
         if p.setting in SURGERY_SETTINGS:
             case.rules.append("line.surgery_not_a_line")
+            continue
+        if p.setting in LOCOREGIONAL_SETTINGS:
+            case.rules.append("line.locoregional_not_a_line")
             continue
         if p.outcome not in FAILED_OUTCOMES and all("gnrh" in vocab.drug_tags.get(i, ()) for i in inns):
             continue  # ADT alone that still works is the backbone of every line, not a line
