@@ -31,7 +31,10 @@ oxaliplatin, capecitabine, fluorouracil and leucovorin (CAPOX or FOLFOX), becaus
 not name are alternatives of named ones (platinum, fluoropyrimidine, taxane) or supportive; a name
 that leaves out a drug of another kind ("oxaliplatin+capecitabine" for the nivolumab regimen) does
 not. A regimen whose id says "doublet" (nivolumab + platinum doublet) is named by one platinum and
-one of its partner drugs with the other drugs ("nivolumab+paclitaxel+carboplatin"). Only
+one of its partner drugs with the other drugs ("nivolumab+paclitaxel+carboplatin"), and one whose id
+lists chemotherapy choices with "-or-" by any of them with the other drugs ("pembrolizumab+paclitaxel"
+for pembrolizumab + nab-paclitaxel or paclitaxel or gemcitabine-carboplatin). An id's parts may be
+given in any order ("radiotherapy+temozolomide"). Only
 expectations that ask for an option read a concrete choice so; ``not_top3`` and
 ``excludes`` keep the concrete regimen the writer rules out (cisplatin + fluorouracil at low
 creatinine clearance does not rule out the carboplatin choice of the same family).
@@ -106,6 +109,8 @@ def _canonical(real_engine: Any, answer: Any, expect: dict[str, Any]) -> list[st
             names.setdefault(alias.strip().lower(), o.regimen)
         if o.drugs:
             names.setdefault("+".join(sorted(o.drugs)), o.regimen)
+        # the parts of an id in any order ("radiotherapy+temozolomide" for temozolomide+radiotherapy)
+        names.setdefault("+".join(sorted(o.regimen.split("+"))), o.regimen)
     tags = {d.inn: frozenset(d.class_tags) for d in real_engine.kb.drugs}
     offered = {o.regimen for o in answer.options}
     for key in ("top_any", "top3_any", "not_top3", "includes", "excludes", "conditional"):
@@ -149,7 +154,10 @@ def _member(rid: str, answer: Any, tags: dict[str, frozenset[str]]) -> str:
             continue
         rest = drugs - named
         # "... + platinum doublet": a platinum and one partner chosen from the listed chemotherapy
-        doublet = "doublet" in o.regimen and _names_a_doublet(named, tags)
+        doublet = ("doublet" in o.regimen and _names_a_doublet(named, tags)) or (
+            # "pembrolizumab + nab-paclitaxel or paclitaxel or gemcitabine-carboplatin": one choice
+            "-or-" in o.regimen and any("chemotherapy" in tags.get(d, ()) for d in named)
+        )
         if all(
             "supportive" in tags.get(d, ())
             or tags.get(d, frozenset()) & named_classes
@@ -266,3 +274,18 @@ def test_a_concrete_choice_names_a_regimen_written_as_a_family():
     # a platinum alone, or two partners, is not a doublet of this family
     assert _member("nivolumab+carboplatin", B(), tags) == "nivolumab+carboplatin"
     assert _member("nivolumab+pemetrexed+paclitaxel", B(), tags) == "nivolumab+pemetrexed+paclitaxel"
+
+    class Choice:
+        regimen = "pembrolizumab+nab-paclitaxel-or-paclitaxel-or-gemcitabine+carboplatin"
+        drugs = ["pembrolizumab", "nab-paclitaxel", "paclitaxel", "gemcitabine", "carboplatin"]
+
+    class C:
+        options = [Choice()]
+
+    tags |= {
+        "nab-paclitaxel": frozenset({"chemotherapy", "taxane"}),
+        "gemcitabine": frozenset({"chemotherapy"}),
+    }
+    assert _member("pembrolizumab+paclitaxel", C(), tags) == Choice.regimen
+    # the antibody alone is not a choice of the chemotherapy
+    assert _member("pembrolizumab", C(), tags) == "pembrolizumab"

@@ -252,6 +252,13 @@ def _active(c: Candidate) -> bool:
     )
 
 
+def _standard(ev: Evidence) -> bool:
+    """Standard care that may wait on a test: level 1, or level 2 that a guideline prefers (NCCN
+    preferred or CSCO I: the single-arm trials behind drugs for rare drivers, MET exon 14
+    capmatinib, HER2-mutant trastuzumab deruxtecan)."""
+    return ev.level.value == "1" or (ev.level.value in ("2", "2A") and preference_rank(ev)[0] == 0)
+
+
 def _release_held(run: Run, held: list[Candidate]) -> None:
     """Standard care is never hidden behind a missing test. When nothing active is left for a
     patient fit for treatment (ECOG 0-2 or not given), the level-1 items that wait on an
@@ -283,10 +290,11 @@ def _release_held(run: Run, held: list[Candidate]) -> None:
         per_marker.setdefault(key, []).append(cand)
     for cands in per_marker.values():
         cands.sort(key=_held_key)
-        best = preference_rank(cands[0].ev)
-        # the equally preferred choices the result would open (gBRCA: platinum and a PARP
-        # inhibitor), two at most: the others of the tie are for the care team with the result
-        for cand in [c for c in cands if preference_rank(c.ev) == best][:AWAITING_PER_MARKER]:
+        best = preference_rank(cands[0].ev)[0]
+        # the choices the result would open that a guideline ranks as high as the best one (gBRCA:
+        # platinum and a PARP inhibitor; MET exon 14: tepotinib and capmatinib), two at most: the
+        # others are for the care team with the result
+        for cand in [c for c in cands if preference_rank(c.ev)[0] == best][:AWAITING_PER_MARKER]:
             cand.awaits_test = True
             cand.trace.append("condition.awaiting_test")
             run.candidates.append(cand)
@@ -374,8 +382,8 @@ def generate(
             cand.cond_facts = list(fact_unknown)
             cand.trace.append("condition.unknown")
             if not allowed:
-                if ev.level.value == "1" and _conditional_allowed(ev, unknown, frozenset(unknown)):
-                    held.append(cand)  # standard care (level 1) waiting on an unnamed test
+                if _standard(ev) and _conditional_allowed(ev, unknown, frozenset(unknown)):
+                    held.append(cand)  # standard care waiting on an unnamed test
                 continue
         if cand.exclusions:
             run.excluded.append(cand)
