@@ -127,3 +127,39 @@ def test_cholangiocarcinoma_second_line_waits_on_fgfr2_with_the_fgfr_inhibitors_
     pem = _opt(answer, "pemigatinib")
     assert pem is not None and pem.condition is not None
     assert any("FGFR2" in t.test for t in answer.tests_recommended)
+
+
+def _dlbcl(prior, biomarkers=()):
+    # NCCN B-cell lymphomas: relapsed DLBCL after two lines; re-biopsy for CD19 after CD19 CAR-T
+    return {
+        "age": 66,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "DLBCLNOS", "stage": "IV"},
+        "biomarkers": list(biomarkers),
+        "prior_therapies": [
+            {
+                "drugs": ["rituximab", "cyclophosphamide", "doxorubicin", "vincristine", "prednisone"],
+                "line": 1,
+                "outcome": "progression",
+            },
+            {"drugs": prior, "line": 2, "outcome": "progression"},
+        ],
+    }
+
+
+def test_cd19_directed_options_wait_on_cd19_after_a_cd19_car_t(real_engine):
+    after_cart = _opt(real_engine.recommend(_dlbcl(["axicabtagene ciloleucel"])), "loncastuximab-tesirine")
+    assert after_cart is not None and after_cart.condition is not None
+    # CD19 shown on the new biopsy: active again; CD19 lost: not offered
+    pos = _opt(
+        real_engine.recommend(_dlbcl(["axicabtagene ciloleucel"], [{"name": "CD19", "value": "positive"}])),
+        "loncastuximab-tesirine",
+    )
+    assert pos is not None and pos.condition is None
+    neg = real_engine.recommend(_dlbcl(["axicabtagene ciloleucel"], [{"name": "CD19", "value": "negative"}]))
+    assert _opt(neg, "loncastuximab-tesirine") is None
+    # without any CD19-directed treatment before, CD19 is not asked for
+    chemo = _opt(
+        real_engine.recommend(_dlbcl(["rituximab", "gemcitabine", "oxaliplatin"])), "loncastuximab-tesirine"
+    )
+    assert chemo is not None and chemo.condition is None
