@@ -1,0 +1,117 @@
+"""Knowledge base v5 haematological cancers (issue 10, branch kb-heme5): each new cancer is a named node
+with standard evidence, the engine answers end to end in both languages (profile in, options out), and the
+new drugs carry their China status or the search that did not find one."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from onconav.engine.core import Engine
+from onconav.kbdata.loader import load_knowledge_base
+from onconav.kbdata.policy_loader import completeness
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+NEW_NODES = ("ENKL",)
+NEW_DRUGS: tuple[str, ...] = ()
+
+# Case -> (profile, the regimen expected among the options, expected at rank 1 or not).
+CASES: dict[str, tuple[dict[str, Any], str, bool]] = {
+    # NCCN T-Cell Lymphomas / Chinese practice: asparaginase-based combination for stage IV disease
+    "ENKL-advanced": ({"age": 45, "cancer": {"oncotree_code": "ENKL", "stage": "IV"}}, "ddgp", False),
+    # stage I-II fit for chemotherapy: asparaginase-based chemotherapy with radiotherapy
+    "ENKL-early": (
+        {"age": 50, "cancer": {"oncotree_code": "ENKL", "stage": "IE"}},
+        "p-gemox+radiotherapy",
+        True,
+    ),
+    # after an asparaginase regimen: a PD-1 / PD-L1 antibody (sugemalimab approved in China)
+    "ENKL-relapsed": (
+        {
+            "age": 48,
+            "cancer": {"oncotree_code": "ENKL", "stage": "relapsed"},
+            "prior_therapies": [
+                {"drugs": ["pegaspargase", "gemcitabine", "oxaliplatin"], "line": 1, "outcome": "progression"}
+            ],
+        },
+        "sugemalimab",
+        False,
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_base()
+
+
+@pytest.fixture(scope="module")
+def engine(kb):
+    return Engine(kb)
+
+
+def _profile(extra: dict[str, Any]) -> dict[str, Any]:
+    return {"ecog": 1, "prior_therapies": [], **extra}
+
+
+@pytest.mark.parametrize("code", NEW_NODES)
+def test_every_new_cancer_is_a_named_node_with_standard_evidence(kb, code):
+    # given a cancer the engine used to reject
+    node = kb.cancer_by_code[code]
+    # then it is a node named in both languages with level 1-2 evidence of its own
+    assert kb.lineage(code)[0] == code and node.name.en and CJK.search(node.name.zh)
+    assert node.description and CJK.search(node.description.zh)
+    assert any(e.cancer == code and e.level.value in ("1", "2") for e in kb.evidence)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_engine_answers_end_to_end_for_every_new_cancer(engine, case, lang):
+    # given a profile of the new cancer
+    extra, expected, first = CASES[case]
+    # when the engine answers
+    answer = engine.recommend(_profile(extra), lang=lang)
+    regs = [o.regimen for o in answer.options]
+    # then the guideline regimen is offered (first where it is the single standard), titled in the
+    # answer's language
+    assert expected in regs, f"{case}: {expected} missing from {regs}"
+    if first:
+        assert regs[0] == expected, f"{case}: rank 1 is {regs[0]}, expected {expected}"
+    title = next(o.title for o in answer.options if o.regimen == expected)
+    assert bool(CJK.search(title)) == (lang == "zh-hans")
+
+
+def test_nk_t_cell_lymphoma_gets_no_anthracycline_and_pd1_only_after_asparaginase(engine):
+    # given advanced NK/T-cell lymphoma, untreated
+    regs = [o.regimen for o in engine.recommend(_profile(CASES["ENKL-advanced"][0])).options]
+    # then no CHOP-type regimen is offered (ENKL is not read as PTCL) and no checkpoint antibody in first line
+    assert "chop" not in regs and "brentuximab-vedotin+chp" not in regs
+    assert not {"sugemalimab", "sintilimab", "pembrolizumab"} & set(regs)
+    # and SMILE, beaten by DDGP in a randomised trial, ranks after DDGP
+    assert regs.index("smile") > regs.index("ddgp")
+
+
+def test_unfit_localised_nk_t_cell_lymphoma_is_offered_radiotherapy_alone_first(engine):
+    # given an 80-year-old with stage IIE disease and ECOG 2
+    prof = _profile({"age": 80, "ecog": 2, "cancer": {"oncotree_code": "ENKL", "stage": "IIE"}})
+    regs = [o.regimen for o in engine.recommend(prof).options]
+    # then radiotherapy alone comes first
+    assert regs[0] == "radiotherapy-isrt-lymphoma"
+
+
+def test_new_drugs_state_china_access_or_the_search(kb):
+    gaps = completeness(kb)
+    for inn in NEW_DRUGS:
+        d = kb.drug_by_inn[inn]
+        # each has a Chinese name, an NMPA year or a dated search, and an NRDL status or a dated search
+        assert CJK.search(d.name_zh) and d.drug_class_zh
+        assert any(a.agency == "NMPA" and a.year for a in d.approvals) or (
+            d.nmpa_searched and d.nmpa_search_note
+        )
+        assert d.nrdl.listed is not None or (d.nrdl.searched and d.nrdl.search_note)
+    # and no v5 record adds a completeness gap
+    v5 = {e.id for e in kb.evidence if e.cancer in NEW_NODES} | set(NEW_DRUGS)
+    assert not [g for g in gaps if any(f" {x} " in g for x in v5)]
