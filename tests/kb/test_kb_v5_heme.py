@@ -15,8 +15,10 @@ from onconav.kbdata.policy_loader import completeness
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-NEW_NODES = ("ENKL",)
-NEW_DRUGS: tuple[str, ...] = ()
+NEW_NODES = ("ENKL", "MYCF")
+# child code -> the node whose evidence it reads
+CHILD_CODES = {"SS": "MYCF"}
+NEW_DRUGS: tuple[str, ...] = ("mogamulizumab", "bexarotene", "vorinostat")
 
 # Case -> (profile, the regimen expected among the options, expected at rank 1 or not).
 CASES: dict[str, tuple[dict[str, Any], str, bool]] = {
@@ -39,6 +41,35 @@ CASES: dict[str, tuple[dict[str, Any], str, bool]] = {
         },
         "sugemalimab",
         False,
+    ),
+    # NCCN Primary Cutaneous Lymphomas: skin-directed therapy first for stage IA-IIA mycosis fungoides
+    "MYCF-early": (
+        {"age": 58, "cancer": {"oncotree_code": "MYCF", "stage": "IB"}},
+        "skin-directed-therapy-ctcl",
+        True,
+    ),
+    # stage IIB (tumours): a systemic first treatment such as bexarotene
+    "MYCF-advanced": ({"age": 66, "cancer": {"oncotree_code": "MYCF", "stage": "IIB"}}, "bexarotene", False),
+    # Sézary syndrome (child code SS) after a systemic therapy: mogamulizumab (MAVORIC, approved in China)
+    "SS-relapsed": (
+        {
+            "age": 62,
+            "cancer": {"oncotree_code": "SS", "stage": "IVA1"},
+            "prior_therapies": [{"drugs": ["bexarotene"], "line": 1, "outcome": "progression"}],
+        },
+        "mogamulizumab",
+        True,
+    ),
+    # CD30-positive MF after a systemic therapy: brentuximab vedotin (ALCANZA)
+    "MYCF-CD30": (
+        {
+            "age": 55,
+            "cancer": {"oncotree_code": "MYCF", "stage": "IIB"},
+            "biomarkers": [{"name": "CD30", "value": "positive"}],
+            "prior_therapies": [{"drugs": ["methotrexate"], "line": 1, "outcome": "progression"}],
+        },
+        "brentuximab-vedotin",
+        True,
     ),
 }
 
@@ -65,6 +96,15 @@ def test_every_new_cancer_is_a_named_node_with_standard_evidence(kb, code):
     assert kb.lineage(code)[0] == code and node.name.en and CJK.search(node.name.zh)
     assert node.description and CJK.search(node.description.zh)
     assert any(e.cancer == code and e.level.value in ("1", "2") for e in kb.evidence)
+
+
+@pytest.mark.parametrize("child", sorted(CHILD_CODES))
+def test_child_codes_read_the_node(kb, child):
+    # given a profile stating a child OncoTree code (Sézary syndrome)
+    node = CHILD_CODES[child]
+    # then the code maps to the node's record and its lineage runs through the node
+    assert kb.cancer_by_code[child].oncotree_code == node
+    assert node in kb.lineage(child)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
