@@ -15,10 +15,10 @@ from onconav.kbdata.policy_loader import completeness
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-NEW_NODES = ("ENKL", "MYCF")
+NEW_NODES = ("ENKL", "MYCF", "HCL")
 # child code -> the node whose evidence it reads
 CHILD_CODES = {"SS": "MYCF"}
-NEW_DRUGS: tuple[str, ...] = ("mogamulizumab", "bexarotene", "vorinostat")
+NEW_DRUGS: tuple[str, ...] = ("mogamulizumab", "bexarotene", "vorinostat", "cladribine")
 
 # Case -> (profile, the regimen expected among the options, expected at rank 1 or not).
 CASES: dict[str, tuple[dict[str, Any], str, bool]] = {
@@ -69,6 +69,23 @@ CASES: dict[str, tuple[dict[str, Any], str, bool]] = {
             "prior_therapies": [{"drugs": ["methotrexate"], "line": 1, "outcome": "progression"}],
         },
         "brentuximab-vedotin",
+        True,
+    ),
+    # NCCN Hairy Cell Leukemia: cladribine with or without rituximab as initial treatment
+    "HCL-untreated": (
+        {"age": 52, "cancer": {"oncotree_code": "HCL", "stage": "newly diagnosed"}},
+        "cladribine+rituximab",
+        False,
+    ),
+    # relapse after cladribine with BRAF V600E: vemurafenib with rituximab
+    "HCL-relapsed": (
+        {
+            "age": 60,
+            "cancer": {"oncotree_code": "HCL", "stage": "relapsed"},
+            "biomarkers": [{"gene": "BRAF", "alteration": "V600E"}],
+            "prior_therapies": [{"drugs": ["cladribine"], "line": 1, "outcome": "relapse"}],
+        },
+        "vemurafenib+rituximab",
         True,
     ),
 }
