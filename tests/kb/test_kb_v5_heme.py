@@ -15,10 +15,19 @@ from onconav.kbdata.policy_loader import completeness
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-NEW_NODES = ("ENKL", "MYCF", "HCL")
+NEW_NODES = ("ENKL", "MYCF", "HCL", "PV", "ET")
 # child code -> the node whose evidence it reads
-CHILD_CODES = {"SS": "MYCF"}
-NEW_DRUGS: tuple[str, ...] = ("mogamulizumab", "bexarotene", "vorinostat", "cladribine")
+CHILD_CODES = {"SS": "MYCF", "PVMF": "PV", "ETMF": "ET"}
+NEW_DRUGS: tuple[str, ...] = (
+    "mogamulizumab",
+    "bexarotene",
+    "vorinostat",
+    "cladribine",
+    "aspirin",
+    "hydroxycarbamide",
+    "ropeginterferon alfa-2b",
+    "anagrelide",
+)
 
 # Case -> (profile, the regimen expected among the options, expected at rank 1 or not).
 CASES: dict[str, tuple[dict[str, Any], str, bool]] = {
@@ -86,6 +95,48 @@ CASES: dict[str, tuple[dict[str, Any], str, bool]] = {
             "prior_therapies": [{"drugs": ["cladribine"], "line": 1, "outcome": "relapse"}],
         },
         "vemurafenib+rituximab",
+        True,
+    ),
+    # NCCN MPN: low-risk polycythaemia vera (under 60, no clot): phlebotomy and low-dose aspirin
+    "PV-low-risk": (
+        {"age": 45, "cancer": {"oncotree_code": "PV", "stage": "newly diagnosed"}},
+        "phlebotomy+aspirin",
+        False,
+    ),
+    # high risk (60 or older): cytoreduction with hydroxyurea first
+    "PV-high-risk": (
+        {"age": 68, "cancer": {"oncotree_code": "PV", "stage": "newly diagnosed"}},
+        "hydroxycarbamide+aspirin",
+        True,
+    ),
+    # after hydroxyurea failure or intolerance: ruxolitinib (RESPONSE)
+    "PV-after-hydroxyurea": (
+        {
+            "age": 66,
+            "cancer": {"oncotree_code": "PV", "stage": "resistant"},
+            "prior_therapies": [{"drugs": ["hydroxyurea", "aspirin"], "line": 1, "outcome": "progression"}],
+        },
+        "ruxolitinib",
+        True,
+    ),
+    # essential thrombocythaemia, high risk (earlier clot): hydroxyurea with aspirin
+    "ET-high-risk": (
+        {
+            "age": 52,
+            "comorbidities": ["deep vein thrombosis 2023"],
+            "cancer": {"oncotree_code": "ET", "stage": "new"},
+        },
+        "hydroxycarbamide+aspirin",
+        True,
+    ),
+    # intolerant of hydroxyurea: anagrelide
+    "ET-after-hydroxyurea": (
+        {
+            "age": 70,
+            "cancer": {"oncotree_code": "ET", "stage": "chronic"},
+            "prior_therapies": [{"drugs": ["hydroxyurea"], "line": 1, "outcome": "intolerance"}],
+        },
+        "anagrelide",
         True,
     ),
 }
@@ -157,6 +208,17 @@ def test_unfit_localised_nk_t_cell_lymphoma_is_offered_radiotherapy_alone_first(
     regs = [o.regimen for o in engine.recommend(prof).options]
     # then radiotherapy alone comes first
     assert regs[0] == "radiotherapy-isrt-lymphoma"
+
+
+def test_low_risk_mpn_gets_no_cytoreduction_and_high_risk_does(engine):
+    # given polycythaemia vera at 45 without a clot, and at 45 with an earlier stroke
+    low = {"age": 45, "cancer": {"oncotree_code": "PV", "stage": "newly diagnosed"}}
+    high = {**low, "comorbidities": ["ischaemic stroke"]}
+    low_regs = {o.regimen for o in engine.recommend(_profile(low)).options}
+    high_regs = {o.regimen for o in engine.recommend(_profile(high)).options}
+    # then hydroxyurea is offered only at high risk, phlebotomy + aspirin only at low risk
+    assert "hydroxycarbamide+aspirin" not in low_regs and "phlebotomy+aspirin" in low_regs
+    assert "hydroxycarbamide+aspirin" in high_regs and "phlebotomy+aspirin" not in high_regs
 
 
 def test_new_drugs_state_china_access_or_the_search(kb):
