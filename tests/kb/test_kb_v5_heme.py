@@ -15,9 +15,9 @@ from onconav.kbdata.policy_loader import completeness
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-NEW_NODES = ("ENKL", "MYCF", "HCL", "PV", "ET")
+NEW_NODES = ("ENKL", "MYCF", "HCL", "PV", "ET", "CMML", "SM")
 # child code -> the node whose evidence it reads
-CHILD_CODES = {"SS": "MYCF", "PVMF": "PV", "ETMF": "ET"}
+CHILD_CODES = {"SS": "MYCF", "PVMF": "PV", "ETMF": "ET", "CMML2": "CMML", "SMAHN": "SM", "SMMCL": "SM"}
 NEW_DRUGS: tuple[str, ...] = (
     "mogamulizumab",
     "bexarotene",
@@ -139,6 +139,28 @@ CASES: dict[str, tuple[dict[str, Any], str, bool]] = {
         "anagrelide",
         True,
     ),
+    # NCCN MDS (CMML): hypomethylating agent or, for proliferative disease, hydroxyurea (DACOTA)
+    "CMML-proliferative": (
+        {"age": 74, "cancer": {"oncotree_code": "CMML", "stage": "proliferative"}},
+        "decitabine",
+        False,
+    ),
+    # advanced systemic mastocytosis: avapritinib or midostaurin
+    "SM-aggressive": (
+        {"age": 62, "cancer": {"oncotree_code": "SM", "stage": "aggressive"}},
+        "avapritinib",
+        True,
+    ),
+    # platelets below 50: midostaurin, not avapritinib
+    "SM-AHN-low-platelets": (
+        {
+            "age": 62,
+            "comorbidities": ["severe thrombocytopenia"],
+            "cancer": {"oncotree_code": "SMAHN", "stage": "advanced"},
+        },
+        "midostaurin",
+        True,
+    ),
 }
 
 
@@ -219,6 +241,23 @@ def test_low_risk_mpn_gets_no_cytoreduction_and_high_risk_does(engine):
     # then hydroxyurea is offered only at high risk, phlebotomy + aspirin only at low risk
     assert "hydroxycarbamide+aspirin" not in low_regs and "phlebotomy+aspirin" in low_regs
     assert "hydroxycarbamide+aspirin" in high_regs and "phlebotomy+aspirin" not in high_regs
+
+
+def test_cmml_transplant_needs_higher_risk_and_sm_avapritinib_needs_platelets(engine):
+    # given CMML-2 with CPSS high at 58: the transplant is offered; with CPSS low it is not
+    high = {"age": 58, "cancer": {"oncotree_code": "CMML2", "stage": "new", "risk_groups": {"CPSS": "high"}}}
+    low = {"age": 58, "cancer": {"oncotree_code": "CMML2", "stage": "new", "risk_groups": {"CPSS": "low"}}}
+    assert "allogeneic-stem-cell-transplant" in {o.regimen for o in engine.recommend(_profile(high)).options}
+    assert "allogeneic-stem-cell-transplant" not in {
+        o.regimen for o in engine.recommend(_profile(low)).options
+    }
+    # given advanced SM with platelets below 50: no avapritinib
+    sm = {
+        "age": 62,
+        "comorbidities": ["platelets below 50"],
+        "cancer": {"oncotree_code": "SM", "stage": "aggressive"},
+    }
+    assert "avapritinib" not in {o.regimen for o in engine.recommend(_profile(sm)).options}
 
 
 def test_new_drugs_state_china_access_or_the_search(kb):
