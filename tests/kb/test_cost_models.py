@@ -334,6 +334,11 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     # NET; no China price was searched for nab-paclitaxel in that change (everolimus was priced on
     # 2026-12-08 and modelled).
     "carboplatin+nab-paclitaxel": ("drug:nab-paclitaxel",),
+    # Knowledge base v5 heme (branch kb-heme5, 2026-12-08): first-line level-1 regimens of polycythaemia
+    # vera and essential thrombocythaemia. No China price was searched for these components in that
+    # change (the drugs and phlebotomy have no cost item); the cost-model owners are to search and model them.
+    "phlebotomy+aspirin": ("drug:aspirin", "service:phlebotomy+aspirin"),
+    "hydroxycarbamide+aspirin": ("drug:hydroxycarbamide", "drug:aspirin"),
 }
 
 

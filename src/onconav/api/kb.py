@@ -45,8 +45,9 @@ class SearchQuery(Schema):
 
 SEARCH_DEFAULT_LIMIT = 50
 SEARCH_MAX_LIMIT = 200
-# the collections: the largest (evidence) has under a thousand records today, so the default page
-# is the whole collection as before; at most 1,000 a page
+# the collections: at most 1,000 a page. Evidence passed a thousand records with knowledge base v5
+# (1,001 on 2026-12-08), so its unfiltered default page is no longer the whole collection: a caller
+# follows the Link header (docs/operations.md)
 LIST_LIMIT = 1000
 
 
