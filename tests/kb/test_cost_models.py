@@ -329,6 +329,10 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     # NET; no China price was searched for nab-paclitaxel in that change (everolimus was priced on
     # 2026-12-08 and modelled).
     "carboplatin+nab-paclitaxel": ("drug:nab-paclitaxel",),
+    # Knowledge base v5 (branch kb-solid5, 2026-12-08): first-line level-1 regimens of the new solid
+    # cancers (adrenocortical carcinoma). No China price was searched for these components in that
+    # change (mitotane has no Chinese approval seen); the cost-model owners are to search and model them.
+    "etoposide+doxorubicin+cisplatin+mitotane": ("drug:etoposide", "drug:doxorubicin", "drug:mitotane"),
 }
 
 
