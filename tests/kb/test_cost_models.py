@@ -330,9 +330,12 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     # 2026-12-08 and modelled).
     "carboplatin+nab-paclitaxel": ("drug:nab-paclitaxel",),
     # Knowledge base v5 (branch kb-solid5, 2026-12-08): first-line level-1 regimens of the new solid
-    # cancers (adrenocortical carcinoma). No China price was searched for these components in that
+    # cancers (adrenocortical carcinoma, gestational trophoblastic neoplasia). No China price was searched for these components in that
     # change (mitotane has no Chinese approval seen); the cost-model owners are to search and model them.
     "etoposide+doxorubicin+cisplatin+mitotane": ("drug:etoposide", "drug:doxorubicin", "drug:mitotane"),
+    # gestational trophoblastic neoplasia (low-risk single agents, GOG 174): not priced in that change
+    "dactinomycin": ("drug:dactinomycin",),
+    "methotrexate": ("drug:methotrexate",),
 }
 
 
