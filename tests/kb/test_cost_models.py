@@ -336,6 +336,8 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     # gestational trophoblastic neoplasia (low-risk single agents, GOG 174): not priced in that change
     "dactinomycin": ("drug:dactinomycin",),
     "methotrexate": ("drug:methotrexate",),
+    # desmoid tumour (DeFi): nirogacestat has no Chinese approval seen
+    "nirogacestat": ("drug:nirogacestat",),
 }
 
 
