@@ -339,6 +339,15 @@ UNPRICED: dict[str, tuple[str, ...]] = {
     # change (the drugs and phlebotomy have no cost item); the cost-model owners are to search and model them.
     "phlebotomy+aspirin": ("drug:aspirin", "service:phlebotomy+aspirin"),
     "hydroxycarbamide+aspirin": ("drug:hydroxycarbamide", "drug:aspirin"),
+    # Knowledge base v5 (branch kb-solid5, 2026-12-08): first-line level-1 regimens of the new solid
+    # cancers (adrenocortical carcinoma, gestational trophoblastic neoplasia). No China price was searched for these components in that
+    # change (mitotane has no Chinese approval seen); the cost-model owners are to search and model them.
+    "etoposide+doxorubicin+cisplatin+mitotane": ("drug:etoposide", "drug:doxorubicin", "drug:mitotane"),
+    # gestational trophoblastic neoplasia (low-risk single agents, GOG 174): not priced in that change
+    "dactinomycin": ("drug:dactinomycin",),
+    "methotrexate": ("drug:methotrexate",),
+    # desmoid tumour (DeFi): nirogacestat has no Chinese approval seen
+    "nirogacestat": ("drug:nirogacestat",),
 }
 
 
