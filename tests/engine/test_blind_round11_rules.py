@@ -163,3 +163,34 @@ def test_cd19_directed_options_wait_on_cd19_after_a_cd19_car_t(real_engine):
         real_engine.recommend(_dlbcl(["rituximab", "gemcitabine", "oxaliplatin"])), "loncastuximab-tesirine"
     )
     assert chemo is not None and chemo.condition is None
+
+
+def test_low_creatinine_clearance_replaces_high_dose_methotrexate_in_cns_lymphoma(real_engine):
+    def pcnsl(crcl):
+        return {
+            "age": 70,
+            "ecog": 1,
+            "organ_function": {"creatinine_clearance_ml_min": crcl},
+            "cancer": {"oncotree_code": "PCNSL", "stage": "IE"},
+        }
+
+    low = real_engine.recommend(pcnsl(25))
+    assert regimens(low)[0] == "wbrt-pcnsl"
+    assert any(x.regimen == "r-mpv" and "50 mL/min" in x.reasons[0] for x in low.excluded)
+    assert "r-mpv" in regimens(real_engine.recommend(pcnsl(80)))
+
+
+def test_lung_disease_rules_out_bleomycin(real_engine):
+    def gct(comorbidities):
+        return {
+            "age": 30,
+            "sex": "male",
+            "ecog": 0,
+            "comorbidities": comorbidities,
+            "cancer": {"oncotree_code": "NSGCT", "stage": "IIIC", "risk_groups": {"IGCCCG": "poor"}},
+        }
+
+    ild = real_engine.recommend(gct(["pulmonary fibrosis"]))
+    assert "bep-x4" not in regimens(ild) and "vip-x4" in regimens(ild)[:2]
+    assert any(x.regimen == "bep-x4" and "bleomycin" in x.reasons[0] for x in ild.excluded)
+    assert "bep-x4" in regimens(real_engine.recommend(gct([])))

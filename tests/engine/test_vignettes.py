@@ -42,6 +42,7 @@ creatinine clearance does not rule out the carboplatin choice of the same family
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,7 @@ def _canonical(real_engine: Any, answer: Any, expect: dict[str, Any]) -> list[st
     for o in answer.options:
         reg = by_id.get(o.regimen)
         for alias in reg.aliases if reg else []:
-            names.setdefault(alias.strip().lower(), o.regimen)
+            names.setdefault(_spelling(alias), o.regimen)
         if o.drugs:
             names.setdefault("+".join(sorted(o.drugs)), o.regimen)
         # the parts of an id in any order ("radiotherapy+temozolomide" for temozolomide+radiotherapy)
@@ -176,7 +177,12 @@ def _resolve(rid: str, names: dict[str, str], first: set[str]) -> str:
     regimen the KB also has under that id."""
     if rid in first:
         return rid
-    return names.get(rid.strip().lower()) or names.get("+".join(sorted(rid.split("+")))) or rid
+    return names.get(_spelling(rid)) or names.get("+".join(sorted(rid.split("+")))) or rid
+
+
+def _spelling(name: str) -> str:
+    """An alias as written, in lower case with hyphens read as spaces ("whole-brain radiotherapy")."""
+    return re.sub(r"[\s\-]+", " ", name.strip().lower())
 
 
 @pytest.mark.parametrize("case", load_cases())
