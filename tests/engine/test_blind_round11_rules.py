@@ -194,3 +194,96 @@ def test_lung_disease_rules_out_bleomycin(real_engine):
     assert "bep-x4" not in regimens(ild) and "vip-x4" in regimens(ild)[:2]
     assert any(x.regimen == "bep-x4" and "bleomycin" in x.reasons[0] for x in ild.excluded)
     assert "bep-x4" in regimens(real_engine.recommend(gct([])))
+
+
+def test_a_drug_stopped_for_side_effects_while_the_line_works_is_replaced_in_the_same_line(real_engine):
+    # NCCN Prostate: mHSPC on ADT + abiraterone, abiraterone stopped for hepatitis, ADT goes on:
+    # another androgen-receptor inhibitor with ADT, not a castration-resistant line
+    profile = {
+        "age": 75,
+        "sex": "male",
+        "ecog": 1,
+        "cancer": {"oncotree_code": "PRAD", "stage": "IV", "castration_status": "sensitive"},
+        "prior_therapies": [
+            {
+                "drugs": ["abiraterone", "prednisone"],
+                "line": 1,
+                "outcome": "intolerance",
+                "reason": "grade 3 hepatitis",
+            },
+            {"drugs": ["leuprorelin"], "line": 1, "outcome": "response"},
+        ],
+    }
+    answer = real_engine.recommend(profile)
+    assert set(regimens(answer)[:3]) <= {"adt+apalutamide", "adt+darolutamide", "adt+enzalutamide"}
+    # a whole line stopped for side effects is a line: second-line drugs "after resistance or
+    # intolerance" (CML: dasatinib or nilotinib after imatinib) stay second line
+    cml = real_engine.recommend(
+        {
+            "age": 50,
+            "ecog": 0,
+            "cancer": {"oncotree_code": "CML", "stage": "chronic phase"},
+            "prior_therapies": [{"drugs": ["imatinib"], "line": 1, "outcome": "intolerance"}],
+        }
+    )
+    assert "imatinib" not in regimens(cml)[:3]
+
+
+def test_a_line_stopped_for_side_effects_then_progressing_has_failed(real_engine):
+    # NCCN NSCLC: osimertinib stopped for grade 3 pneumonitis, progression later: chemotherapy next,
+    # no osimertinib again
+    profile = {
+        "age": 60,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+        "biomarkers": [{"gene": "EGFR", "alteration": "L858R"}],
+        "prior_therapies": [
+            {
+                "drugs": ["osimertinib"],
+                "line": 1,
+                "outcome": "intolerance",
+                "reason": "grade 3 pneumonitis",
+                "progression_date": "2026-10",
+                "end": "2026-04",
+            }
+        ],
+    }
+    top = regimens(real_engine.recommend(profile))[:3]
+    assert "osimertinib" not in top
+    assert any("platinum" in r or "carboplatin" in r or "pemetrexed" in r for r in top)
+
+
+def test_severe_immune_pneumonitis_rules_out_every_checkpoint_inhibitor(real_engine):
+    # Keytruda label / ASCO irAE: grade 3-4 pneumonitis, permanently discontinue
+    profile = {
+        "age": 62,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "STAD", "stage": "IV"},
+        "biomarkers": [{"name": "HER2", "value": "IHC 0"}, {"name": "PD-L1 CPS", "value": "10"}],
+        "prior_therapies": [
+            {"drugs": ["nivolumab", "oxaliplatin", "capecitabine"], "line": 1, "outcome": "response"},
+            {
+                "drugs": ["nivolumab"],
+                "line": 1,
+                "outcome": "intolerance",
+                "reason": "grade 3 immune-related pneumonitis",
+            },
+        ],
+    }
+    answer = real_engine.recommend(profile)
+    assert regimens(answer)[0] in {"capecitabine+oxaliplatin", "fluorouracil+leucovorin+oxaliplatin"}
+    assert not [o for o in answer.options if "pembrolizumab" in o.regimen or "nivolumab" in o.regimen]
+
+
+def test_maintenance_after_a_working_induction(real_engine):
+    # NCCN NSCLC (KEYNOTE-189): pembrolizumab + pemetrexed maintenance after 4 cycles that worked
+    profile = {
+        "age": 58,
+        "ecog": 1,
+        "cancer": {"oncotree_code": "LUAD", "stage": "IV"},
+        "biomarkers": [{"gene": "EGFR", "value": "negative"}, {"gene": "ALK", "value": "negative"}],
+        "prior_therapies": [
+            {"drugs": ["pembrolizumab", "carboplatin", "pemetrexed"], "line": 1, "outcome": "response"}
+        ],
+    }
+    assert regimens(real_engine.recommend(profile))[0] == "pembrolizumab+pemetrexed"

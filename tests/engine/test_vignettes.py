@@ -144,9 +144,10 @@ def _names_a_doublet(named: set[str], tags: dict[str, frozenset[str]]) -> bool:
 
 def _member(rid: str, answer: Any, tags: dict[str, frozenset[str]]) -> str:
     """The option of which ``rid`` (drugs joined by "+") is one concrete choice: every named drug
-        is in the option, and each of the option's other drugs is an alternative of a named one (same
-        interchangeable class) or supportive (leucovorin). Else ``rid`` as written. A single drug names
-    such an option too ("goserelin" for radiotherapy + ADT with goserelin or leuprorelin)."""
+            is in the option, and each of the option's other drugs is an alternative of a named one (same
+            interchangeable class) or supportive (leucovorin) or androgen deprivation (the backbone of prostate
+    regimens: "enzalutamide" for ADT + enzalutamide). Else ``rid`` as written. A single drug names
+        such an option too ("goserelin" for radiotherapy + ADT with goserelin or leuprorelin)."""
     named = {d.strip().lower() for d in rid.split("+")}
     named_classes = set().union(*(tags.get(d, frozenset()) & INTERCHANGEABLE for d in named))
     for o in answer.options:
@@ -161,6 +162,7 @@ def _member(rid: str, answer: Any, tags: dict[str, frozenset[str]]) -> str:
         )
         if all(
             "supportive" in tags.get(d, ())
+            or "gnrh" in tags.get(d, ())  # androgen deprivation, the backbone of every prostate regimen
             or tags.get(d, frozenset()) & named_classes
             or (doublet and "chemotherapy" in tags.get(d, ()))
             for d in rest

@@ -29,6 +29,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 DOSE_ASSUMPTION = re.compile(r"m²|m2|AUC|mg/kg", re.IGNORECASE)
 
 UNPRICED: dict[str, tuple[str, ...]] = {
+    "capecitabine+oxaliplatin": ("drug:capecitabine", "drug:oxaliplatin"),
+    "fluorouracil+leucovorin+oxaliplatin": ("drug:fluorouracil", "drug:leucovorin", "drug:oxaliplatin"),
     "abemaciclib+letrozole-or-anastrozole": ("drug:abemaciclib", "drug:letrozole", "drug:anastrozole"),
     "abvd": ("drug:doxorubicin", "drug:bleomycin", "drug:vinblastine", "drug:dacarbazine"),
     "acalabrutinib+bendamustine+rituximab": ("drug:acalabrutinib", "drug:bendamustine", "drug:rituximab"),

@@ -28,6 +28,10 @@ class Case:
     responding: bool = False  # the last systemic treatment worked (response / no progression)
     received: set[str] = field(default_factory=set)  # INNs (or unknown names) received
     received_tags: set[str] = field(default_factory=set)
+    # received in a line that was not stopped for side effects (not_after reads these: a drug
+    # stopped for intolerance does not rule out the others of its kind)
+    tolerated: set[str] = field(default_factory=set)
+    tolerated_tags: set[str] = field(default_factory=set)
     failed: set[str] = field(default_factory=set)
     failed_tags: set[str] = field(default_factory=set)
     # failures that count against re-use (failure step): not those of a curative-intent treatment

@@ -75,7 +75,7 @@ def _matches_prior(tokens: list[str], drugs: set[str], tags: set[str]) -> bool:
     return False
 
 
-def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
+def _setting_and_line(ev: Evidence, case: Case, drugs: tuple[str, ...] = ()) -> tuple[bool, list[str]]:
     trace = ["stage.group"]
     groups = case.stage_groups
     if not groups.intersection(ev.stage_groups):
@@ -116,7 +116,7 @@ def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
             trace.append("prior.after_failure_unread")  # what failed is unknown, not "nothing"
         else:
             return False, trace
-    if ev.not_after and _matches_prior(ev.not_after, case.received, case.received_tags):
+    if ev.not_after and _blocked_by_not_after(ev.not_after, case, drugs):
         return False, [*trace, "prior.not_after"]
     if ev.requires_inoperable is True:
         if case.operable is not False:
@@ -125,6 +125,17 @@ def _setting_and_line(ev: Evidence, case: Case) -> tuple[bool, list[str]]:
     elif ev.requires_inoperable is False and case.operable is False:
         return False, trace
     return True, trace
+
+
+def _blocked_by_not_after(not_after: list[str], case: Case, drugs: tuple[str, ...]) -> bool:
+    """``not_after`` holds when one of its drugs or classes was received in a line not stopped for
+    side effects, or when the regimen repeats a drug that was stopped for them: a drug stopped for
+    intolerance does not rule out the others of its kind (enzalutamide after abiraterone hepatitis),
+    but it is not started again through this item (rule line.intolerance_not_a_line)."""
+    if _matches_prior(not_after, case.tolerated, case.tolerated_tags):
+        return True
+    repeated = set(drugs) & (case.intolerant - case.tolerated)
+    return bool(repeated) and any(tok in repeated or tok in case.intolerant_tags for tok in not_after)
 
 
 def _curative_failure_is_a_line(ev: Evidence, case: Case, line: int, lo: float, hi: float) -> bool:
@@ -326,7 +337,7 @@ def _late_curative_failures_count(case: Case, items: list[Evidence]) -> None:
     first_line = any(
         ev.setting == "first_line"
         and ev.cancer not in ("SOLID", "HEME")
-        and not _matches_prior(ev.not_after, case.received, case.received_tags)
+        and not _matches_prior(ev.not_after, case.tolerated, case.tolerated_tags)
         for ev in items
     )
     if case.curative_failed_late and not first_line:
@@ -349,7 +360,7 @@ def generate(
         reg = regimens.get(ev.regimen)
         if reg is None:
             continue  # a KB cross-reference problem: kb-check reports it
-        ok, trace = _setting_and_line(ev, case)
+        ok, trace = _setting_and_line(ev, case, tuple(reg.regimen.drugs))
         if not ok:
             continue
         bm_ok, unknown, bm_trace = _biomarkers(ev, case)

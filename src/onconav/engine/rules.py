@@ -103,6 +103,8 @@ RULES: dict[str, str] = {
     "failure.late_relapse": "a chemotherapy drug given with curative intent (adjuvant, definitive, chemoradiation) with relapse >= 6 months after its end: not counted as failed for re-use (cautioned)",
     "failure.rechallenge": "a re-challenge item (it names one of its own drugs or their classes in after_exposure_to) after a late relapse (>= 6 months after the end of those drugs): they are not shown lower as failed (cautioned)",
     "line.surgery_not_a_line": "an operation recorded as a prior therapy (setting surgery) is local treatment, not a line of systemic therapy for advanced disease",
+    "line.intolerance_then_progression": "a line stopped for side effects whose record gives a later progression date counts as failed as well",
+    "line.intolerance_not_a_line": "a line in which a drug was stopped for side effects and nothing progressed is chosen again without it (not counted as a line; not_after ignores drugs stopped for intolerance)",
     "line.locoregional_not_a_line": "a locoregional treatment recorded as a prior therapy (setting locoregional: TACE, ablation) is not a line of systemic therapy for advanced disease",
     "fitness.ecog": "ECOG above the item's limit excludes it",
     "fitness.ps_targeted_kept": "targeted therapy for a driver is kept in poor performance status",

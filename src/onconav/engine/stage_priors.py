@@ -173,7 +173,15 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
         read.append((p, inns))
         case.received.update(inns)
         case.received_tags.update(tags)
-        if p.outcome in FAILED_OUTCOMES:
+        if p.outcome != Outcome.INTOLERANCE:
+            case.tolerated.update(inns)
+            case.tolerated_tags.update(tags)
+        # stopped for side effects, then the cancer progressed (a progression date on the line):
+        # the line has failed as well (rule line.intolerance_then_progression)
+        failed_after_stop = p.outcome == Outcome.INTOLERANCE and p.progression_date is not None
+        if failed_after_stop:
+            case.rules.append("line.intolerance_then_progression")
+        if p.outcome in FAILED_OUTCOMES or failed_after_stop:
             case.failed.update(inns)
             case.failed_tags.update(tags)
             # chemotherapy only: endocrine and targeted drugs keep their own resistance windows
@@ -187,7 +195,7 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
             case.failed_reuse.update(kept)
             for i in kept:
                 case.failed_reuse_tags.update(vocab.drug_tags.get(i, frozenset()))
-        elif p.outcome == Outcome.INTOLERANCE:
+        if p.outcome == Outcome.INTOLERANCE:
             case.intolerant.update(inns)
             case.intolerant_tags.update(tags)
             if p.reason and p.reason.strip():
@@ -221,12 +229,46 @@ def _priors(vocab: Vocabulary, profile: Profile, case: Case) -> None:
             lines.add(p.line)
         else:
             unnumbered += 1
+    again = _lines_chosen_again(read, case)
+    lines -= again
     _maintenance_failure_fails_its_line(vocab, read, case)
     case.late_relapse = case.failed - case.failed_reuse - vocab.failure_neutral
     case.advanced_lines = max(len(lines) + unnumbered, max(lines, default=0))
     case.line = case.advanced_lines + 1
-    case.responding = last is not None and last[2] in (Outcome.RESPONSE, Outcome.NO_PROGRESSION)
+    case.responding = last is not None and (
+        last[2] in (Outcome.RESPONSE, Outcome.NO_PROGRESSION)
+        # a drug stopped for side effects while the rest of its line works: still responding
+        or (last[2] == Outcome.INTOLERANCE and last[0] in again and _line_works(read, last[0]))
+    )
     case.maintenance_line = case.advanced_lines if case.responding and case.advanced_lines else case.line
+
+
+def _line_works(read: list[tuple[Any, list[str]]], line: int) -> bool:
+    return any(p.line == line and p.outcome in (Outcome.RESPONSE, Outcome.NO_PROGRESSION) for p, _ in read)
+
+
+def _lines_chosen_again(read: list[tuple[Any, list[str]]], case: Case) -> set[int]:
+    """Line numbers in which a drug was stopped for side effects while the rest of the line goes on
+    and nothing progressed: the cancer did not fail that line, so its choice is made again without
+    the drug (another
+    androgen-receptor inhibitor after abiraterone hepatitis, palbociclib after ribociclib QT
+    prolongation, the chemotherapy of CAPOX + nivolumab after pneumonitis; rule
+    ``line.intolerance_not_a_line``). The drug itself is shown lower (failure.intolerance)."""
+    by_line: dict[int, set[Outcome | None]] = {}
+    for p, _ in read:
+        if p.line is not None and p.setting not in NON_ADVANCED_SETTINGS and p.setting not in LOCAL_SETTINGS:
+            by_line.setdefault(p.line, set()).add(p.outcome)
+    # only where the rest of the line goes on (a split record): a whole line stopped for side
+    # effects is a line (the labels of second-line drugs say "after resistance or intolerance")
+    going_on = {Outcome.RESPONSE, Outcome.NO_PROGRESSION, None}
+    again = {
+        n
+        for n, outs in by_line.items()
+        if Outcome.INTOLERANCE in outs and outs & going_on and not outs & FAILED_OUTCOMES
+    }
+    if again:
+        case.rules.append("line.intolerance_not_a_line")
+    return again
 
 
 def _maintenance_failure_fails_its_line(
