@@ -471,6 +471,9 @@ def completeness(kb: KnowledgeBase) -> list[str]:
                 gaps.append(f"zh: evidence {e.id} outcome {o.endpoint!r} has no comparator_zh")
             if _needs_zh(o.value) and o.value_zh is None:
                 gaps.append(f"zh: evidence {e.id} outcome {o.endpoint!r} value {o.value!r} has no value_zh")
+    for c in kb.cancers:
+        if not c.staging_system_zh:
+            gaps.append(f"zh: cancer {c.oncotree_code} has no staging_system_zh")
     for d in kb.drugs:
         if not d.drug_class_zh:
             gaps.append(f"zh: drug {d.inn} has no drug_class_zh")

@@ -117,6 +117,7 @@ class Cancer(Cited):
     name: Text
     icd10: list[Annotated[str, StringConstraints(pattern=r"^[A-Z]\d{2}(\.\d{1,2})?$")]] = Field(min_length=1)
     staging_system: NonEmpty  # "AJCC 8th", "BCLC", "Lugano", "R-ISS", "FIGO 2018" ...
+    staging_system_zh: str | None = None  # the same in Chinese (kb-check requires it)
     # Stage strings (upper-case, as the profile may give them) -> disease setting group.
     # Groups: early | locally_advanced | advanced. The engine falls back to AJCC rules.
     stage_groups: dict[str, Literal["early", "locally_advanced", "advanced"]] = {}
