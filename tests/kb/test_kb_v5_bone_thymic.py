@@ -5,43 +5,22 @@ and the engine answers end to end in both languages."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
-from onconav.engine.core import Engine
-from onconav.kbdata.loader import load_knowledge_base
 from onconav.kbdata.policy_loader import completeness
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
+from tests.kb.new_cancers import CJK, assert_named_node_with_standard_evidence, profile
 
 NEW_NODES = ("ES", "OS", "THYM", "THYC")
 MAP = {"drugs": ["methotrexate", "doxorubicin", "cisplatin"], "line": 1, "setting": "perioperative"}
 
 
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge_base()
-
-
-@pytest.fixture(scope="module")
-def engine(kb):
-    return Engine(kb)
-
-
-def _profile(extra: dict[str, Any]) -> dict[str, Any]:
-    return {"ecog": 1, "prior_therapies": [], **extra}
-
-
 @pytest.mark.parametrize("code", NEW_NODES)
 def test_every_new_cancer_is_a_named_node_with_standard_evidence(kb, code):
     # given a cancer the KB did not cover
-    node = kb.cancer_by_code[code]
     # then it is a node named and described in both languages, with level 1-2 evidence of its own
-    assert kb.lineage(code)[0] == code and node.name.en and CJK.search(node.name.zh)
-    assert node.description and CJK.search(node.description.zh)
-    assert any(e.cancer == code and e.level.value in ("1", "2") for e in kb.evidence)
+    assert_named_node_with_standard_evidence(kb, code)
 
 
 def test_lineage_follows_oncotree(kb):
@@ -59,7 +38,7 @@ def test_high_grade_osteosarcoma_child_codes_get_the_osteosarcoma_evidence(kb, e
     # given a profile with an OncoTree child code of OS, relapsed in the lungs after MAP
     assert kb.cancer_by_code[child].oncotree_code == "OS"
     answer = engine.recommend(
-        _profile(
+        profile(
             {
                 "age": 30,
                 "cancer": {
@@ -88,7 +67,7 @@ def test_thymoma_and_thymic_carcinoma_share_tet_evidence_but_pembrolizumab_is_ca
     # given thymoma and thymic carcinoma progressing after first-line platinum chemotherapy
     def later(code: str) -> list[str]:
         answer = engine.recommend(
-            _profile(
+            profile(
                 {
                     "age": 55,
                     "cancer": {"oncotree_code": code, "stage": "IVB"},
@@ -127,7 +106,7 @@ def test_engine_answers_end_to_end_for_every_new_cancer(engine, case, lang):
     # given an untreated profile of the new cancer
     extra, expected = CASES[case]
     # when the engine answers
-    answer = engine.recommend(_profile(extra), lang=lang)
+    answer = engine.recommend(profile(extra), lang=lang)
     regs = [o.regimen for o in answer.options]
     # then the guideline's first treatment ranks first, titled in the answer's language
     assert regs and regs[0] in expected, f"{case}: rank 1 is {regs[:1]}, expected one of {expected}"
@@ -140,7 +119,7 @@ def test_metastasectomy_follows_the_resectability_of_the_metastases(engine):
         if resectable is not None:
             cancer["resectable"] = resectable
         answer = engine.recommend(
-            _profile({"age": 22, "cancer": cancer, "prior_therapies": [{**MAP, "outcome": "relapse"}]})
+            profile({"age": 22, "cancer": cancer, "prior_therapies": [{**MAP, "outcome": "relapse"}]})
         )
         return [o.regimen for o in answer.options]
 
@@ -151,7 +130,7 @@ def test_metastasectomy_follows_the_resectability_of_the_metastases(engine):
 def test_osteosarcoma_metastatic_at_diagnosis_gets_map_and_metastasectomy(engine):
     # given untreated osteosarcoma with resectable lung metastases at diagnosis (EURAMOS-1 enrolled such M1 patients)
     answer = engine.recommend(
-        _profile(
+        profile(
             {
                 "age": 15,
                 "cancer": {

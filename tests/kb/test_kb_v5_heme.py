@@ -4,16 +4,12 @@ new drugs carry their China status or the search that did not find one."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
-from onconav.engine.core import Engine
-from onconav.kbdata.loader import load_knowledge_base
 from onconav.kbdata.policy_loader import completeness
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
+from tests.kb.new_cancers import CJK, assert_named_node_with_standard_evidence, profile
 
 NEW_NODES = ("ENKL", "MYCF", "HCL", "PV", "ET", "CMML", "SM")
 # child code -> the node whose evidence it reads
@@ -164,28 +160,11 @@ CASES: dict[str, tuple[dict[str, Any], str, bool]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge_base()
-
-
-@pytest.fixture(scope="module")
-def engine(kb):
-    return Engine(kb)
-
-
-def _profile(extra: dict[str, Any]) -> dict[str, Any]:
-    return {"ecog": 1, "prior_therapies": [], **extra}
-
-
 @pytest.mark.parametrize("code", NEW_NODES)
 def test_every_new_cancer_is_a_named_node_with_standard_evidence(kb, code):
     # given a cancer the engine used to reject
-    node = kb.cancer_by_code[code]
-    # then it is a node named in both languages with level 1-2 evidence of its own
-    assert kb.lineage(code)[0] == code and node.name.en and CJK.search(node.name.zh)
-    assert node.description and CJK.search(node.description.zh)
-    assert any(e.cancer == code and e.level.value in ("1", "2") for e in kb.evidence)
+    # then it is a node named and described in both languages, with level 1-2 evidence of its own
+    assert_named_node_with_standard_evidence(kb, code)
 
 
 @pytest.mark.parametrize("child", sorted(CHILD_CODES))
@@ -203,7 +182,7 @@ def test_engine_answers_end_to_end_for_every_new_cancer(engine, case, lang):
     # given a profile of the new cancer
     extra, expected, first = CASES[case]
     # when the engine answers
-    answer = engine.recommend(_profile(extra), lang=lang)
+    answer = engine.recommend(profile(extra), lang=lang)
     regs = [o.regimen for o in answer.options]
     # then the guideline regimen is offered (first where it is the single standard), titled in the
     # answer's language
@@ -216,7 +195,7 @@ def test_engine_answers_end_to_end_for_every_new_cancer(engine, case, lang):
 
 def test_nk_t_cell_lymphoma_gets_no_anthracycline_and_pd1_only_after_asparaginase(engine):
     # given advanced NK/T-cell lymphoma, untreated
-    regs = [o.regimen for o in engine.recommend(_profile(CASES["ENKL-advanced"][0])).options]
+    regs = [o.regimen for o in engine.recommend(profile(CASES["ENKL-advanced"][0])).options]
     # then no CHOP-type regimen is offered (ENKL is not read as PTCL) and no checkpoint antibody in first line
     assert "chop" not in regs and "brentuximab-vedotin+chp" not in regs
     assert not {"sugemalimab", "sintilimab", "pembrolizumab"} & set(regs)
@@ -226,7 +205,7 @@ def test_nk_t_cell_lymphoma_gets_no_anthracycline_and_pd1_only_after_asparaginas
 
 def test_unfit_localised_nk_t_cell_lymphoma_is_offered_radiotherapy_alone_first(engine):
     # given an 80-year-old with stage IIE disease and ECOG 2
-    prof = _profile({"age": 80, "ecog": 2, "cancer": {"oncotree_code": "ENKL", "stage": "IIE"}})
+    prof = profile({"age": 80, "ecog": 2, "cancer": {"oncotree_code": "ENKL", "stage": "IIE"}})
     regs = [o.regimen for o in engine.recommend(prof).options]
     # then radiotherapy alone comes first
     assert regs[0] == "radiotherapy-isrt-lymphoma"
@@ -236,8 +215,8 @@ def test_low_risk_mpn_gets_no_cytoreduction_and_high_risk_does(engine):
     # given polycythaemia vera at 45 without a clot, and at 45 with an earlier stroke
     low = {"age": 45, "cancer": {"oncotree_code": "PV", "stage": "newly diagnosed"}}
     high = {**low, "comorbidities": ["ischaemic stroke"]}
-    low_regs = {o.regimen for o in engine.recommend(_profile(low)).options}
-    high_regs = {o.regimen for o in engine.recommend(_profile(high)).options}
+    low_regs = {o.regimen for o in engine.recommend(profile(low)).options}
+    high_regs = {o.regimen for o in engine.recommend(profile(high)).options}
     # then hydroxyurea is offered only at high risk, phlebotomy + aspirin only at low risk
     assert "hydroxycarbamide+aspirin" not in low_regs and "phlebotomy+aspirin" in low_regs
     assert "hydroxycarbamide+aspirin" in high_regs and "phlebotomy+aspirin" not in high_regs
@@ -247,9 +226,9 @@ def test_cmml_transplant_needs_higher_risk_and_sm_avapritinib_needs_platelets(en
     # given CMML-2 with CPSS high at 58: the transplant is offered; with CPSS low it is not
     high = {"age": 58, "cancer": {"oncotree_code": "CMML2", "stage": "new", "risk_groups": {"CPSS": "high"}}}
     low = {"age": 58, "cancer": {"oncotree_code": "CMML2", "stage": "new", "risk_groups": {"CPSS": "low"}}}
-    assert "allogeneic-stem-cell-transplant" in {o.regimen for o in engine.recommend(_profile(high)).options}
+    assert "allogeneic-stem-cell-transplant" in {o.regimen for o in engine.recommend(profile(high)).options}
     assert "allogeneic-stem-cell-transplant" not in {
-        o.regimen for o in engine.recommend(_profile(low)).options
+        o.regimen for o in engine.recommend(profile(low)).options
     }
     # given advanced SM with platelets below 50: no avapritinib
     sm = {
@@ -257,7 +236,7 @@ def test_cmml_transplant_needs_higher_risk_and_sm_avapritinib_needs_platelets(en
         "comorbidities": ["platelets below 50"],
         "cancer": {"oncotree_code": "SM", "stage": "aggressive"},
     }
-    assert "avapritinib" not in {o.regimen for o in engine.recommend(_profile(sm)).options}
+    assert "avapritinib" not in {o.regimen for o in engine.recommend(profile(sm)).options}
 
 
 def test_new_drugs_state_china_access_or_the_search(kb):

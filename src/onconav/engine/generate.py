@@ -263,6 +263,10 @@ def _active(c: Candidate) -> bool:
     )
 
 
+# conditional options shown per deciding marker while its test is awaited (_release_held)
+AWAITING_PER_MARKER = 2
+
+
 def _standard(ev: Evidence) -> bool:
     """Standard care that may wait on a test: level 1, or level 2 that a guideline prefers (NCCN
     preferred or CSCO I: the single-arm trials behind drugs for rare drivers, MET exon 14
@@ -309,9 +313,6 @@ def _release_held(run: Run, held: list[Candidate]) -> None:
             cand.awaits_test = True
             cand.trace.append("condition.awaiting_test")
             run.candidates.append(cand)
-
-
-AWAITING_PER_MARKER = 2
 
 
 def _awaiting_applies(run: Run) -> bool:
